@@ -1,0 +1,316 @@
+package secret
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/binary"
+	"errors"
+	"fmt"
+)
+
+// KeySize is the size in bytes of a secret chat's shared key (g^ab mod p, left-padded).
+const KeySize = 256
+
+const (
+	fingerprintSize = 8
+	msgKeySize      = 16
+	headerSize      = fingerprintSize + msgKeySize // key_fingerprint || msg_key
+	blockSize       = aes.BlockSize
+
+	minPadding = 12
+	maxPadding = 1024
+
+	// maxMessageSize bounds what Open looks at, keeping every length computation far from
+	// int32 overflow. Telegram accepts much smaller encrypted payloads.
+	maxMessageSize = 1 << 28
+	// MaxPayload is the largest payload Seal accepts.
+	MaxPayload = maxMessageSize - headerSize - 4 - maxPadding - blockSize
+)
+
+var (
+	// ErrDecrypt is the only error Open reports for a message it rejects, whatever the reason
+	// (unknown key fingerprint, bad length, msg_key mismatch, bad length prefix or padding).
+	// Callers cannot and must not tell these cases apart.
+	ErrDecrypt = errors.New("secret: message rejected")
+	// ErrKeySize reports a chat key that is not KeySize bytes long (a caller bug, not hostile input).
+	ErrKeySize = errors.New("secret: chat key must be 256 bytes")
+	// ErrPayload reports a payload Seal cannot frame: not a whole number of 4-byte words
+	// (every TL object is) or longer than MaxPayload.
+	ErrPayload = errors.New("secret: payload length invalid")
+)
+
+// sideOffset is the x of the MTProto 2.0 KDF: 0 for messages sent by the chat's originator
+// (admin_id), 8 for messages sent by the other participant.
+func sideOffset(fromOriginator bool) int {
+	if fromOriginator {
+		return 0
+	}
+	return 8
+}
+
+// KeyFingerprint returns the key_fingerprint of a chat key: the last 64 bits of SHA1(key),
+// read as a little-endian int64. key must be the full 256-byte key (see SharedKey).
+func KeyFingerprint(key []byte) int64 {
+	sum := sha1.Sum(key)
+	return int64(binary.LittleEndian.Uint64(sum[12:20]))
+}
+
+// PeekFingerprint returns the key_fingerprint a sealed message claims, so that a caller holding
+// two keys (during re-keying) can pick the one to Open it with. ok is false if msg is too short.
+func PeekFingerprint(msg []byte) (fp int64, ok bool) {
+	if len(msg) < fingerprintSize {
+		return 0, false
+	}
+	return int64(binary.LittleEndian.Uint64(msg[:fingerprintSize])), true
+}
+
+// Seal encrypts payload, a serialized decryptedMessageLayer (or, for old layers, another TL
+// object), for a secret chat with the MTProto 2.0 end-to-end scheme. fromOriginator tells whether
+// the sender of this message (the local user) created the chat.
+//
+// The result is key_fingerprint (8) || msg_key (16) || AES-256-IGE(int32 length || payload ||
+// padding). The padding is 12..1024 random bytes; its length rounds the encrypted size up to a
+// size bucket (64, 128, 192, 256, 384, 512, 768, 1024, 1280, then multiples of 448) so that
+// the ciphertext length reveals less about the message length.
+func Seal(key []byte, fromOriginator bool, payload []byte) ([]byte, error) {
+	if len(key) != KeySize {
+		return nil, ErrKeySize
+	}
+	if len(payload)%4 != 0 || len(payload) > MaxPayload {
+		return nil, ErrPayload
+	}
+	dataLen := 4 + len(payload)
+	plainLen := paddedSize(dataLen)
+
+	out := make([]byte, headerSize+plainLen)
+	plain := out[headerSize:]
+	binary.LittleEndian.PutUint32(plain, uint32(len(payload)))
+	copy(plain[4:], payload)
+	if _, err := rand.Read(plain[dataLen:]); err != nil {
+		return nil, fmt.Errorf("secret: seal: padding: %w", err)
+	}
+	sealPlaintext(key, sideOffset(fromOriginator), out)
+	return out, nil
+}
+
+// paddedSize returns the encrypted size for dataLen bytes of length prefix and payload: at least
+// dataLen+12, a multiple of 16, at most dataLen+1024.
+func paddedSize(dataLen int) int {
+	need := dataLen + minPadding
+	for _, bucket := range [...]int{64, 128, 192, 256, 384, 512, 768, 1024, 1280} {
+		if need <= bucket {
+			return bucket
+		}
+	}
+	const step = 448 // a multiple of 16; padding stays below 12+448
+	return (need + step - 1) / step * step
+}
+
+// sealPlaintext encrypts out[headerSize:], a complete padded plaintext (a multiple of 16 bytes),
+// in place with the side offset x and writes key_fingerprint and msg_key into out[:headerSize].
+// It performs no check on the plaintext's layout, which lets tests build malformed messages.
+func sealPlaintext(key []byte, x int, out []byte) {
+	plain := out[headerSize:]
+	binary.LittleEndian.PutUint64(out[:fingerprintSize], uint64(KeyFingerprint(key)))
+	msgKey := (*[msgKeySize]byte)(out[fingerprintSize:headerSize])
+	computeMsgKey(msgKey, key, x, plain)
+
+	var aesKey, aesIV [32]byte
+	deriveAESKeyIV(&aesKey, &aesIV, key, msgKey, x)
+	var s ige
+	s.init(&aesKey, &aesIV)
+	clear(aesKey[:])
+	clear(aesIV[:])
+	s.encrypt(plain, plain)
+	s.wipe()
+}
+
+// Open decrypts a message sealed by the peer. fromOriginator tells whether the SENDER of msg
+// created the chat. It returns the payload (the serialized TL object, without length prefix or
+// padding). TL-level checks (decryptedMessageLayer, random_bytes >= 15, exact consumption) are
+// the decoder's job.
+//
+// Checks, all evaluated without early exit and reported as the single error ErrDecrypt:
+// length at least 24+16 and 24 plus a multiple of 16; key_fingerprint equal to key's;
+// msg_key equal (constant time) to SHA256(key[88+x:120+x] || plaintext)[8:24]; the length
+// prefix non-negative, a multiple of 4 and inside the plaintext; padding 12..1024 bytes.
+// Even when the shape of msg is wrong, the decryption and msg_key computation still run.
+func Open(key []byte, fromOriginator bool, msg []byte) ([]byte, error) {
+	if len(key) != KeySize {
+		return nil, ErrKeySize
+	}
+	x := sideOffset(fromOriginator) // both sides derive with the sender's x
+
+	// Shape of the message. The length is public (the sender chose it), so branching on it
+	// leaks nothing; but whatever the shape, the same work as for a valid message follows.
+	valid := 1
+	body := msg
+	if len(msg) < headerSize+blockSize || (len(msg)-headerSize)%blockSize != 0 || len(msg) > maxMessageSize {
+		valid = 0
+		body = reshapeRejected(msg)
+	}
+
+	var wantFP [fingerprintSize]byte
+	binary.LittleEndian.PutUint64(wantFP[:], uint64(KeyFingerprint(key)))
+	valid &= subtle.ConstantTimeCompare(wantFP[:], body[:fingerprintSize])
+
+	msgKey := (*[msgKeySize]byte)(body[fingerprintSize:headerSize])
+	var aesKey, aesIV [32]byte
+	deriveAESKeyIV(&aesKey, &aesIV, key, msgKey, x)
+	var s ige
+	s.init(&aesKey, &aesIV)
+	clear(aesKey[:])
+	clear(aesIV[:])
+	plain := make([]byte, len(body)-headerSize)
+	s.decrypt(plain, body[headerSize:])
+	s.wipe()
+
+	var got [msgKeySize]byte
+	computeMsgKey(&got, key, x, plain)
+	valid &= subtle.ConstantTimeCompare(got[:], msgKey[:])
+
+	// Length prefix: 0 <= n, n%4 == 0, 12 <= len(plain)-4-n <= 1024, evaluated branch-free.
+	raw := binary.LittleEndian.Uint32(plain[:4])
+	n := int(raw & 0x7fffffff)
+	avail := len(plain) - 4
+	valid &= subtle.ConstantTimeEq(int32(raw>>31), 0)
+	valid &= subtle.ConstantTimeByteEq(uint8(raw&3), 0)
+	inside := subtle.ConstantTimeLessOrEq(n, avail)
+	valid &= inside
+	padding := subtle.ConstantTimeSelect(inside, avail-n, 0)
+	valid &= subtle.ConstantTimeLessOrEq(minPadding, padding)
+	valid &= subtle.ConstantTimeLessOrEq(padding, maxPadding)
+
+	if valid != 1 {
+		clear(plain)
+		return nil, ErrDecrypt
+	}
+	return plain[4 : 4+n : 4+n], nil
+}
+
+// reshapeRejected returns a stand-in for a message of invalid shape: its bytes cut or
+// zero-extended to the nearest valid size, so that Open can run its usual work on it.
+func reshapeRejected(msg []byte) []byte {
+	size := headerSize + blockSize
+	if len(msg) > size {
+		size = headerSize + (len(msg)-headerSize)/blockSize*blockSize
+	}
+	if size > maxMessageSize {
+		size = maxMessageSize
+	}
+	body := make([]byte, size)
+	copy(body, msg)
+	return body
+}
+
+// computeMsgKey sets dst to msg_key = SHA256(key[88+x:120+x] || plain)[8:24].
+func computeMsgKey(dst *[msgKeySize]byte, key []byte, x int, plain []byte) {
+	h := sha256.New()
+	h.Write(key[88+x : 120+x])
+	h.Write(plain)
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	h.Reset()
+	copy(dst[:], sum[8:24])
+	clear(sum[:])
+}
+
+// deriveAESKeyIV is the MTProto 2.0 KDF:
+//
+//	a = SHA256(msg_key || key[x:x+36]);  b = SHA256(key[40+x:76+x] || msg_key)
+//	aes_key = a[0:8] || b[8:24] || a[24:32];  aes_iv = b[0:8] || a[8:24] || b[24:32]
+func deriveAESKeyIV(aesKey, aesIV *[32]byte, key []byte, msgKey *[msgKeySize]byte, x int) {
+	var buf [msgKeySize + 36]byte
+	copy(buf[:], msgKey[:])
+	copy(buf[msgKeySize:], key[x:x+36])
+	a := sha256.Sum256(buf[:])
+	copy(buf[:], key[40+x:76+x])
+	copy(buf[36:], msgKey[:])
+	b := sha256.Sum256(buf[:])
+
+	copy(aesKey[0:8], a[0:8])
+	copy(aesKey[8:24], b[8:24])
+	copy(aesKey[24:32], a[24:32])
+	copy(aesIV[0:8], b[0:8])
+	copy(aesIV[8:24], a[8:24])
+	copy(aesIV[24:32], b[24:32])
+	clear(buf[:])
+	clear(a[:])
+	clear(b[:])
+}
+
+// ige is an AES-256-IGE stream. It keeps the chaining state between calls, so a long input can
+// be processed in chunks (files) with the same result as in one pass; dst and src may be the same
+// slice (in-place), but must not overlap otherwise. Lengths must be multiples of 16.
+//
+//	encrypt: c_i = E(p_i XOR c_{i-1}) XOR p_{i-1};  decrypt: p_i = D(c_i XOR p_{i-1}) XOR c_{i-1}
+//
+// with c_0 = iv[0:16] and p_0 = iv[16:32].
+type ige struct {
+	block  cipher.Block
+	c0, c1 uint64 // previous ciphertext block
+	p0, p1 uint64 // previous plaintext block
+	buf    [blockSize]byte
+}
+
+func (s *ige) init(key, iv *[32]byte) {
+	block, err := aes.NewCipher(key[:])
+	if err != nil { // unreachable: a 32-byte key is always valid
+		panic("secret: aes: " + err.Error())
+	}
+	s.block = block
+	s.c0 = binary.LittleEndian.Uint64(iv[0:8])
+	s.c1 = binary.LittleEndian.Uint64(iv[8:16])
+	s.p0 = binary.LittleEndian.Uint64(iv[16:24])
+	s.p1 = binary.LittleEndian.Uint64(iv[24:32])
+}
+
+func (s *ige) encrypt(dst, src []byte) {
+	dst = dst[:len(src)]
+	c0, c1, p0, p1 := s.c0, s.c1, s.p0, s.p1
+	buf := s.buf[:]
+	for i := 0; i+blockSize <= len(src); i += blockSize {
+		x0 := binary.LittleEndian.Uint64(src[i:])
+		x1 := binary.LittleEndian.Uint64(src[i+8:])
+		binary.LittleEndian.PutUint64(buf[0:], x0^c0)
+		binary.LittleEndian.PutUint64(buf[8:], x1^c1)
+		s.block.Encrypt(buf, buf)
+		c0 = binary.LittleEndian.Uint64(buf[0:]) ^ p0
+		c1 = binary.LittleEndian.Uint64(buf[8:]) ^ p1
+		binary.LittleEndian.PutUint64(dst[i:], c0)
+		binary.LittleEndian.PutUint64(dst[i+8:], c1)
+		p0, p1 = x0, x1
+	}
+	s.c0, s.c1, s.p0, s.p1 = c0, c1, p0, p1
+}
+
+func (s *ige) decrypt(dst, src []byte) {
+	dst = dst[:len(src)]
+	c0, c1, p0, p1 := s.c0, s.c1, s.p0, s.p1
+	buf := s.buf[:]
+	for i := 0; i+blockSize <= len(src); i += blockSize {
+		y0 := binary.LittleEndian.Uint64(src[i:])
+		y1 := binary.LittleEndian.Uint64(src[i+8:])
+		binary.LittleEndian.PutUint64(buf[0:], y0^p0)
+		binary.LittleEndian.PutUint64(buf[8:], y1^p1)
+		s.block.Decrypt(buf, buf)
+		p0 = binary.LittleEndian.Uint64(buf[0:]) ^ c0
+		p1 = binary.LittleEndian.Uint64(buf[8:]) ^ c1
+		binary.LittleEndian.PutUint64(dst[i:], p0)
+		binary.LittleEndian.PutUint64(dst[i+8:], p1)
+		c0, c1 = y0, y1
+	}
+	s.c0, s.c1, s.p0, s.p1 = c0, c1, p0, p1
+}
+
+// wipe forgets the chaining state and scratch block. The AES key schedule inside crypto/aes
+// cannot be cleared from Go; dropping the reference is all that can be done.
+func (s *ige) wipe() {
+	clear(s.buf[:])
+	s.c0, s.c1, s.p0, s.p1 = 0, 0, 0, 0
+	s.block = nil
+}
