@@ -1,0 +1,394 @@
+package secret
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"testing"
+
+	gotdcrypto "github.com/gotd/td/crypto"
+	gotdige "github.com/gotd/ige"
+)
+
+// testKey returns the key of the published vectors: bytes 0x00..0xFF.
+func testKey() []byte {
+	key := make([]byte, KeySize)
+	for i := range key {
+		key[i] = byte(i)
+	}
+	return key
+}
+
+func randomKey(t testing.TB) []byte {
+	t.Helper()
+	key := make([]byte, KeySize)
+	if _, err := rand.Read(key); err != nil {
+		t.Fatal(err)
+	}
+	return key
+}
+
+func mustHex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestPublishedVectorX0 checks the MTProto 2.0 vector (x = 0) of the reference, §6.1.
+func TestPublishedVectorX0(t *testing.T) {
+	key := testKey()
+	plain := append([]byte("Hello, world! This data should remain secure!"), make([]byte, 19)...)
+	want := mustHex(t, "32d1586ea457dfc8"+"a81729d46db54019a2bfd7f744f9b96c"+
+		"4f716cfdc4477db2a2c15f6ddb85235fb9552f1d8407c6aaea00cc844c5a1bf6"+
+		"ac44b79b5edc2a23868b3d6073a590992c0f2975243d563ea180d218ee757c9a")
+
+	out := make([]byte, headerSize+len(plain))
+	copy(out[headerSize:], plain)
+	sealPlaintext(key, 0, out)
+	if !bytes.Equal(out, want) {
+		t.Fatalf("sealed vector:\n got %x\nwant %x", out, want)
+	}
+
+	// The receiving side's decryption of the vector gives the plaintext back. (Open itself
+	// rejects it: the vector's plaintext has no length prefix.)
+	var msgKey [msgKeySize]byte
+	copy(msgKey[:], want[fingerprintSize:headerSize])
+	var k, iv [32]byte
+	deriveAESKeyIV(&k, &iv, key, &msgKey, 0)
+	var s ige
+	s.init(&k, &iv)
+	got := make([]byte, len(plain))
+	s.decrypt(got, want[headerSize:])
+	if !bytes.Equal(got, plain) {
+		t.Fatalf("decrypted vector: got %q", got)
+	}
+	if _, err := Open(key, true, want); !errors.Is(err, ErrDecrypt) {
+		t.Fatalf("Open of a plaintext without length prefix: err = %v, want ErrDecrypt", err)
+	}
+}
+
+func TestKeyFingerprintVector(t *testing.T) {
+	const want = int64(-3972359982579920590)
+	if got := KeyFingerprint(testKey()); got != want {
+		t.Fatalf("KeyFingerprint = %d, want %d", got, want)
+	}
+	msg, err := Seal(testKey(), true, make([]byte, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fp, ok := PeekFingerprint(msg); !ok || fp != want {
+		t.Fatalf("PeekFingerprint = %d, %v", fp, ok)
+	}
+	if _, ok := PeekFingerprint(msg[:7]); ok {
+		t.Fatal("PeekFingerprint accepted 7 bytes")
+	}
+}
+
+// TestCrossImplementation compares Seal's record with one built from gotd's MTProto 2.0 KDF
+// (crypto.MessageKey, crypto.Keys) and gotd/ige, for both directions, and opens gotd's output.
+func TestCrossImplementation(t *testing.T) {
+	for _, originator := range []bool{true, false} {
+		for _, size := range []int{16, 32, 64, 1024, 4096 + 16} {
+			key := randomKey(t)
+			plain := make([]byte, size)
+			rand.Read(plain)
+			binary.LittleEndian.PutUint32(plain, uint32(size-4-12)&^3)
+
+			ours := make([]byte, headerSize+size)
+			copy(ours[headerSize:], plain)
+			sealPlaintext(key, sideOffset(originator), ours)
+
+			var gk gotdcrypto.Key
+			copy(gk[:], key)
+			side := gotdcrypto.Server
+			if originator {
+				side = gotdcrypto.Client
+			}
+			mk := gotdcrypto.MessageKey(gk, plain, side)
+			ak, aiv := gotdcrypto.Keys(gk, mk, side)
+			blk, err := aes.NewCipher(ak[:])
+			if err != nil {
+				t.Fatal(err)
+			}
+			ct := make([]byte, size)
+			gotdige.EncryptBlocks(blk, aiv[:], ct, plain)
+			id := gk.ID()
+			theirs := append(append(append([]byte{}, id[:]...), mk[:]...), ct...)
+
+			if !bytes.Equal(ours, theirs) {
+				t.Fatalf("originator=%v size=%d: records differ", originator, size)
+			}
+			if _, err := Open(key, originator, theirs); err != nil {
+				t.Fatalf("originator=%v size=%d: Open of gotd's record: %v", originator, size, err)
+			}
+		}
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	key := randomKey(t)
+	sizes := []int{0, 4, 8, 12, 16, 60, 64, 100, 1000, 1276, 1280, 4096, 65536, 1 << 20}
+	for _, originator := range []bool{true, false} {
+		for _, size := range sizes {
+			t.Run(fmt.Sprintf("originator=%v/%d", originator, size), func(t *testing.T) {
+				payload := make([]byte, size)
+				rand.Read(payload)
+				msg, err := Seal(key, originator, payload)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if (len(msg)-headerSize)%16 != 0 {
+					t.Fatalf("ciphertext length %d not a multiple of 16", len(msg)-headerSize)
+				}
+				if pad := len(msg) - headerSize - 4 - size; pad < minPadding || pad > maxPadding {
+					t.Fatalf("padding %d out of 12..1024", pad)
+				}
+				got, err := Open(key, originator, msg)
+				if err != nil {
+					t.Fatalf("Open: %v", err)
+				}
+				if !bytes.Equal(got, payload) {
+					t.Fatal("payload changed in round trip")
+				}
+				// The other direction's derivation must not open it.
+				if _, err := Open(key, !originator, msg); err != ErrDecrypt {
+					t.Fatalf("Open with the wrong sender role: err = %v", err)
+				}
+			})
+		}
+	}
+}
+
+// TestReflection: a client's own outgoing message fed back to it as incoming fails (x differs).
+func TestReflection(t *testing.T) {
+	key := randomKey(t)
+	// The originator sends with x = 0; receiving it back, it would open it as the peer's (x = 8).
+	msg, err := Seal(key, true, []byte("mirror test!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(key, false, msg); err != ErrDecrypt {
+		t.Fatalf("reflected message: err = %v", err)
+	}
+}
+
+func TestSealIsRandomised(t *testing.T) {
+	key := randomKey(t)
+	a, _ := Seal(key, true, []byte("same"))
+	b, _ := Seal(key, true, []byte("same"))
+	if bytes.Equal(a, b) {
+		t.Fatal("two seals of the same payload are identical: padding not random")
+	}
+}
+
+func TestSealRejects(t *testing.T) {
+	if _, err := Seal(make([]byte, 255), true, nil); !errors.Is(err, ErrKeySize) {
+		t.Fatalf("255-byte key: %v", err)
+	}
+	if _, err := Open(make([]byte, 257), true, make([]byte, 40)); !errors.Is(err, ErrKeySize) {
+		t.Fatalf("Open with 257-byte key: %v", err)
+	}
+	for _, n := range []int{1, 2, 3, 5, 7} {
+		if _, err := Seal(testKey(), true, make([]byte, n)); !errors.Is(err, ErrPayload) {
+			t.Fatalf("payload of %d bytes: %v", n, err)
+		}
+	}
+}
+
+func TestPaddedSize(t *testing.T) {
+	for dataLen := 4; dataLen <= 20000; dataLen += 4 {
+		size := paddedSize(dataLen)
+		pad := size - dataLen
+		if size%16 != 0 || pad < minPadding || pad > maxPadding {
+			t.Fatalf("dataLen %d: size %d, padding %d", dataLen, size, pad)
+		}
+	}
+}
+
+// malformed builds a record with a correct fingerprint and msg_key over an arbitrary plaintext
+// whose length prefix is n and whose total size is size bytes.
+func malformed(key []byte, x int, n uint32, size int) []byte {
+	out := make([]byte, headerSize+size)
+	binary.LittleEndian.PutUint32(out[headerSize:], n)
+	rand.Read(out[headerSize+4:])
+	sealPlaintext(key, x, out)
+	return out
+}
+
+// TestOpenRejects is the crypto-level part of the negative test list (§5.1 items 4-7).
+func TestOpenRejects(t *testing.T) {
+	key := randomKey(t)
+	valid, err := Seal(key, false, []byte("a valid message!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(key, false, valid); err != nil {
+		t.Fatalf("valid message rejected: %v", err)
+	}
+	flip := func(i int, bit uint) []byte {
+		m := bytes.Clone(valid)
+		m[i] ^= 1 << bit
+		return m
+	}
+	otherKey := randomKey(t)
+	cases := []struct {
+		name       string
+		key        []byte
+		originator bool
+		msg        []byte
+	}{
+		{"empty", key, false, nil},
+		{"23 bytes", key, false, valid[:23]},
+		{"24 bytes, header only", key, false, valid[:24]},
+		{"24+15", key, false, valid[:39]},
+		{"24+17", key, false, valid[:41]},
+		{"one byte short", key, false, valid[:len(valid)-1]},
+		{"one block short", key, false, valid[:len(valid)-16]},
+		{"one byte extra", key, false, append(bytes.Clone(valid), 0)},
+		{"one block extra", key, false, append(bytes.Clone(valid), make([]byte, 16)...)},
+		{"wrong fingerprint", key, false, flip(0, 0)},
+		{"fingerprint last byte", key, false, flip(7, 7)},
+		{"flipped msg_key", key, false, flip(8, 3)},
+		{"flipped ciphertext first block", key, false, flip(24, 0)},
+		{"flipped ciphertext last byte", key, false, flip(len(valid)-1, 7)},
+		{"wrong x (sender role)", key, true, valid},
+		{"wrong key", otherKey, false, valid},
+		{"padding 11", key, false, malformed(key, 8, 64-4-11, 64)},
+		// Padding 11 or 1025 force a length prefix that is not a multiple of 4 (the total is a
+		// multiple of 16), so padding 8 and 1028 isolate the padding bounds.
+		{"padding 1025", key, false, malformed(key, 8, 16*65-4-1025, 16*65)},
+		{"padding 8", key, false, malformed(key, 8, 64-4-8, 64)},
+		{"padding 1028", key, false, malformed(key, 8, 8, 4+8+1028)},
+		{"padding 1036 with n=0", key, false, malformed(key, 8, 0, 1040)},
+		{"padding 0", key, false, malformed(key, 8, 60, 64)},
+		{"negative length", key, false, malformed(key, 8, 0xfffffff0, 64)},
+		{"length -4 (int32)", key, false, malformed(key, 8, 0xfffffffc, 64)},
+		{"length not multiple of 4", key, false, malformed(key, 8, 30, 64)},
+		{"length past the buffer", key, false, malformed(key, 8, 64, 64)},
+		{"length far past the buffer", key, false, malformed(key, 8, 1 << 30, 64)},
+		{"length 0x7ffffffc", key, false, malformed(key, 8, 0x7ffffffc, 64)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := bytes.Clone(tc.msg)
+			got, err := Open(tc.key, tc.originator, tc.msg)
+			if err != ErrDecrypt || got != nil {
+				t.Fatalf("Open = %x, %v; want nil, ErrDecrypt", got, err)
+			}
+			if !bytes.Equal(in, tc.msg) {
+				t.Fatal("Open modified its input")
+			}
+		})
+	}
+
+	// Boundaries that must be accepted, so the cases above fail for the stated reason.
+	for _, ok := range []struct {
+		name string
+		msg  []byte
+	}{
+		{"padding 12", malformed(key, 8, 64-4-12, 64)},
+		{"padding 1024", malformed(key, 8, 12, 4+12+1024)},
+		{"empty payload, padding 12", malformed(key, 8, 0, 16)},
+	} {
+		if _, err := Open(key, false, ok.msg); err != nil {
+			t.Fatalf("%s rejected: %v", ok.name, err)
+		}
+	}
+}
+
+// TestOpenFlipEveryBit flips each bit of a whole record (fingerprint, msg_key, ciphertext).
+func TestOpenFlipEveryBit(t *testing.T) {
+	key := randomKey(t)
+	valid, err := Seal(key, true, []byte("flip every bit of me, please!!.."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range valid {
+		for bit := range 8 {
+			m := bytes.Clone(valid)
+			m[i] ^= 1 << bit
+			if _, err := Open(key, true, m); err != ErrDecrypt {
+				t.Fatalf("byte %d bit %d: err = %v", i, bit, err)
+			}
+		}
+	}
+}
+
+// TestOpenFailuresIndistinguishable: every kind of failure yields the very same error value and
+// text, and no failure returns data.
+func TestOpenFailuresIndistinguishable(t *testing.T) {
+	key := randomKey(t)
+	valid, _ := Seal(key, true, []byte("1234"))
+	bad := [][]byte{
+		nil, valid[:30], append(bytes.Clone(valid), 1), // shape
+		append([]byte{valid[0] ^ 1}, valid[1:]...), // fingerprint
+		malformed(key, 0, 3, 32),                   // length prefix
+		malformed(key, 0, 0, 1040),                 // padding
+	}
+	tampered := bytes.Clone(valid)
+	tampered[30] ^= 0x80
+	bad = append(bad, tampered) // msg_key
+	var first error
+	for i, m := range bad {
+		_, err := Open(key, true, m)
+		if err == nil {
+			t.Fatalf("case %d accepted", i)
+		}
+		if first == nil {
+			first = err
+		}
+		if err != first || err.Error() != first.Error() {
+			t.Fatalf("case %d: error %q differs from %q", i, err, first)
+		}
+	}
+	if first != ErrDecrypt {
+		t.Fatalf("error is %v, want ErrDecrypt", first)
+	}
+}
+
+// TestIGEInPlaceAndChunked checks the IGE stream against gotd/ige (distinct buffers), in place,
+// and in chunks with the carried state.
+func TestIGEInPlaceAndChunked(t *testing.T) {
+	var k, iv [32]byte
+	rand.Read(k[:])
+	rand.Read(iv[:])
+	plain := make([]byte, 16*37)
+	rand.Read(plain)
+
+	blk, _ := aes.NewCipher(k[:])
+	want := make([]byte, len(plain))
+	gotdige.EncryptBlocks(blk, iv[:], want, plain)
+
+	var s ige
+	s.init(&k, &iv)
+	inPlace := bytes.Clone(plain)
+	s.encrypt(inPlace, inPlace)
+	if !bytes.Equal(inPlace, want) {
+		t.Fatal("in-place IGE encryption differs from gotd/ige")
+	}
+
+	s.init(&k, &iv)
+	chunked := make([]byte, len(plain))
+	for off, step := 0, 16; off < len(plain); off, step = off+step, step+16 {
+		end := min(off+step, len(plain))
+		s.encrypt(chunked[off:end], plain[off:end])
+	}
+	if !bytes.Equal(chunked, want) {
+		t.Fatal("chunked IGE encryption differs from one pass")
+	}
+
+	s.init(&k, &iv)
+	back := bytes.Clone(want)
+	s.decrypt(back[:48], back[:48])
+	s.decrypt(back[48:], back[48:])
+	if !bytes.Equal(back, plain) {
+		t.Fatal("chunked in-place IGE decryption failed")
+	}
+}
