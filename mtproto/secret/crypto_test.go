@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"testing"
 
-	gotdcrypto "github.com/gotd/td/crypto"
 	gotdige "github.com/gotd/ige"
+	gotdcrypto "github.com/gotd/td/crypto"
 )
 
 // testKey returns the key of the published vectors: bytes 0x00..0xFF.
@@ -272,7 +272,7 @@ func TestOpenRejects(t *testing.T) {
 		{"length -4 (int32)", key, false, malformed(key, 8, 0xfffffffc, 64)},
 		{"length not multiple of 4", key, false, malformed(key, 8, 30, 64)},
 		{"length past the buffer", key, false, malformed(key, 8, 64, 64)},
-		{"length far past the buffer", key, false, malformed(key, 8, 1 << 30, 64)},
+		{"length far past the buffer", key, false, malformed(key, 8, 1<<30, 64)},
 		{"length 0x7ffffffc", key, false, malformed(key, 8, 0x7ffffffc, 64)},
 	}
 	for _, tc := range cases {
