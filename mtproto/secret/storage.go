@@ -103,9 +103,12 @@ type Chat struct {
 	KeySince time.Time
 	Rekey    Rekey
 
-	// Layers: MyLayer is the layer we announced with NotifyLayer (0 before), HisLayer the peer's.
-	MyLayer  int
-	HisLayer int
+	// Layers: MyLayer is the layer we announced with NotifyLayer (0 before); HisLayer is the
+	// peer's layer (from NotifyLayer and message layers); HisMessageLayer is the layer field
+	// of the last seq-numbered message from the peer, which must never decrease.
+	MyLayer         int
+	HisLayer        int
+	HisMessageLayer int
 
 	// Raw sequence counters (not wire form): InSeq = incoming messages processed,
 	// OutSeq = messages created, HisIn = the peer's last reported raw in_seq_no.

@@ -63,7 +63,7 @@ func SampleChat(id secret.ChatID) secret.Chat {
 		KeySince: time.Unix(1700000100, 0).UTC(),
 		Rekey: secret.Rekey{State: secret.RekeyAccepted, ExchangeID: -123, Secret: seq(256, 5),
 			NewKey: seq(256, 6), NewFingerprint: 7},
-		MyLayer: 144, HisLayer: 143, InSeq: 10, OutSeq: 11, HisIn: 9, ResendUpTo: 8, TTL: 30,
+		MyLayer: 144, HisLayer: 143, HisMessageLayer: 101, InSeq: 10, OutSeq: 11, HisIn: 9, ResendUpTo: 8, TTL: 30,
 		Verified: true, DiscardPending: true, DiscardDeleteHistory: true,
 	}
 }
@@ -120,7 +120,7 @@ func chatEqual(a, b secret.Chat) bool {
 		a.Rekey.State == b.Rekey.State && a.Rekey.ExchangeID == b.Rekey.ExchangeID &&
 		eq(a.Rekey.Secret, b.Rekey.Secret) && eq(a.Rekey.NewKey, b.Rekey.NewKey) &&
 		a.Rekey.NewFingerprint == b.Rekey.NewFingerprint && a.MyLayer == b.MyLayer &&
-		a.HisLayer == b.HisLayer && a.InSeq == b.InSeq && a.OutSeq == b.OutSeq &&
+		a.HisLayer == b.HisLayer && a.HisMessageLayer == b.HisMessageLayer && a.InSeq == b.InSeq && a.OutSeq == b.OutSeq &&
 		a.HisIn == b.HisIn && a.ResendUpTo == b.ResendUpTo && a.TTL == b.TTL &&
 		a.Verified == b.Verified && a.DiscardPending == b.DiscardPending &&
 		a.DiscardDeleteHistory == b.DiscardDeleteHistory
