@@ -14,8 +14,8 @@ import (
 	gotdcrypto "github.com/gotd/td/crypto"
 )
 
-// testKey returns the key of the published vectors: bytes 0x00..0xFF.
-func testKey() []byte {
+// keyBytes0to255 returns the key of the published vectors: bytes 0x00..0xFF.
+func keyBytes0to255() []byte {
 	key := make([]byte, KeySize)
 	for i := range key {
 		key[i] = byte(i)
@@ -23,7 +23,7 @@ func testKey() []byte {
 	return key
 }
 
-func randomKey(t testing.TB) []byte {
+func randomChatKey(t testing.TB) []byte {
 	t.Helper()
 	key := make([]byte, KeySize)
 	if _, err := rand.Read(key); err != nil {
@@ -32,7 +32,7 @@ func randomKey(t testing.TB) []byte {
 	return key
 }
 
-func mustHex(t testing.TB, s string) []byte {
+func mustDecodeHex(t testing.TB, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(s)
 	if err != nil {
@@ -43,9 +43,9 @@ func mustHex(t testing.TB, s string) []byte {
 
 // TestPublishedVectorX0 checks the MTProto 2.0 vector (x = 0) of the reference, §6.1.
 func TestPublishedVectorX0(t *testing.T) {
-	key := testKey()
+	key := keyBytes0to255()
 	plain := append([]byte("Hello, world! This data should remain secure!"), make([]byte, 19)...)
-	want := mustHex(t, "32d1586ea457dfc8"+"a81729d46db54019a2bfd7f744f9b96c"+
+	want := mustDecodeHex(t, "32d1586ea457dfc8"+"a81729d46db54019a2bfd7f744f9b96c"+
 		"4f716cfdc4477db2a2c15f6ddb85235fb9552f1d8407c6aaea00cc844c5a1bf6"+
 		"ac44b79b5edc2a23868b3d6073a590992c0f2975243d563ea180d218ee757c9a")
 
@@ -76,10 +76,10 @@ func TestPublishedVectorX0(t *testing.T) {
 
 func TestKeyFingerprintVector(t *testing.T) {
 	const want = int64(-3972359982579920590)
-	if got := KeyFingerprint(testKey()); got != want {
+	if got := KeyFingerprint(keyBytes0to255()); got != want {
 		t.Fatalf("KeyFingerprint = %d, want %d", got, want)
 	}
-	msg, err := Seal(testKey(), true, make([]byte, 8))
+	msg, err := Seal(keyBytes0to255(), true, make([]byte, 8))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func TestKeyFingerprintVector(t *testing.T) {
 func TestCrossImplementation(t *testing.T) {
 	for _, originator := range []bool{true, false} {
 		for _, size := range []int{16, 32, 64, 1024, 4096 + 16} {
-			key := randomKey(t)
+			key := randomChatKey(t)
 			plain := make([]byte, size)
 			rand.Read(plain)
 			binary.LittleEndian.PutUint32(plain, uint32(size-4-12)&^3)
@@ -133,7 +133,7 @@ func TestCrossImplementation(t *testing.T) {
 }
 
 func TestRoundTrip(t *testing.T) {
-	key := randomKey(t)
+	key := randomChatKey(t)
 	sizes := []int{0, 4, 8, 12, 16, 60, 64, 100, 1000, 1276, 1280, 4096, 65536, 1 << 20}
 	for _, originator := range []bool{true, false} {
 		for _, size := range sizes {
@@ -168,7 +168,7 @@ func TestRoundTrip(t *testing.T) {
 
 // TestReflection: a client's own outgoing message fed back to it as incoming fails (x differs).
 func TestReflection(t *testing.T) {
-	key := randomKey(t)
+	key := randomChatKey(t)
 	// The originator sends with x = 0; receiving it back, it would open it as the peer's (x = 8).
 	msg, err := Seal(key, true, []byte("mirror test!"))
 	if err != nil {
@@ -180,7 +180,7 @@ func TestReflection(t *testing.T) {
 }
 
 func TestSealIsRandomised(t *testing.T) {
-	key := randomKey(t)
+	key := randomChatKey(t)
 	a, _ := Seal(key, true, []byte("same"))
 	b, _ := Seal(key, true, []byte("same"))
 	if bytes.Equal(a, b) {
@@ -196,7 +196,7 @@ func TestSealRejects(t *testing.T) {
 		t.Fatalf("Open with 257-byte key: %v", err)
 	}
 	for _, n := range []int{1, 2, 3, 5, 7} {
-		if _, err := Seal(testKey(), true, make([]byte, n)); !errors.Is(err, ErrPayload) {
+		if _, err := Seal(keyBytes0to255(), true, make([]byte, n)); !errors.Is(err, ErrPayload) {
 			t.Fatalf("payload of %d bytes: %v", n, err)
 		}
 	}
@@ -212,9 +212,9 @@ func TestPaddedSize(t *testing.T) {
 	}
 }
 
-// malformed builds a record with a correct fingerprint and msg_key over an arbitrary plaintext
+// sealMalformed builds a record with a correct fingerprint and msg_key over an arbitrary plaintext
 // whose length prefix is n and whose total size is size bytes.
-func malformed(key []byte, x int, n uint32, size int) []byte {
+func sealMalformed(key []byte, x int, n uint32, size int) []byte {
 	out := make([]byte, headerSize+size)
 	binary.LittleEndian.PutUint32(out[headerSize:], n)
 	rand.Read(out[headerSize+4:])
@@ -224,7 +224,7 @@ func malformed(key []byte, x int, n uint32, size int) []byte {
 
 // TestOpenRejects is the crypto-level part of the negative test list (§5.1 items 4-7).
 func TestOpenRejects(t *testing.T) {
-	key := randomKey(t)
+	key := randomChatKey(t)
 	valid, err := Seal(key, false, []byte("a valid message!"))
 	if err != nil {
 		t.Fatal(err)
@@ -237,7 +237,7 @@ func TestOpenRejects(t *testing.T) {
 		m[i] ^= 1 << bit
 		return m
 	}
-	otherKey := randomKey(t)
+	otherKey := randomChatKey(t)
 	cases := []struct {
 		name       string
 		key        []byte
@@ -260,20 +260,20 @@ func TestOpenRejects(t *testing.T) {
 		{"flipped ciphertext last byte", key, false, flip(len(valid)-1, 7)},
 		{"wrong x (sender role)", key, true, valid},
 		{"wrong key", otherKey, false, valid},
-		{"padding 11", key, false, malformed(key, 8, 64-4-11, 64)},
+		{"padding 11", key, false, sealMalformed(key, 8, 64-4-11, 64)},
 		// Padding 11 or 1025 force a length prefix that is not a multiple of 4 (the total is a
 		// multiple of 16), so padding 8 and 1028 isolate the padding bounds.
-		{"padding 1025", key, false, malformed(key, 8, 16*65-4-1025, 16*65)},
-		{"padding 8", key, false, malformed(key, 8, 64-4-8, 64)},
-		{"padding 1028", key, false, malformed(key, 8, 8, 4+8+1028)},
-		{"padding 1036 with n=0", key, false, malformed(key, 8, 0, 1040)},
-		{"padding 0", key, false, malformed(key, 8, 60, 64)},
-		{"negative length", key, false, malformed(key, 8, 0xfffffff0, 64)},
-		{"length -4 (int32)", key, false, malformed(key, 8, 0xfffffffc, 64)},
-		{"length not multiple of 4", key, false, malformed(key, 8, 30, 64)},
-		{"length past the buffer", key, false, malformed(key, 8, 64, 64)},
-		{"length far past the buffer", key, false, malformed(key, 8, 1<<30, 64)},
-		{"length 0x7ffffffc", key, false, malformed(key, 8, 0x7ffffffc, 64)},
+		{"padding 1025", key, false, sealMalformed(key, 8, 16*65-4-1025, 16*65)},
+		{"padding 8", key, false, sealMalformed(key, 8, 64-4-8, 64)},
+		{"padding 1028", key, false, sealMalformed(key, 8, 8, 4+8+1028)},
+		{"padding 1036 with n=0", key, false, sealMalformed(key, 8, 0, 1040)},
+		{"padding 0", key, false, sealMalformed(key, 8, 60, 64)},
+		{"negative length", key, false, sealMalformed(key, 8, 0xfffffff0, 64)},
+		{"length -4 (int32)", key, false, sealMalformed(key, 8, 0xfffffffc, 64)},
+		{"length not multiple of 4", key, false, sealMalformed(key, 8, 30, 64)},
+		{"length past the buffer", key, false, sealMalformed(key, 8, 64, 64)},
+		{"length far past the buffer", key, false, sealMalformed(key, 8, 1<<30, 64)},
+		{"length 0x7ffffffc", key, false, sealMalformed(key, 8, 0x7ffffffc, 64)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -293,9 +293,9 @@ func TestOpenRejects(t *testing.T) {
 		name string
 		msg  []byte
 	}{
-		{"padding 12", malformed(key, 8, 64-4-12, 64)},
-		{"padding 1024", malformed(key, 8, 12, 4+12+1024)},
-		{"empty payload, padding 12", malformed(key, 8, 0, 16)},
+		{"padding 12", sealMalformed(key, 8, 64-4-12, 64)},
+		{"padding 1024", sealMalformed(key, 8, 12, 4+12+1024)},
+		{"empty payload, padding 12", sealMalformed(key, 8, 0, 16)},
 	} {
 		if _, err := Open(key, false, ok.msg); err != nil {
 			t.Fatalf("%s rejected: %v", ok.name, err)
@@ -305,7 +305,7 @@ func TestOpenRejects(t *testing.T) {
 
 // TestOpenFlipEveryBit flips each bit of a whole record (fingerprint, msg_key, ciphertext).
 func TestOpenFlipEveryBit(t *testing.T) {
-	key := randomKey(t)
+	key := randomChatKey(t)
 	valid, err := Seal(key, true, []byte("flip every bit of me, please!!.."))
 	if err != nil {
 		t.Fatal(err)
@@ -324,13 +324,13 @@ func TestOpenFlipEveryBit(t *testing.T) {
 // TestOpenFailuresIndistinguishable: every kind of failure yields the very same error value and
 // text, and no failure returns data.
 func TestOpenFailuresIndistinguishable(t *testing.T) {
-	key := randomKey(t)
+	key := randomChatKey(t)
 	valid, _ := Seal(key, true, []byte("1234"))
 	bad := [][]byte{
 		nil, valid[:30], append(bytes.Clone(valid), 1), // shape
 		append([]byte{valid[0] ^ 1}, valid[1:]...), // fingerprint
-		malformed(key, 0, 3, 32),                   // length prefix
-		malformed(key, 0, 0, 1040),                 // padding
+		sealMalformed(key, 0, 3, 32),                   // length prefix
+		sealMalformed(key, 0, 0, 1040),                 // padding
 	}
 	tampered := bytes.Clone(valid)
 	tampered[30] ^= 0x80

@@ -34,14 +34,14 @@ var vectorIdenticon = [12]string{
 }
 
 func TestKeyHashVector(t *testing.T) {
-	kh := KeyHash(testKey())
+	kh := KeyHash(keyBytes0to255())
 	if got := hex.EncodeToString(kh[:]); got != vectorKeyHash {
 		t.Fatalf("KeyHash = %s, want %s", got, vectorKeyHash)
 	}
 }
 
 func TestIdenticonVector(t *testing.T) {
-	img := Identicon(KeyHash(testKey()))
+	img := Identicon(KeyHash(keyBytes0to255()))
 	for row, want := range vectorIdenticon {
 		var got strings.Builder
 		for _, v := range img[row] {
@@ -55,7 +55,7 @@ func TestIdenticonVector(t *testing.T) {
 
 func TestEmojiVector(t *testing.T) {
 	want := [5]string{"🔧", "🍕", "🐭", "🐚", "🍓"} // indices 168, 226, 84, 109, 251
-	if got := Emoji(KeyHash(testKey())); got != want {
+	if got := Emoji(KeyHash(keyBytes0to255())); got != want {
 		t.Fatalf("Emoji = %q, want %q", got, want)
 	}
 	for i, idx := range []int{168, 226, 84, 109, 251} {
@@ -66,7 +66,7 @@ func TestEmojiVector(t *testing.T) {
 }
 
 func TestHexFingerprintVector(t *testing.T) {
-	kh := KeyHash(testKey())
+	kh := KeyHash(keyBytes0to255())
 	if got := HexFingerprint(kh); got != vectorHex {
 		t.Fatalf("HexFingerprint =\n%s\nwant\n%s", got, vectorHex)
 	}
@@ -76,8 +76,8 @@ func TestHexFingerprintVector(t *testing.T) {
 }
 
 func TestMatchKeyHashText(t *testing.T) {
-	kh := KeyHash(testKey())
-	other := KeyHash(randomKey(t))
+	kh := KeyHash(keyBytes0to255())
+	other := KeyHash(randomChatKey(t))
 	for _, text := range []string{
 		vectorHex,
 		strings.ToLower(vectorHex),
