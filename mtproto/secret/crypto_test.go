@@ -329,8 +329,8 @@ func TestOpenFailuresIndistinguishable(t *testing.T) {
 	bad := [][]byte{
 		nil, valid[:30], append(bytes.Clone(valid), 1), // shape
 		append([]byte{valid[0] ^ 1}, valid[1:]...), // fingerprint
-		sealMalformed(key, 0, 3, 32),                   // length prefix
-		sealMalformed(key, 0, 0, 1040),                 // padding
+		sealMalformed(key, 0, 3, 32),               // length prefix
+		sealMalformed(key, 0, 0, 1040),             // padding
 	}
 	tampered := bytes.Clone(valid)
 	tampered[30] ^= 0x80
