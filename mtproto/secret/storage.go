@@ -178,6 +178,7 @@ type OutboxFile struct {
 type OutboxMessage struct {
 	ChatID   ChatID
 	OutSeq   int // raw out_seq_no (our my_out when created)
+	InSeq    int // raw in_seq_no it carries (needed to rewrite it with the same numbers)
 	RandomID int64
 	Bytes    []byte // the wire message: fingerprint || msg_key || ciphertext
 	Service  bool   // sent with messages.sendEncryptedService

@@ -320,7 +320,7 @@ func testPending(t *testing.T, s secret.Storage) {
 func testOutbox(t *testing.T, s secret.Storage) {
 	update(t, s, func(tx secret.Tx) error {
 		for n := 4; n >= 0; n-- {
-			m := secret.OutboxMessage{ChatID: 1, OutSeq: n, RandomID: int64(100 + n), Bytes: seq(40, byte(n)), Service: n%2 == 0}
+			m := secret.OutboxMessage{ChatID: 1, OutSeq: n, InSeq: n + 10, RandomID: int64(100 + n), Bytes: seq(40, byte(n)), Service: n%2 == 0}
 			if n == 2 {
 				m.File = &secret.OutboxFile{UploadID: 77, Parts: 3, Big: true, MD5: "abc", KeyFingerprint: -8}
 			}
@@ -339,7 +339,7 @@ func testOutbox(t *testing.T, s secret.Storage) {
 			t.Fatalf("Outbox(1,1,3) = %+v", o)
 		}
 		f := o[1]
-		if f.RandomID != 102 || !bytes.Equal(f.Bytes, seq(40, 2)) || !f.Service || f.File == nil ||
+		if f.RandomID != 102 || f.InSeq != 12 || !bytes.Equal(f.Bytes, seq(40, 2)) || !f.Service || f.File == nil ||
 			f.File.UploadID != 77 || f.File.Parts != 3 || !f.File.Big || f.File.MD5 != "abc" || f.File.KeyFingerprint != -8 {
 			t.Errorf("outbox round trip: %+v", f)
 		}
