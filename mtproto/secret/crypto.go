@@ -307,6 +307,16 @@ func (s *ige) decrypt(dst, src []byte) {
 	s.c0, s.c1, s.p0, s.p1 = c0, c1, p0, p1
 }
 
+// state returns the current chaining state in the 32-byte IV form accepted by init.
+func (s *ige) state() [32]byte {
+	var iv [32]byte
+	binary.LittleEndian.PutUint64(iv[0:8], s.c0)
+	binary.LittleEndian.PutUint64(iv[8:16], s.c1)
+	binary.LittleEndian.PutUint64(iv[16:24], s.p0)
+	binary.LittleEndian.PutUint64(iv[24:32], s.p1)
+	return iv
+}
+
 // wipe forgets the chaining state and scratch block. The AES key schedule inside crypto/aes
 // cannot be cleared from Go; dropping the reference is all that can be done.
 func (s *ige) wipe() {
