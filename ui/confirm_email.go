@@ -1,0 +1,64 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2/widget"
+)
+
+// confirmEmailPage asks for the code sent to the recovery email given with the new password.
+type confirmEmailPage struct {
+	entry *widget.Entry
+	err   *widget.Label
+	next  *widget.Button
+	back  *widget.Button
+	busy  *busyIndicator
+}
+
+func (u *UI) showConfirmEmail() {
+	p := &confirmEmailPage{entry: widget.NewEntry(), err: errorLabel()}
+	p.next = widget.NewButton("Confirm", func() { u.submitEmailCode(p) })
+	p.next.Importance = widget.HighImportance
+	p.back = widget.NewButton("Change password or email", func() { u.showSetPassword() })
+	p.busy = newBusy(p.entry, p.next, p.back)
+	p.entry.OnSubmitted = func(string) { u.submitEmailCode(p) }
+	u.confirmPg = p
+
+	to := "your recovery email address"
+	if u.stage.EmailPattern != "" {
+		to = u.stage.EmailPattern
+	}
+	u.setPage(pageConfirmEmail, u.loginFrame("Confirm your recovery email",
+		fmt.Sprintf("A code was sent to %s. The password takes effect once the address is confirmed.", to),
+		labeled("Code", p.entry, p.err),
+		buttonRow(p.busy, p.back, p.next),
+	))
+	u.win.Canvas().Focus(p.entry)
+}
+
+func (u *UI) submitEmailCode(p *confirmEmailPage) {
+	if p.busy.active {
+		return
+	}
+	code, err := NormalizeCode(p.entry.Text, 0)
+	if err != nil {
+		msg, _ := explain(err)
+		setError(p.err, msg)
+		return
+	}
+	setError(p.err, "")
+	p.busy.set(true)
+	u.background(func(ctx context.Context) func() {
+		stage, err := u.b.ConfirmEmail(ctx, code)
+		return func() {
+			p.busy.set(false)
+			if err != nil {
+				msg, _ := explain(err)
+				setError(p.err, msg)
+				return
+			}
+			u.showStage(stage)
+		}
+	})
+}

@@ -1,0 +1,221 @@
+package ui
+
+import (
+	"context"
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"tacit/assets"
+)
+
+// maxShownMessages caps the messages kept in an open conversation. Older ones are dropped from the view
+// (paging them back in from history comes with the full conversation view).
+const maxShownMessages = 200
+
+// conversation is the right pane: the open dialog's messages and the composer.
+type conversation struct {
+	m      *mainWindow
+	dialog DialogSummary // the open dialog; zero when none
+
+	title       *widget.Label
+	privacyIcon *widget.Icon
+	privacy     *widget.Label
+	placeholder *widget.Label
+	messages    []Message
+	seen        map[int64]bool
+	box         *fyne.Container
+	scroll      *container.Scroll
+	loadErr     *widget.Label
+	entry       *widget.Entry
+	send        *widget.Button
+	sendErr     *widget.Label
+	loading     *busyIndicator
+	sending     *busyIndicator
+	pane        fyne.CanvasObject // header, messages and composer; hidden until a dialog is open
+	content     fyne.CanvasObject
+}
+
+func newConversation(m *mainWindow) *conversation {
+	c := &conversation{
+		m:           m,
+		title:       widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		privacyIcon: widget.NewIcon(nil),
+		privacy:     widget.NewLabel(""),
+		placeholder: wrapped("Select a chat on the left."),
+		seen:        map[int64]bool{},
+		box:         container.NewVBox(),
+		loadErr:     errorLabel(),
+		entry:       widget.NewEntry(),
+		sendErr:     errorLabel(),
+		loading:     newBusy(),
+	}
+	c.title.SizeName = theme.SizeNameSubHeadingText
+	c.title.Truncation = fyne.TextTruncateEllipsis
+	c.placeholder.Alignment = fyne.TextAlignCenter
+	c.placeholder.Importance = widget.LowImportance
+	c.entry.SetPlaceHolder("Write a message…")
+	c.entry.OnSubmitted = func(string) { c.submit() } // Enter sends
+	c.send = widget.NewButtonWithIcon("Send", theme.MailSendIcon(), c.submit)
+	c.send.Importance = widget.HighImportance
+	c.sending = newBusy(c.entry, c.send)
+	c.scroll = container.NewVScroll(container.NewPadded(c.box))
+
+	header := container.NewVBox(
+		container.NewHBox(c.title, layoutSpacer(), c.loading.activity),
+		container.NewHBox(c.privacyIcon, c.privacy),
+		c.loadErr,
+		widget.NewSeparator(),
+	)
+	composer := container.NewVBox(
+		widget.NewSeparator(),
+		c.sendErr,
+		container.NewBorder(nil, nil, nil, container.NewHBox(c.sending.activity, container.NewCenter(c.send)), c.entry),
+	)
+	c.pane = container.NewBorder(header, composer, nil, nil, c.scroll)
+	c.pane.Hide()
+	c.content = container.NewStack(container.NewCenter(c.placeholder), container.NewPadded(c.pane))
+	return c
+}
+
+// open shows dialog d and loads its newest messages.
+func (c *conversation) open(d DialogSummary) {
+	c.setDialog(d)
+	c.messages = nil
+	c.seen = map[int64]bool{}
+	c.box.RemoveAll()
+	setError(c.loadErr, "")
+	setError(c.sendErr, "")
+	c.entry.SetText("")
+	c.placeholder.Hide()
+	c.pane.Show()
+
+	id := d.ID
+	c.loading.set(true)
+	c.m.u.background(func(ctx context.Context) func() {
+		msgs, err := c.m.u.b.History(ctx, id, historyLimit)
+		return func() {
+			if c.dialog.ID != id {
+				return // another dialog was opened meanwhile
+			}
+			c.loading.set(false)
+			if err != nil {
+				msg, _ := explain(err)
+				setError(c.loadErr, msg)
+				return
+			}
+			for _, m := range msgs {
+				c.add(m)
+			}
+		}
+	})
+	c.m.u.win.Canvas().Focus(c.entry)
+}
+
+// setDialog updates the header for d.
+func (c *conversation) setDialog(d DialogSummary) {
+	c.dialog = d
+	c.title.SetText(d.Title)
+	c.privacy.SetText(privacyLabel(d.Kind))
+	if d.Kind.EndToEnd() {
+		c.privacyIcon.SetResource(theme.NewSuccessThemedResource(assets.LockIcon()))
+		c.privacy.Importance = widget.SuccessImportance
+	} else {
+		c.privacyIcon.SetResource(theme.NewWarningThemedResource(assets.CloudIcon()))
+		c.privacy.Importance = widget.WarningImportance
+	}
+	c.privacy.Refresh()
+}
+
+// add appends m unless it is already shown (a sent message can come back as an event too).
+func (c *conversation) add(m Message) {
+	if m.ID != 0 && c.seen[m.ID] {
+		return
+	}
+	c.seen[m.ID] = true
+	c.messages = append(c.messages, m)
+	c.box.Add(messageRow(m))
+	if over := len(c.messages) - maxShownMessages; over > 0 {
+		for _, old := range c.messages[:over] {
+			delete(c.seen, old.ID)
+		}
+		c.messages = slicesClone(c.messages[over:])
+		c.box.Objects = c.box.Objects[over:]
+		c.box.Refresh()
+	}
+	c.scroll.ScrollToBottom()
+}
+
+// submit sends what the composer holds. On failure the text stays in the composer.
+func (c *conversation) submit() {
+	text := strings.TrimSpace(c.entry.Text)
+	if c.sending.active || text == "" || c.dialog.ID == "" {
+		return
+	}
+	setError(c.sendErr, "")
+	id := c.dialog.ID
+	c.sending.set(true)
+	c.m.u.background(func(ctx context.Context) func() {
+		msg, err := c.m.u.b.SendText(ctx, id, text)
+		return func() {
+			c.sending.set(false)
+			if c.dialog.ID != id {
+				return
+			}
+			if err != nil {
+				msg, _ := explain(err)
+				setError(c.sendErr, msg)
+				return
+			}
+			c.entry.SetText("")
+			if msg.Dialog == "" {
+				msg.Dialog = id
+			}
+			c.m.apply(MessageEvent{Message: msg})
+			c.m.u.win.Canvas().Focus(c.entry)
+		}
+	})
+}
+
+// messageRow draws one message: a tinted block, set in from the left for sent messages and from the right
+// for received ones, with the author and time above the text.
+func messageRow(m Message) fyne.CanvasObject {
+	who := m.Sender
+	if m.Out {
+		who = "You"
+	}
+	meta := who
+	if !m.Date.IsZero() {
+		meta += " · " + m.Date.Local().Format("15:04")
+	}
+	head := widget.NewLabelWithStyle(meta, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.SizeName = theme.SizeNameCaptionText
+	body := wrapped(m.Text)
+	body.Selectable = true
+
+	bg := canvas.NewRectangle(bubbleColor(m.Out))
+	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius) * 2
+	bubble := container.NewStack(bg, container.NewVBox(head, body))
+	inset := &insetLayout{right: 0.18}
+	if m.Out {
+		inset = &insetLayout{left: 0.18}
+	}
+	return container.New(inset, bubble)
+}
+
+// bubbleColor is the background of a message: a tint of the primary colour for sent messages, the input
+// background for received ones.
+func bubbleColor(out bool) color.Color {
+	if !out {
+		return theme.Color(theme.ColorNameInputBackground)
+	}
+	r, g, b, _ := theme.Color(theme.ColorNamePrimary).RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: 0x40}
+}
+
+func slicesClone(m []Message) []Message { return append([]Message(nil), m...) }

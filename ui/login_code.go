@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2/widget"
+)
+
+// codePage asks for the login code sent to the phone.
+type codePage struct {
+	entry *widget.Entry
+	err   *widget.Label
+	demo  *widget.Label
+	next  *widget.Button
+	back  *widget.Button
+	busy  *busyIndicator
+}
+
+func (u *UI) showCode() {
+	p := &codePage{entry: widget.NewEntry(), err: errorLabel()}
+	p.entry.SetPlaceHolder("12345")
+	p.next = widget.NewButton("Sign in", func() { u.submitCode(p) })
+	p.next.Importance = widget.HighImportance
+	p.back = widget.NewButton("Change number", func() { u.showPhone() })
+	p.busy = newBusy(p.entry, p.next, p.back)
+	p.entry.OnSubmitted = func(string) { u.submitCode(p) }
+	p.demo = wrapped("")
+	p.demo.Importance = widget.WarningImportance
+	p.demo.TextStyle.Bold = true
+	p.demo.Hide()
+	u.codePg = p
+
+	phone := u.codeSent.Phone
+	if phone == "" {
+		phone = u.phone
+	}
+	intro := fmt.Sprintf("A login code was sent to %s.", phone)
+	if u.codeSent.Via != "" {
+		intro = fmt.Sprintf("A login code for %s was sent %s.", phone, u.codeSent.Via)
+	}
+	u.setPage(pageCode, u.loginFrame("Enter the code", intro,
+		p.demo,
+		labeled("Code", p.entry, p.err),
+		caption("Never give this code to anyone, not even someone who says they work for Telegram."),
+		buttonRow(p.busy, p.back, p.next),
+	))
+	u.win.Canvas().Focus(p.entry)
+
+	if u.sandboxHint != "" {
+		number := u.phone
+		u.background(func(context.Context) func() {
+			code, ok := u.b.DemoCode(number)
+			return func() {
+				if ok {
+					p.demo.SetText("Demo server: the code is " + code)
+					p.demo.Show()
+				}
+			}
+		})
+	}
+}
+
+func (u *UI) submitCode(p *codePage) {
+	if p.busy.active {
+		return
+	}
+	code, err := NormalizeCode(p.entry.Text, u.codeSent.Length)
+	if err != nil {
+		msg, _ := explain(err)
+		setError(p.err, msg)
+		return
+	}
+	setError(p.err, "")
+	p.busy.set(true)
+	u.background(func(ctx context.Context) func() {
+		stage, err := u.b.SubmitCode(ctx, code)
+		return func() {
+			p.busy.set(false)
+			if err != nil {
+				msg, _ := explain(err)
+				setError(p.err, msg)
+				return
+			}
+			u.showStage(stage)
+		}
+	})
+}

@@ -1,0 +1,130 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+)
+
+// historyLimit is how many of the newest messages a conversation loads when it is opened.
+const historyLimit = 50
+
+// mainWindow is what the window shows once signed in: the chat list on the left and the open
+// conversation on the right. It is reachable only through StepReady.
+type mainWindow struct {
+	u       *UI
+	chats   *chatList
+	conv    *conversation
+	split   *container.Split
+	now     func() time.Time
+	dialogs []DialogSummary // most recent first
+}
+
+func (u *UI) showMain() {
+	m := &mainWindow{u: u, now: time.Now}
+	m.chats = newChatList(m)
+	m.conv = newConversation(m)
+	m.split = container.NewHSplit(m.chats.content, m.conv.content)
+	m.split.Offset = 0.34
+	u.main = m
+	u.setPage(pageMain, m.split)
+	if u.win.Canvas().Size().Width < 800 {
+		u.win.Resize(fyne.NewSize(960, 640))
+	}
+
+	if u.unsubscribe == nil {
+		u.unsubscribe = u.b.Subscribe(func(ev Event) {
+			u.onMain(func() {
+				if u.main != nil && u.page == pageMain {
+					u.main.apply(ev)
+				}
+			})
+		})
+	}
+	m.reload()
+}
+
+// reload fetches the chat list.
+func (m *mainWindow) reload() {
+	m.chats.busy.set(true)
+	m.u.background(func(ctx context.Context) func() {
+		dialogs, err := m.u.b.Dialogs(ctx)
+		return func() {
+			m.chats.busy.set(false)
+			if err != nil {
+				msg, _ := explain(err)
+				m.chats.showError(msg)
+				return
+			}
+			m.chats.showError("")
+			m.dialogs = sortDialogs(dialogs)
+			m.chats.refresh()
+		}
+	})
+}
+
+// apply takes an event from the Backend into the chat list and the open conversation.
+func (m *mainWindow) apply(ev Event) {
+	switch ev := ev.(type) {
+	case DialogEvent:
+		m.upsert(ev.Dialog)
+	case MessageEvent:
+		msg := ev.Message
+		i := m.index(msg.Dialog)
+		if i >= 0 {
+			d := m.dialogs[i]
+			if !msg.Date.Before(d.LastDate) {
+				d.LastMessage, d.LastDate = msg.Text, msg.Date
+			}
+			if !msg.Out && m.conv.dialog.ID != msg.Dialog {
+				d.Unread++
+			}
+			m.upsert(d)
+		}
+		if m.conv.dialog.ID == msg.Dialog {
+			m.conv.add(msg)
+		}
+	}
+}
+
+// upsert puts d into the chat list, replacing the dialog with the same ID.
+func (m *mainWindow) upsert(d DialogSummary) {
+	if i := m.index(d.ID); i >= 0 {
+		m.dialogs[i] = d
+	} else {
+		m.dialogs = append(m.dialogs, d)
+	}
+	m.dialogs = sortDialogs(m.dialogs)
+	if m.conv.dialog.ID == d.ID {
+		m.conv.setDialog(d)
+	}
+	m.chats.refresh()
+}
+
+func (m *mainWindow) index(id DialogID) int {
+	return slices.IndexFunc(m.dialogs, func(d DialogSummary) bool { return d.ID == id })
+}
+
+// open shows the conversation of dialog id.
+func (m *mainWindow) open(id DialogID) {
+	i := m.index(id)
+	if i < 0 {
+		return
+	}
+	if m.dialogs[i].Unread != 0 {
+		m.dialogs[i].Unread = 0
+		m.chats.refreshItem(i)
+	}
+	if m.conv.dialog.ID != id {
+		m.conv.open(m.dialogs[i])
+	}
+}
+
+// sortDialogs orders dialogs most recent first, keeping the Backend's order among equal dates.
+func sortDialogs(ds []DialogSummary) []DialogSummary {
+	slices.SortStableFunc(ds, func(a, b DialogSummary) int { return b.LastDate.Compare(a.LastDate) })
+	return ds
+}

@@ -1,0 +1,162 @@
+// Package ui is Tacit's user interface: Fyne views only. It owns the window, the sign-in pages (phone,
+// code, the registration warning, name, 2-step password, the forced new password, QR login) and the main
+// window (chat list and conversation), and grows into fingerprint comparison, the privacy check-up and
+// settings.
+//
+// It talks to the rest of Tacit only through the Backend interface it defines, with plain data types. It
+// must not speak Telegram, touch storage, keys or the keyring, or import the app or mtproto packages. The
+// Fyne event goroutine never waits on the Backend: every call runs on its own goroutine and its result
+// comes back through onMain, the one place in this package that calls fyne.Do.
+package ui
+
+import (
+	"context"
+	"sync"
+
+	"fyne.io/fyne/v2"
+
+	"tacit/assets"
+)
+
+// UI is Tacit's window and everything shown in it. Create it with New; use it from the Fyne event
+// goroutine only.
+type UI struct {
+	app fyne.App
+	b   Backend
+	win fyne.Window
+
+	ctx    context.Context // lives until Close
+	cancel context.CancelFunc
+
+	// pending counts background calls whose result has not been applied yet (see background).
+	pending sync.WaitGroup
+
+	// The current page, its generation and the context of the work started for it. Moving to another page
+	// cancels that context and makes results of older work stale.
+	page       page
+	gen        uint64
+	pageCtx    context.Context
+	pageCancel context.CancelFunc
+
+	// Sign-in state carried from page to page.
+	phone        string     // normalized number the code was sent to
+	codeSent     CodeSent   // how the code was delivered
+	stage        LoginStage // the last stage the Backend reported
+	acknowledged bool       // the registration warning was acknowledged for this number
+
+	// The pages, kept for the tests; each is rebuilt when shown.
+	starting     *startingPage
+	phonePg      *phonePage
+	qrPg         *qrPage
+	codePg       *codePage
+	warningPg    *signUpWarningPage
+	namePg       *signUpNamePage
+	passwordPg   *passwordPage
+	setPassPg    *setPasswordPage
+	confirmPg    *confirmEmailPage
+	main         *mainWindow
+	unsubscribe  func()
+	closeOnce    sync.Once
+	sandboxHint  string
+	loginContent fyne.CanvasObject // what SetContent was last given, for tests
+}
+
+// New creates Tacit's window on app, driven by b. It shows nothing until ShowLogin, Start or Run.
+func New(app fyne.App, b Backend) *UI {
+	ctx, cancel := context.WithCancel(context.Background())
+	u := &UI{app: app, b: b, ctx: ctx, cancel: cancel, sandboxHint: b.SandboxHint()}
+	u.pageCtx, u.pageCancel = context.WithCancel(ctx)
+	app.SetIcon(assets.Icon())
+	u.win = app.NewWindow("Tacit")
+	u.win.SetIcon(assets.Icon())
+	u.win.Resize(fyne.NewSize(960, 640))
+	u.win.SetOnClosed(u.Close)
+	return u
+}
+
+// Window returns Tacit's window.
+func (u *UI) Window() fyne.Window { return u.win }
+
+// ShowLogin shows the first sign-in page (the phone number) and the window.
+func (u *UI) ShowLogin() {
+	u.showPhone()
+	u.win.Show()
+}
+
+// Start shows the window and asks the Backend where the session stands (Backend.Resume), then shows the
+// matching page: the phone page without a session, the forced new password when the account has none, or
+// the main window.
+func (u *UI) Start() {
+	u.showStarting()
+	u.win.Show()
+}
+
+// Run starts the UI and runs the Fyne event loop until the window is closed.
+func (u *UI) Run() {
+	u.Start()
+	u.app.Run()
+}
+
+// Close cancels everything the UI started and ends the event subscription. It is safe to call more than
+// once.
+func (u *UI) Close() {
+	u.closeOnce.Do(func() {
+		u.cancel()
+		if u.unsubscribe != nil {
+			u.unsubscribe()
+		}
+	})
+}
+
+// onMain runs fn on the Fyne event goroutine. It is the only place in this package that calls fyne.Do:
+// every widget update caused by a Backend result or event passes through here.
+func (u *UI) onMain(fn func()) { fyne.Do(fn) }
+
+// background runs work on its own goroutine with the current page's context and applies the function
+// work returns on the event goroutine, unless the user has moved to another page in the meantime.
+func (u *UI) background(work func(ctx context.Context) (apply func())) {
+	ctx, gen := u.pageCtx, u.gen
+	u.pending.Add(1)
+	go func() {
+		apply := work(ctx)
+		u.onMain(func() {
+			defer u.pending.Done()
+			if apply != nil && gen == u.gen && u.ctx.Err() == nil {
+				apply()
+			}
+		})
+	}()
+}
+
+// setPage makes p the current page: work started for the previous page is cancelled and its results are
+// dropped.
+func (u *UI) setPage(p page, content fyne.CanvasObject) {
+	u.pageCancel()
+	u.gen++
+	u.page = p
+	u.pageCtx, u.pageCancel = context.WithCancel(u.ctx)
+	u.loginContent = content
+	u.win.SetContent(content)
+}
+
+// showStage shows the page for a stage the Backend reported.
+func (u *UI) showStage(s LoginStage) {
+	u.stage = s
+	switch pageFor(s.Step) {
+	case pageCode:
+		u.showCode()
+	case pageSignUpWarning:
+		u.acknowledged = false
+		u.showSignUpWarning()
+	case pagePassword:
+		u.showPassword()
+	case pageSetPassword:
+		u.showSetPassword()
+	case pageConfirmEmail:
+		u.showConfirmEmail()
+	case pageMain:
+		u.showMain()
+	default:
+		u.showPhone()
+	}
+}

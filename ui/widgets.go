@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"tacit/assets"
+)
+
+// Building blocks shared by the pages.
+
+// loginWidth is the width of the column the sign-in pages are laid out in.
+const loginWidth = 440
+
+// loginFrame lays out a sign-in page: the icon, a title, an introduction and the page's own objects in a
+// centred column, with the demo server's banner on top when there is one.
+func (u *UI) loginFrame(title, intro string, body ...fyne.CanvasObject) fyne.CanvasObject {
+	icon := canvas.NewImageFromResource(assets.Icon())
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSize(64, 64))
+
+	heading := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	heading.SizeName = theme.SizeNameSubHeadingText
+	heading.Wrapping = fyne.TextWrapWord
+
+	objs := []fyne.CanvasObject{container.NewHBox(icon, container.NewCenter(heading))}
+	if intro != "" {
+		objs = append(objs, wrapped(intro))
+	}
+	objs = append(objs, body...)
+	column := container.New(&widthLayout{width: loginWidth}, container.NewVBox(objs...))
+
+	page := container.NewVScroll(container.NewCenter(container.NewPadded(column)))
+	if u.sandboxHint == "" {
+		return page
+	}
+	banner := wrapped(u.sandboxHint)
+	banner.Importance = widget.WarningImportance
+	banner.Alignment = fyne.TextAlignCenter
+	return container.NewBorder(container.NewVBox(banner, widget.NewSeparator()), nil, nil, nil, page)
+}
+
+// wrapped returns a word-wrapped label.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// caption returns a small, subdued, word-wrapped label for explanations under a field.
+func caption(text string) *widget.Label {
+	l := wrapped(text)
+	l.SizeName = theme.SizeNameCaptionText
+	l.Importance = widget.LowImportance
+	return l
+}
+
+// errorLabel returns the hidden label that shows a problem under a field.
+func errorLabel() *widget.Label {
+	l := wrapped("")
+	l.Importance = widget.DangerImportance
+	l.Hide()
+	return l
+}
+
+// setError shows msg in l, or hides l when msg is empty.
+func setError(l *widget.Label, msg string) {
+	l.SetText(msg)
+	if msg == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// labeled puts a field under its label.
+func labeled(label string, field fyne.CanvasObject, below ...fyne.CanvasObject) fyne.CanvasObject {
+	l := widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	return container.NewVBox(append([]fyne.CanvasObject{l, field}, below...)...)
+}
+
+// busyIndicator shows that a Backend call is under way and disables the controls meanwhile.
+type busyIndicator struct {
+	activity *widget.Activity
+	controls []fyne.Disableable
+	active   bool
+}
+
+func newBusy(controls ...fyne.Disableable) *busyIndicator {
+	b := &busyIndicator{activity: widget.NewActivity(), controls: controls}
+	b.activity.Hide()
+	return b
+}
+
+// set turns the indicator on or off.
+func (b *busyIndicator) set(on bool) {
+	b.active = on
+	for _, c := range b.controls {
+		if on {
+			c.Disable()
+		} else {
+			c.Enable()
+		}
+	}
+	if on {
+		b.activity.Show()
+		b.activity.Start()
+	} else {
+		b.activity.Stop()
+		b.activity.Hide()
+	}
+}
+
+// buttonRow lays out the buttons of a page with the activity indicator on the left.
+func buttonRow(busy *busyIndicator, buttons ...fyne.CanvasObject) fyne.CanvasObject {
+	objs := append([]fyne.CanvasObject{busy.activity, layout.NewSpacer()}, buttons...)
+	return container.NewHBox(objs...)
+}
+
+// widthLayout gives its objects a fixed width and their own minimum height.
+type widthLayout struct{ width float32 }
+
+func (l *widthLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := float32(0)
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(l.width, o.MinSize().Height))
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(l.width, h)
+}
+
+// insetLayout lays out one object across the width, leaving a fraction of the width empty on one side:
+// the left for messages this account sent, the right for messages it received.
+type insetLayout struct{ left, right float32 }
+
+func (l *insetLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	x := size.Width * l.left
+	w := size.Width * (1 - l.left - l.right)
+	for _, o := range objs {
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+	}
+}
+
+func (l *insetLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+// layoutSpacer returns a space that takes what is left in a box.
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
