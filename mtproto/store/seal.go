@@ -21,7 +21,6 @@ const (
 	purposeSession    = "tacit/store/session"
 	purposeSecretChat = "tacit/store/secret-chat"
 	purposeSecretMeta = "tacit/store/secret-message-media"
-	purposeOutboxFile = "tacit/store/secret-outbox"
 )
 
 // derivedKeys holds the record-sealing key derived from the database key.
@@ -48,16 +47,19 @@ func (d *derivedKeys) wipe() {
 	d.seal = nil
 }
 
-// aad builds the associated data: purpose label || 0 || big-endian id.
-func aad(purpose string, id int64) []byte {
-	b := make([]byte, 0, len(purpose)+9)
+// aad builds the associated data: purpose label || 0 || big-endian ids.
+func aad(purpose string, ids ...int64) []byte {
+	b := make([]byte, 0, len(purpose)+1+8*len(ids))
 	b = append(b, purpose...)
 	b = append(b, 0)
-	return binary.BigEndian.AppendUint64(b, uint64(id))
+	for _, id := range ids {
+		b = binary.BigEndian.AppendUint64(b, uint64(id))
+	}
+	return b
 }
 
-// sealRecord encrypts plaintext for the row (purpose, id): nonce || ciphertext || tag.
-func (d *derivedKeys) sealRecord(purpose string, id int64, plaintext []byte) ([]byte, error) {
+// sealRecord encrypts plaintext for the row (purpose, ids): nonce || ciphertext || tag.
+func (d *derivedKeys) sealRecord(purpose string, plaintext []byte, ids ...int64) ([]byte, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	if d.seal == nil {
@@ -71,11 +73,11 @@ func (d *derivedKeys) sealRecord(purpose string, id int64, plaintext []byte) ([]
 	if _, err := rand.Read(out); err != nil {
 		return nil, fmt.Errorf("store: seal: %w", err)
 	}
-	return aead.Seal(out, out, plaintext, aad(purpose, id)), nil
+	return aead.Seal(out, out, plaintext, aad(purpose, ids...)), nil
 }
 
 // openRecord reverses sealRecord for the same (purpose, id).
-func (d *derivedKeys) openRecord(purpose string, id int64, sealed []byte) ([]byte, error) {
+func (d *derivedKeys) openRecord(purpose string, sealed []byte, ids ...int64) ([]byte, error) {
 	d.mu.RLock()
 	defer d.mu.RUnlock()
 	if d.seal == nil {
@@ -89,7 +91,7 @@ func (d *derivedKeys) openRecord(purpose string, id int64, sealed []byte) ([]byt
 		return nil, errUnseal
 	}
 	nonce, ct := sealed[:aead.NonceSize()], sealed[aead.NonceSize():]
-	pt, err := aead.Open(nil, nonce, ct, aad(purpose, id))
+	pt, err := aead.Open(nil, nonce, ct, aad(purpose, ids...))
 	if err != nil {
 		return nil, errUnseal
 	}

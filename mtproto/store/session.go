@@ -30,7 +30,7 @@ func (ss sessionStorage) LoadSession(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: load session: %w", err)
 	}
-	data, err := ss.s.keys.openRecord(purposeSession, 1, sealed)
+	data, err := ss.s.keys.openRecord(purposeSession, sealed, 1)
 	if err != nil {
 		return nil, fmt.Errorf("store: load session: %w", err)
 	}
@@ -39,7 +39,7 @@ func (ss sessionStorage) LoadSession(ctx context.Context) ([]byte, error) {
 
 // StoreSession replaces the stored session with data.
 func (ss sessionStorage) StoreSession(ctx context.Context, data []byte) error {
-	sealed, err := ss.s.keys.sealRecord(purposeSession, 1, data)
+	sealed, err := ss.s.keys.sealRecord(purposeSession, data, 1)
 	if err != nil {
 		return fmt.Errorf("store: store session: %w", err)
 	}
