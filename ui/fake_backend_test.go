@@ -1,0 +1,278 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// fakeBackend is a small in-memory model of the server side of sign-in and chats, with the rules the UI
+// relies on: sign-up needs the acknowledgement, an account without a password is never ready.
+type fakeBackend struct {
+	mu sync.Mutex
+
+	resume    LoginStage
+	resumeErr error
+	code      string
+	accounts  map[string]*fakeAccount // by phone
+	hint      string                  // shown on every page when non-empty
+
+	phone    string // the number of the login under way
+	pending  *fakeAccount
+	emailSet bool
+
+	calls    []string // methods called, in order
+	signUps  []fakeSignUp
+	sent     []fakeSent
+	dialogs  []DialogSummary
+	history  map[DialogID][]Message
+	nextID   int64
+	subs     map[int]func(Event)
+	nextSub  int
+	failSend error
+
+	// gate, when set, holds every login call until it is closed (to look at the page meanwhile).
+	gate chan struct{}
+	// qrStarted is closed once QRLogin has shown its first URL; qrScan ends QRLogin.
+	qrStarted chan struct{}
+	qrScan    chan LoginStage
+	qrCtxErr  chan error
+}
+
+type fakeAccount struct {
+	password []byte // nil: no 2-step verification password
+	hint     string
+}
+
+type fakeSignUp struct {
+	first, last  string
+	acknowledged bool
+}
+
+type fakeSent struct {
+	dialog DialogID
+	text   string
+}
+
+func newFakeBackend() *fakeBackend {
+	return &fakeBackend{
+		code:     "12345",
+		accounts: map[string]*fakeAccount{},
+		history:  map[DialogID][]Message{},
+		subs:     map[int]func(Event){},
+		nextID:   100,
+	}
+}
+
+var errWrongCode = &Problem{Field: FieldCode, Message: "This code is wrong. Check it and try again.", Err: errors.New("PHONE_CODE_INVALID")}
+
+func (f *fakeBackend) record(name string) {
+	f.mu.Lock()
+	f.calls = append(f.calls, name)
+	gate := f.gate
+	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+}
+
+func (f *fakeBackend) called(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c == name {
+			n++
+		}
+	}
+	return n
+}
+
+// after returns the stage an account reaches once its identity is proven.
+func after(a *fakeAccount) LoginStage {
+	if a.password == nil {
+		return LoginStage{Step: StepSetPassword}
+	}
+	return LoginStage{Step: StepReady}
+}
+
+func (f *fakeBackend) Resume(context.Context) (LoginStage, error) {
+	f.record("Resume")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.resume, f.resumeErr
+}
+
+func (f *fakeBackend) SendCode(_ context.Context, phone string) (CodeSent, error) {
+	f.record("SendCode")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if phone == "+15550000000" {
+		return CodeSent{}, errors.New("rpc error code 400: PHONE_NUMBER_BANNED") // no user text on purpose
+	}
+	f.phone, f.pending = phone, nil
+	return CodeSent{Phone: phone, Via: "in Telegram on your other device", Length: len(f.code)}, nil
+}
+
+func (f *fakeBackend) SubmitCode(_ context.Context, code string) (LoginStage, error) {
+	f.record("SubmitCode")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if code != f.code {
+		return LoginStage{}, fmt.Errorf("sign in: %w", errWrongCode)
+	}
+	a, ok := f.accounts[f.phone]
+	if !ok {
+		return LoginStage{Step: StepSignUpRequired, TermsOfService: "Do not spam."}, nil
+	}
+	f.pending = a
+	if a.password != nil {
+		return LoginStage{Step: StepPassword, PasswordHint: a.hint}, nil
+	}
+	return after(a), nil
+}
+
+func (f *fakeBackend) SignUp(_ context.Context, first, last string, acknowledged bool) (LoginStage, error) {
+	f.record("SignUp")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.signUps = append(f.signUps, fakeSignUp{first, last, acknowledged})
+	if !acknowledged {
+		return LoginStage{}, &Problem{Message: "The registration notice was not acknowledged."}
+	}
+	a := &fakeAccount{}
+	f.accounts[f.phone] = a
+	f.pending = a
+	return after(a), nil
+}
+
+func (f *fakeBackend) SubmitPassword(_ context.Context, password []byte) (LoginStage, error) {
+	f.record("SubmitPassword")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pending == nil || string(f.pending.password) != string(password) {
+		return LoginStage{}, &Problem{Field: FieldPassword, Message: "Wrong password."}
+	}
+	return LoginStage{Step: StepReady}, nil
+}
+
+func (f *fakeBackend) SetPassword(_ context.Context, password []byte, hint, email string) (LoginStage, error) {
+	f.record("SetPassword")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if email == "taken@example.org" {
+		return LoginStage{}, &Problem{Field: FieldEmail, Message: "This email address cannot be used."}
+	}
+	f.pending.password = append([]byte(nil), password...)
+	f.pending.hint = hint
+	if email != "" {
+		f.emailSet = true
+		return LoginStage{Step: StepConfirmEmail, EmailPattern: "t***@example.org"}, nil
+	}
+	return LoginStage{Step: StepReady}, nil
+}
+
+func (f *fakeBackend) ConfirmEmail(_ context.Context, code string) (LoginStage, error) {
+	f.record("ConfirmEmail")
+	if code != "777777" {
+		return LoginStage{}, &Problem{Field: FieldCode, Message: "Wrong email code."}
+	}
+	return LoginStage{Step: StepReady}, nil
+}
+
+func (f *fakeBackend) QRLogin(ctx context.Context, show func(string, time.Time)) (LoginStage, error) {
+	f.record("QRLogin")
+	show("tg://login?token=AAECAwQFBgcICQ", time.Now().Add(30*time.Second))
+	close(f.qrStarted)
+	select {
+	case s := <-f.qrScan:
+		return s, nil
+	case <-ctx.Done():
+		f.qrCtxErr <- ctx.Err()
+		return LoginStage{}, ctx.Err()
+	}
+}
+
+func (f *fakeBackend) SandboxHint() string { return f.hint }
+
+func (f *fakeBackend) DemoCode(phone string) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.hint == "" || phone != f.phone {
+		return "", false
+	}
+	return f.code, true
+}
+
+func (f *fakeBackend) Dialogs(context.Context) ([]DialogSummary, error) {
+	f.record("Dialogs")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]DialogSummary(nil), f.dialogs...), nil
+}
+
+func (f *fakeBackend) History(_ context.Context, id DialogID, limit int) ([]Message, error) {
+	f.record("History")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	h := f.history[id]
+	if len(h) > limit {
+		h = h[len(h)-limit:]
+	}
+	return append([]Message(nil), h...), nil
+}
+
+func (f *fakeBackend) SendText(_ context.Context, id DialogID, text string) (Message, error) {
+	f.record("SendText")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.failSend != nil {
+		return Message{}, f.failSend
+	}
+	f.sent = append(f.sent, fakeSent{id, text})
+	f.nextID++
+	m := Message{ID: f.nextID, Dialog: id, Out: true, Text: text, Date: time.Now()}
+	f.history[id] = append(f.history[id], m)
+	return m, nil
+}
+
+func (f *fakeBackend) Subscribe(fn func(Event)) func() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := f.nextSub
+	f.nextSub++
+	f.subs[id] = fn
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.subs, id)
+	}
+}
+
+// emit pushes ev to every subscriber from a goroutine of its own, as a network event would arrive, and
+// returns once the subscribers have returned.
+func (f *fakeBackend) emit(ev Event) {
+	f.mu.Lock()
+	subs := make([]func(Event), 0, len(f.subs))
+	for _, fn := range f.subs {
+		subs = append(subs, fn)
+	}
+	f.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, fn := range subs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(ev)
+		}()
+	}
+	wg.Wait()
+}
+
+func (f *fakeBackend) subscribers() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.subs)
+}

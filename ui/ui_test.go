@@ -1,0 +1,546 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// newTestUI opens the UI on Fyne's headless test driver. The test goroutine plays the event goroutine;
+// settle waits until every Backend result has been applied.
+func newTestUI(t *testing.T, b *fakeBackend) *UI {
+	t.Helper()
+	a := test.NewTempApp(t)
+	u := New(a, b)
+	t.Cleanup(u.Close)
+	u.win.Resize(fyne.NewSize(960, 640))
+	return u
+}
+
+func (u *UI) settle() { u.pending.Wait() }
+
+// typeInto replaces the text of e by typing s, as a user would.
+func typeInto(e *widget.Entry, s string) {
+	e.SetText("")
+	test.Type(e, s)
+}
+
+// tap taps b and waits for the Backend call it starts, if any.
+func (u *UI) tap(b *widget.Button) {
+	test.Tap(b)
+	u.settle()
+}
+
+func wantPage(t *testing.T, u *UI, p page) {
+	t.Helper()
+	if u.page != p {
+		t.Fatalf("page = %d, want %d", u.page, p)
+	}
+}
+
+func wantError(t *testing.T, l *widget.Label, contains string) {
+	t.Helper()
+	if !l.Visible() || !strings.Contains(l.Text, contains) {
+		t.Fatalf("error label (visible %v) = %q, want it to contain %q", l.Visible(), l.Text, contains)
+	}
+}
+
+// toCode goes from the phone page to the code page for phone.
+func toCode(t *testing.T, u *UI, phone string) {
+	t.Helper()
+	u.ShowLogin()
+	wantPage(t, u, pagePhone)
+	typeInto(u.phonePg.entry, phone)
+	u.tap(u.phonePg.next)
+	wantPage(t, u, pageCode)
+}
+
+func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
+	b := newFakeBackend()
+	u := newTestUI(t, b)
+	toCode(t, u, "+44 7700 900123")
+	if b.phone != "+447700900123" {
+		t.Fatalf("SendCode got %q", b.phone)
+	}
+
+	// A wrong code shows the Backend's sentence under the field and keeps what was typed.
+	typeInto(u.codePg.entry, "54321")
+	u.tap(u.codePg.next)
+	wantPage(t, u, pageCode)
+	wantError(t, u.codePg.err, "This code is wrong")
+	if u.codePg.entry.Text != "54321" {
+		t.Fatalf("code field lost its input: %q", u.codePg.entry.Text)
+	}
+	if strings.Contains(u.codePg.err.Text, "PHONE_CODE_INVALID") {
+		t.Fatal("raw server error shown")
+	}
+
+	typeInto(u.codePg.entry, "12345")
+	u.tap(u.codePg.next)
+	wantPage(t, u, pageSignUpWarning)
+	if u.codePg.err.Visible() {
+		t.Error("old error still shown")
+	}
+
+	// The name form cannot be reached without ticking the acknowledgement.
+	w := u.warningPg
+	if !w.next.Disabled() {
+		t.Fatal("Continue is enabled before the acknowledgement")
+	}
+	u.tap(w.next)
+	wantPage(t, u, pageSignUpWarning)
+	u.showSignUpName()
+	wantPage(t, u, pageSignUpWarning)
+	if u.namePg != nil {
+		t.Fatal("name form built without the acknowledgement")
+	}
+	w = u.warningPg
+	if !strings.Contains(w.ack.Text, "terms of service") {
+		t.Errorf("terms were sent but the checkbox does not mention them: %q", w.ack.Text)
+	}
+	test.Tap(w.ack)
+	if w.next.Disabled() {
+		t.Fatal("Continue stays disabled after the acknowledgement")
+	}
+	test.Tap(w.ack)
+	if !w.next.Disabled() {
+		t.Fatal("Continue stays enabled after unticking")
+	}
+	test.Tap(w.ack)
+	u.tap(w.next)
+	wantPage(t, u, pageSignUpName)
+
+	// Validation before the Backend is asked.
+	u.tap(u.namePg.next)
+	wantError(t, u.namePg.firstErr, "first name")
+	if b.called("SignUp") != 0 {
+		t.Fatal("SignUp called with an empty name")
+	}
+	typeInto(u.namePg.first, "Ada")
+	typeInto(u.namePg.last, "Lovelace")
+	u.tap(u.namePg.next)
+	if !slices.Equal(b.signUps, []fakeSignUp{{"Ada", "Lovelace", true}}) {
+		t.Fatalf("SignUp calls: %+v", b.signUps)
+	}
+
+	// A new account has no password: the main window stays locked until one is set.
+	wantPage(t, u, pageSetPassword)
+	if u.main != nil || b.called("Dialogs") != 0 {
+		t.Fatal("main window opened before a 2-step password exists")
+	}
+	p := u.setPassPg
+	typeInto(p.password, "correct horse")
+	typeInto(p.confirm, "correct hors")
+	u.tap(p.next)
+	wantError(t, p.passwordErr, "not the same")
+	if b.called("SetPassword") != 0 {
+		t.Fatal("SetPassword called with mismatched passwords")
+	}
+	if p.password.Text != "correct horse" {
+		t.Fatal("password field lost its input")
+	}
+	typeInto(p.confirm, "correct horse")
+	typeInto(p.hint, "stable")
+	u.tap(p.next)
+	wantPage(t, u, pageMain)
+	if got := string(b.accounts["+447700900123"].password); got != "correct horse" {
+		t.Fatalf("password set to %q", got)
+	}
+	if b.accounts["+447700900123"].hint != "stable" {
+		t.Fatal("hint not passed")
+	}
+}
+
+func TestPasswordStageShowsHint(t *testing.T) {
+	b := newFakeBackend()
+	b.accounts["+447700900123"] = &fakeAccount{password: []byte("battery staple"), hint: "horse"}
+	u := newTestUI(t, b)
+	toCode(t, u, "+447700900123")
+	typeInto(u.codePg.entry, "12345")
+	u.tap(u.codePg.next)
+	wantPage(t, u, pagePassword)
+	p := u.passwordPg
+	if !p.hint.Visible() || p.hint.Text != "Hint: horse" {
+		t.Fatalf("hint shown as %q (visible %v)", p.hint.Text, p.hint.Visible())
+	}
+
+	u.tap(p.next)
+	wantError(t, p.err, "Enter the password")
+	if b.called("SubmitPassword") != 0 {
+		t.Fatal("empty password submitted")
+	}
+	typeInto(p.entry, "battery")
+	u.tap(p.next)
+	wantPage(t, u, pagePassword)
+	wantError(t, p.err, "Wrong password")
+	if p.entry.Text != "battery" {
+		t.Fatal("password field lost its input")
+	}
+
+	typeInto(p.entry, "battery staple")
+	test.Type(p.entry, "") // nothing
+	p.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	u.settle()
+	wantPage(t, u, pageMain)
+}
+
+func TestSetPasswordWithRecoveryEmail(t *testing.T) {
+	b := newFakeBackend()
+	b.accounts["+447700900123"] = &fakeAccount{}
+	u := newTestUI(t, b)
+	toCode(t, u, "+447700900123")
+	typeInto(u.codePg.entry, "12345")
+	u.tap(u.codePg.next)
+	wantPage(t, u, pageSetPassword)
+
+	p := u.setPassPg
+	typeInto(p.password, "correct horse")
+	typeInto(p.confirm, "correct horse")
+	typeInto(p.email, "not an address")
+	u.tap(p.next)
+	wantError(t, p.emailErr, "not an email address")
+
+	// An error the Backend attributes to the email lands under the email field.
+	typeInto(p.email, "taken@example.org")
+	u.tap(p.next)
+	wantPage(t, u, pageSetPassword)
+	wantError(t, p.emailErr, "cannot be used")
+	if p.passwordErr.Visible() || p.email.Text != "taken@example.org" {
+		t.Fatal("email error misplaced or input lost")
+	}
+
+	typeInto(p.email, "t@example.org")
+	u.tap(p.next)
+	wantPage(t, u, pageConfirmEmail)
+	if u.main != nil {
+		t.Fatal("main window opened before the recovery email was confirmed")
+	}
+	typeInto(u.confirmPg.entry, "111111")
+	u.tap(u.confirmPg.next)
+	wantError(t, u.confirmPg.err, "Wrong email code")
+	typeInto(u.confirmPg.entry, "777777")
+	u.tap(u.confirmPg.next)
+	wantPage(t, u, pageMain)
+}
+
+func TestResumeWithoutPasswordIsLocked(t *testing.T) {
+	b := newFakeBackend()
+	b.resume = LoginStage{Step: StepSetPassword}
+	u := newTestUI(t, b)
+	u.Start()
+	u.settle()
+	wantPage(t, u, pageSetPassword)
+	if u.main != nil || b.subscribers() != 0 {
+		t.Fatal("main window or event subscription before a password exists")
+	}
+}
+
+func TestSlowCallShowsProgress(t *testing.T) {
+	b := newFakeBackend()
+	u := newTestUI(t, b)
+	u.ShowLogin()
+	typeInto(u.phonePg.entry, "+447700900123")
+	b.gate = make(chan struct{})
+	test.Tap(u.phonePg.next) // SendCode now waits for the gate
+
+	p := u.phonePg
+	if !p.next.Disabled() || !p.entry.Disabled() || !p.qr.Disabled() || !p.busy.activity.Visible() {
+		t.Fatal("no progress shown while the Backend works")
+	}
+	test.Tap(p.next) // a second tap while busy starts nothing
+	close(b.gate)
+	u.settle()
+	wantPage(t, u, pageCode)
+	if n := b.called("SendCode"); n != 1 {
+		t.Fatalf("SendCode called %d times", n)
+	}
+}
+
+func TestErrorsWithoutUserTextAreNotShownRaw(t *testing.T) {
+	b := newFakeBackend()
+	u := newTestUI(t, b)
+	u.ShowLogin()
+	typeInto(u.phonePg.entry, "+1 555 000 0000")
+	u.tap(u.phonePg.next)
+	wantPage(t, u, pagePhone)
+	wantError(t, u.phonePg.err, genericFailure)
+	if strings.Contains(u.phonePg.err.Text, "BANNED") || u.phonePg.entry.Text != "+1 555 000 0000" {
+		t.Fatalf("raw error shown or input lost: %q", u.phonePg.err.Text)
+	}
+	if u.phonePg.next.Disabled() || u.phonePg.busy.activity.Visible() {
+		t.Fatal("still busy after the error")
+	}
+
+	typeInto(u.phonePg.entry, "12345")
+	u.tap(u.phonePg.next)
+	wantError(t, u.phonePg.err, "international format")
+	if b.called("SendCode") != 1 {
+		t.Fatal("invalid number sent to the Backend")
+	}
+}
+
+func TestDemoCodeIsShown(t *testing.T) {
+	b := newFakeBackend()
+	b.hint = "Demo server: nothing leaves this computer."
+	u := newTestUI(t, b)
+	toCode(t, u, "+447700900123")
+	u.settle()
+	if !u.codePg.demo.Visible() || !strings.Contains(u.codePg.demo.Text, "12345") {
+		t.Fatalf("demo code shown as %q", u.codePg.demo.Text)
+	}
+}
+
+func TestQRLogin(t *testing.T) {
+	b := newFakeBackend()
+	b.qrStarted, b.qrScan, b.qrCtxErr = make(chan struct{}), make(chan LoginStage, 1), make(chan error, 1)
+	u := newTestUI(t, b)
+	u.ShowLogin()
+	test.Tap(u.phonePg.qr)
+	wantPage(t, u, pageQR)
+	<-b.qrStarted
+	if u.qrPg.image.Image == nil || u.qrPg.url != "tg://login?token=AAECAwQFBgcICQ" {
+		t.Fatal("QR code not shown")
+	}
+	b.qrScan <- LoginStage{Step: StepSetPassword}
+	u.settle()
+	wantPage(t, u, pageSetPassword)
+}
+
+func TestLeavingQRPageCancelsLogin(t *testing.T) {
+	b := newFakeBackend()
+	b.qrStarted, b.qrScan, b.qrCtxErr = make(chan struct{}), make(chan LoginStage, 1), make(chan error, 1)
+	u := newTestUI(t, b)
+	u.ShowLogin()
+	test.Tap(u.phonePg.qr)
+	<-b.qrStarted
+	test.Tap(u.qrPg.back)
+	if err := <-b.qrCtxErr; err == nil {
+		t.Fatal("QR login not cancelled")
+	}
+	u.settle()
+	wantPage(t, u, pagePhone) // the cancelled login's result does not move the page
+	if u.phonePg.err.Visible() {
+		t.Fatalf("cancellation shown as an error: %q", u.phonePg.err.Text)
+	}
+}
+
+func TestQRImageHasQuietZone(t *testing.T) {
+	img, err := qrImage("tg://login?token=abc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := img.Bounds()
+	if b.Dx() != b.Dy() || b.Dx() < 21+8 {
+		t.Fatalf("QR image is %v", b)
+	}
+	for i := 0; i < b.Dx(); i++ {
+		for _, p := range [][2]int{{i, 0}, {0, i}, {i, b.Dy() - 1}, {b.Dx() - 1, i}} {
+			if r, _, _, _ := img.At(p[0], p[1]).RGBA(); r != 0xffff {
+				t.Fatalf("border pixel %v is not white", p)
+			}
+		}
+	}
+	if r, _, _, _ := img.At(4, 4).RGBA(); r != 0 {
+		t.Fatal("finder pattern corner is not black")
+	}
+}
+
+// readyUI signs in an account that has a password and opens the main window with three dialogs.
+func readyUI(t *testing.T) (*UI, *fakeBackend) {
+	t.Helper()
+	b := newFakeBackend()
+	now := time.Now()
+	b.dialogs = []DialogSummary{
+		{ID: "c1", Title: "Tacit News", Kind: KindChannel, LastMessage: "Release notes", LastDate: now.Add(-3 * time.Hour)},
+		{ID: "s1", Title: "Alice", Kind: KindSecret, LastMessage: "See you", LastDate: now.Add(-time.Minute), Unread: 2},
+		{ID: "u1", Title: "Bob", Kind: KindUser, LastMessage: "Hi", LastDate: now.Add(-time.Hour)},
+		{ID: "g1", Title: "Climbing club", Kind: KindGroup, LastMessage: "Saturday?", LastDate: now.Add(-2 * time.Hour)},
+	}
+	b.history["s1"] = []Message{
+		{ID: 1, Dialog: "s1", Sender: "Alice", Text: "Hello from the other side", Date: now.Add(-2 * time.Minute)},
+		{ID: 2, Dialog: "s1", Out: true, Text: "See you", Date: now.Add(-time.Minute)},
+	}
+	b.resume = LoginStage{Step: StepReady}
+	u := newTestUI(t, b)
+	u.Start()
+	u.settle()
+	wantPage(t, u, pageMain)
+	return u, b
+}
+
+// rows returns the chat list rows as drawn, by title.
+func rows(u *UI) map[string]*chatRow {
+	out := map[string]*chatRow{}
+	for _, o := range test.LaidOutObjects(u.main.chats.list) {
+		if r, ok := o.(*chatRow); ok && r.Visible() && r.title.Text != "" {
+			out[r.title.Text] = r
+		}
+	}
+	return out
+}
+
+func TestMainWindowLabelsEveryChat(t *testing.T) {
+	u, _ := readyUI(t)
+	m := u.main
+	var order []string
+	for _, d := range m.dialogs {
+		order = append(order, d.Title)
+	}
+	if !slices.Equal(order, []string{"Alice", "Bob", "Climbing club", "Tacit News"}) {
+		t.Fatalf("chat list order %v", order)
+	}
+	r := rows(u)
+	if len(r) != 4 {
+		t.Fatalf("%d rows drawn", len(r))
+	}
+	want := map[string]string{
+		"Alice":         "end-to-end encrypted",
+		"Bob":           "cloud: Telegram can read this",
+		"Climbing club": "cloud: Telegram can read this",
+		"Tacit News":    "cloud: Telegram can read this",
+	}
+	for title, label := range want {
+		if r[title].privacy.Text != label {
+			t.Errorf("%s labelled %q, want %q", title, r[title].privacy.Text, label)
+		}
+	}
+	if r["Alice"].icon.Resource.Name() == r["Bob"].icon.Resource.Name() {
+		t.Error("secret and cloud chats share an icon")
+	}
+	if r["Alice"].unread.Text != "2" || r["Bob"].unread.Text != "" {
+		t.Errorf("unread badges %q / %q", r["Alice"].unread.Text, r["Bob"].unread.Text)
+	}
+}
+
+func TestConversationSendsThroughBackend(t *testing.T) {
+	u, b := readyUI(t)
+	m := u.main
+	if m.conv.pane.Visible() {
+		t.Fatal("conversation shown before a chat is chosen")
+	}
+	m.chats.list.Select(0) // Alice, the secret chat
+	u.settle()
+	c := m.conv
+	if c.dialog.ID != "s1" || c.privacy.Text != "end-to-end encrypted" || len(c.box.Objects) != 2 {
+		t.Fatalf("open dialog %q, label %q, %d messages", c.dialog.ID, c.privacy.Text, len(c.box.Objects))
+	}
+	if m.dialogs[0].Unread != 0 {
+		t.Error("opening a chat does not clear its unread count")
+	}
+
+	typeInto(c.entry, "  ")
+	u.tap(c.send)
+	if b.called("SendText") != 0 {
+		t.Fatal("blank message sent")
+	}
+
+	b.failSend = &Problem{Message: "Not sent: no connection."}
+	typeInto(c.entry, "Hello Alice")
+	u.tap(c.send)
+	wantError(t, c.sendErr, "no connection")
+	if c.entry.Text != "Hello Alice" || len(c.box.Objects) != 2 {
+		t.Fatal("failed message lost or shown as sent")
+	}
+
+	b.failSend = nil
+	c.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	u.settle()
+	if !slices.Equal(b.sent, []fakeSent{{"s1", "Hello Alice"}}) {
+		t.Fatalf("SendText calls %+v", b.sent)
+	}
+	if c.entry.Text != "" || c.sendErr.Visible() || len(c.box.Objects) != 3 {
+		t.Fatalf("after sending: entry %q, %d messages", c.entry.Text, len(c.box.Objects))
+	}
+	if m.dialogs[0].LastMessage != "Hello Alice" {
+		t.Errorf("chat list not updated: %q", m.dialogs[0].LastMessage)
+	}
+
+	// The same message arriving again as an event is not shown twice.
+	sent := c.messages[2]
+	b.emit(MessageEvent{Message: sent})
+	if len(c.box.Objects) != 3 {
+		t.Fatal("echoed message shown twice")
+	}
+
+	// A cloud chat says so in the header.
+	m.chats.list.Select(m.index("u1"))
+	u.settle()
+	if c.dialog.ID != "u1" || c.privacy.Text != "cloud: Telegram can read this" || len(c.box.Objects) != 0 {
+		t.Fatalf("open dialog %q, label %q, %d messages", c.dialog.ID, c.privacy.Text, len(c.box.Objects))
+	}
+}
+
+func TestEventsUpdateTheChatList(t *testing.T) {
+	u, b := readyUI(t)
+	m := u.main
+	m.chats.list.Select(m.index("s1"))
+	u.settle()
+
+	// A message in another chat moves it to the top and counts as unread.
+	b.emit(MessageEvent{Message: Message{ID: 50, Dialog: "g1", Sender: "Carol", Text: "Rope is packed", Date: time.Now()}})
+	if m.dialogs[0].ID != "g1" || m.dialogs[0].Unread != 1 || m.dialogs[0].LastMessage != "Rope is packed" {
+		t.Fatalf("top of the list: %+v", m.dialogs[0])
+	}
+	if m.conv.dialog.ID != "s1" || len(m.conv.box.Objects) != 2 {
+		t.Fatal("message of another chat changed the open conversation")
+	}
+	if sel := m.index("s1"); rows(u)["Alice"] == nil || sel < 0 {
+		t.Fatal("open chat lost from the list")
+	}
+
+	// A message in the open chat is shown and not counted as unread.
+	b.emit(MessageEvent{Message: Message{ID: 51, Dialog: "s1", Sender: "Alice", Text: "Are you there?", Date: time.Now()}})
+	if len(m.conv.box.Objects) != 3 || m.dialogs[m.index("s1")].Unread != 0 {
+		t.Fatal("message of the open chat not shown or counted unread")
+	}
+
+	// A new dialog appears.
+	b.emit(DialogEvent{Dialog: DialogSummary{ID: "s2", Title: "Dave", Kind: KindSecret, LastDate: time.Now()}})
+	if m.dialogs[0].ID != "s2" || rows(u)["Dave"].privacy.Text != "end-to-end encrypted" {
+		t.Fatal("new secret chat not listed with its label")
+	}
+
+	// Closing the window ends the subscription.
+	u.Close()
+	if b.subscribers() != 0 {
+		t.Fatal("subscription outlives the window")
+	}
+}
+
+func TestConversationKeepsAtMostMaxShownMessages(t *testing.T) {
+	u, b := readyUI(t)
+	m := u.main
+	m.chats.list.Select(m.index("u1"))
+	u.settle()
+	for i := range maxShownMessages + 10 {
+		b.emit(MessageEvent{Message: Message{ID: int64(1000 + i), Dialog: "u1", Sender: "Bob", Text: "n", Date: time.Now()}})
+	}
+	if len(m.conv.messages) != maxShownMessages || len(m.conv.box.Objects) != maxShownMessages {
+		t.Fatalf("%d messages, %d rows", len(m.conv.messages), len(m.conv.box.Objects))
+	}
+	if m.conv.messages[0].ID != 1010 {
+		t.Fatalf("oldest kept message %d", m.conv.messages[0].ID)
+	}
+}
+
+func TestBackendErrorOnResumeOffersRetry(t *testing.T) {
+	b := newFakeBackend()
+	b.resumeErr = &Problem{Message: "The keyring is locked. Unlock it and try again."}
+	u := newTestUI(t, b)
+	u.Start()
+	u.settle()
+	wantPage(t, u, pageStarting)
+	wantError(t, u.starting.err, "keyring is locked")
+	if !u.starting.retry.Visible() {
+		t.Fatal("no retry")
+	}
+	b.resumeErr = nil
+	b.resume = LoginStage{Step: StepPhone}
+	u.tap(u.starting.retry)
+	wantPage(t, u, pagePhone)
+}
