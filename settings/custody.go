@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zalando/go-keyring"
 )
@@ -22,7 +23,7 @@ import (
 // user; the UI should offer a Cancel button that cancels the context.
 const DefaultKeyringTimeout = 30 * time.Second
 
-// MinPassphraseLen is the shortest passphrase accepted, in bytes.
+// MinPassphraseLen is the shortest passphrase accepted, in characters.
 const MinPassphraseLen = 8
 
 var (
@@ -49,7 +50,7 @@ var (
 	// example UnlockPassphrase on a keyring profile).
 	ErrWrongMode = errors.New("operation does not apply to this key custody mode")
 	// ErrPassphraseTooShort: a new passphrase is shorter than
-	// MinPassphraseLen bytes.
+	// MinPassphraseLen characters.
 	ErrPassphraseTooShort = errors.New("passphrase too short")
 	// ErrStaleKeyringEntry: the operation succeeded, but the database key
 	// could not be removed from the keyring (the error also wraps the
@@ -238,7 +239,7 @@ func (c *Custody) CreateWithPassphrase(ctx context.Context, pass []byte) (key []
 	defer clear(pass)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(pass) < MinPassphraseLen {
+	if utf8.RuneCount(pass) < MinPassphraseLen {
 		return nil, "", fmt.Errorf("settings: %w: use at least %d characters", ErrPassphraseTooShort, MinPassphraseLen)
 	}
 	kf, key, recSecret, recovery, err := c.newKey()
@@ -305,7 +306,7 @@ func (c *Custody) ChangePassphrase(ctx context.Context, oldPass, newPass []byte)
 	defer clear(newPass)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(newPass) < MinPassphraseLen {
+	if utf8.RuneCount(newPass) < MinPassphraseLen {
 		return fmt.Errorf("settings: %w: use at least %d characters", ErrPassphraseTooShort, MinPassphraseLen)
 	}
 	kf, err := c.load()
@@ -356,7 +357,7 @@ func (c *Custody) SwitchToPassphrase(ctx context.Context, newPass []byte) error 
 	defer clear(newPass)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(newPass) < MinPassphraseLen {
+	if utf8.RuneCount(newPass) < MinPassphraseLen {
 		return fmt.Errorf("settings: %w: use at least %d characters", ErrPassphraseTooShort, MinPassphraseLen)
 	}
 	kf, err := c.load()
@@ -381,7 +382,7 @@ func (c *Custody) ResetPassphrase(ctx context.Context, recovery string, newPass 
 	defer clear(newPass)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(newPass) < MinPassphraseLen {
+	if utf8.RuneCount(newPass) < MinPassphraseLen {
 		return nil, fmt.Errorf("settings: %w: use at least %d characters", ErrPassphraseTooShort, MinPassphraseLen)
 	}
 	kf, err := c.load()
@@ -398,6 +399,42 @@ func (c *Custody) ResetPassphrase(ctx context.Context, recovery string, newPass 
 		return nil, err
 	}
 	return key, err
+}
+
+// RenewRecoveryKey replaces the recovery key (for example after the old one
+// was exposed): the old one stops working and the new one is returned, to be
+// shown once. A passphrase profile needs its passphrase (wiped); a keyring
+// profile reads the key from the keyring and ignores pass (nil is fine).
+func (c *Custody) RenewRecoveryKey(ctx context.Context, pass []byte) (string, error) {
+	defer clear(pass)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kf, err := c.load()
+	if err != nil {
+		return "", err
+	}
+	var key []byte
+	if kf.Mode == ModePassphrase {
+		key, err = c.unlockPassphrase(ctx, kf, pass)
+	} else {
+		key, err = c.unlockKeyring(ctx, kf)
+	}
+	if err != nil {
+		return "", err
+	}
+	defer clear(key)
+	secret, recovery, err := newRecoveryKey()
+	if err != nil {
+		return "", err
+	}
+	defer clear(secret)
+	if kf.Recovery, err = sealSlot(kdfHKDF, KDFParams{}, slotRecovery, kf.KeyID, secret, key); err != nil {
+		return "", fmt.Errorf("settings: wrap key: %w", err)
+	}
+	if err := c.store(kf); err != nil {
+		return "", err
+	}
+	return recovery, nil
 }
 
 // rewrapAsPassphrase writes kf in passphrase mode with key wrapped by pass,

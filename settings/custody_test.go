@@ -1019,3 +1019,115 @@ func TestStatusString(t *testing.T) {
 		}
 	}
 }
+
+func TestPassphraseUnicodeNormalization(t *testing.T) {
+	ctx := ctxT(t)
+	c, _ := newTestCustody(t, newMemKeyring())
+	composed := "caf\u00e9 cr\u00e8me br\u00fbl\u00e9e"       // é as one code point
+	decomposed := "cafe\u0301 cre\u0300me bru\u0302le\u0301e" // e + combining accent
+	key, _, err := c.CreateWithPassphrase(ctx, pass(composed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.UnlockPassphrase(ctx, pass(decomposed))
+	if err != nil || !bytes.Equal(got, key) {
+		t.Fatalf("decomposed form of the same passphrase: %v", err)
+	}
+	// Eight characters of two bytes each pass the length check; seven do not.
+	c2, _ := newTestCustody(t, newMemKeyring())
+	if _, _, err := c2.CreateWithPassphrase(ctx, pass(strings.Repeat("\u00e9", 7))); !errors.Is(err, ErrPassphraseTooShort) {
+		t.Fatalf("7 characters: %v", err)
+	}
+	if _, _, err := c2.CreateWithPassphrase(ctx, pass(strings.Repeat("\u00e9", 8))); err != nil {
+		t.Fatalf("8 characters: %v", err)
+	}
+}
+
+func TestRenewRecoveryKey(t *testing.T) {
+	ctx := ctxT(t)
+	for _, mode := range []Mode{ModePassphrase, ModeKeyring} {
+		t.Run(string(mode), func(t *testing.T) {
+			c, _ := newTestCustody(t, newMemKeyring())
+			var key []byte
+			var oldRec string
+			var err error
+			if mode == ModePassphrase {
+				key, oldRec, err = c.CreateWithPassphrase(ctx, pass("passphrase one"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := c.RenewRecoveryKey(ctx, pass("wrong passphrase")); !errors.Is(err, ErrWrongPassphrase) {
+					t.Fatalf("renew with wrong passphrase: %v", err)
+				}
+			} else {
+				key, oldRec, err = c.CreateWithKeyring(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			newRec, err := c.RenewRecoveryKey(ctx, pass("passphrase one"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if newRec == oldRec {
+				t.Fatal("recovery key not renewed")
+			}
+			if _, err := c.UnlockRecovery(ctx, oldRec); !errors.Is(err, ErrWrongRecoveryKey) {
+				t.Fatalf("old recovery key: %v", err)
+			}
+			got, err := c.UnlockRecovery(ctx, newRec)
+			if err != nil || !bytes.Equal(got, key) {
+				t.Fatalf("new recovery key: %v", err)
+			}
+		})
+	}
+}
+
+func TestPassphraseOperationsOnKeyringProfile(t *testing.T) {
+	ctx := ctxT(t)
+	c, _ := newTestCustody(t, newMemKeyring())
+	if _, _, err := c.CreateWithKeyring(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ChangePassphrase(ctx, pass("passphrase one"), pass("passphrase two")); !errors.Is(err, ErrWrongMode) {
+		t.Fatalf("ChangePassphrase: %v", err)
+	}
+	if err := c.SwitchToKeyring(ctx, pass("passphrase one")); !errors.Is(err, ErrWrongMode) {
+		t.Fatalf("SwitchToKeyring: %v", err)
+	}
+	c2, _, _, _ := createdPassphraseFile(t)
+	if err := c2.SwitchToPassphrase(ctx, pass("passphrase two")); !errors.Is(err, ErrWrongMode) {
+		t.Fatalf("SwitchToPassphrase on passphrase profile: %v", err)
+	}
+}
+
+func TestOperationsBeforeCreate(t *testing.T) {
+	ctx := ctxT(t)
+	c, dir := newTestCustody(t, newMemKeyring())
+	checks := map[string]error{}
+	_, checks["UnlockKeyring"] = c.UnlockKeyring(ctx)
+	_, checks["UnlockPassphrase"] = c.UnlockPassphrase(ctx, pass("passphrase one"))
+	_, checks["UnlockRecovery"] = c.UnlockRecovery(ctx, "AAAA")
+	checks["ChangePassphrase"] = c.ChangePassphrase(ctx, pass("passphrase one"), pass("passphrase two"))
+	checks["SwitchToKeyring"] = c.SwitchToKeyring(ctx, pass("passphrase one"))
+	checks["SwitchToPassphrase"] = c.SwitchToPassphrase(ctx, pass("passphrase one"))
+	_, checks["RenewRecoveryKey"] = c.RenewRecoveryKey(ctx, nil)
+	for op, err := range checks {
+		if !errors.Is(err, ErrNoKey) {
+			t.Errorf("%s before create: %v, want ErrNoKey", op, err)
+		}
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Fatal("operations before create wrote files")
+	}
+}
+
+func TestKeyringErrorMessages(t *testing.T) {
+	e := &KeyringError{Op: "get", User: "default/0011223344556677", Err: context.DeadlineExceeded}
+	if !strings.Contains(e.Error(), "no answer in time") || !strings.Contains(e.Error(), "tacit/default/0011223344556677") {
+		t.Fatalf("message %q", e.Error())
+	}
+	if !errors.Is(e, ErrKeyringUnavailable) || !errors.Is(e, context.DeadlineExceeded) {
+		t.Fatal("KeyringError does not match its sentinel and cause")
+	}
+}

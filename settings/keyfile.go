@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
+	"golang.org/x/text/unicode/norm"
 )
 
 // KeyFileName is the name of the key file in the data directory. It exists in
@@ -51,7 +52,8 @@ const (
 //	  "recovery": slot (kdf "hkdf-sha256")                             always
 //	}
 //
-// A slot derives 64 bytes from its secret and salt (Argon2id or HKDF-SHA256):
+// A slot derives 64 bytes from its secret and salt (Argon2id over the
+// passphrase in Unicode NFC, or HKDF-SHA256 over the recovery secret):
 // the first 32 are the wrapping key, the last 32 key the check value
 // HMAC-SHA256(k, "tacit slot check v1|<slot>|<key_id>"). "wrapped" is the
 // database key sealed with XChaCha20-Poly1305 under the wrapping key with
@@ -251,11 +253,23 @@ func (s *slot) params() KDFParams {
 func (s *slot) derive(secret []byte) ([]byte, error) {
 	switch s.KDF {
 	case kdfArgon2id:
-		return argon2.IDKey(secret, s.Salt, s.Time, s.MemoryKiB, s.Threads, 64), nil
+		pass := nfc(secret)
+		defer clear(pass)
+		return argon2.IDKey(pass, s.Salt, s.Time, s.MemoryKiB, s.Threads, 64), nil
 	case kdfHKDF:
 		return hkdf.Key(sha256.New, secret, s.Salt, "tacit recovery key v1", 64)
 	}
 	return nil, fmt.Errorf("unknown kdf %q", s.KDF)
+}
+
+// nfc returns a copy of the passphrase in Unicode normalization form C, so
+// that the same passphrase typed through different keyboards or input
+// methods (composed or decomposed accents) unlocks the same key. The copy is
+// allocated large enough (NFC grows text at most threefold) that appending
+// never leaves a partial copy behind in a discarded buffer; the caller
+// wipes it.
+func nfc(pass []byte) []byte {
+	return norm.NFC.Append(make([]byte, 0, 3*len(pass)+4), pass...)
 }
 
 func slotCheck(checkKey []byte, name, keyID string) []byte {

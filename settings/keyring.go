@@ -52,7 +52,14 @@ type KeyringError struct {
 }
 
 func (e *KeyringError) Error() string {
-	return fmt.Sprintf("settings: keyring %s %s/%s: system keyring unavailable: %v", e.Op, KeyringService, e.User, e.Err)
+	cause := e.Err.Error()
+	switch {
+	case errors.Is(e.Err, context.DeadlineExceeded):
+		cause = "no answer in time (the keyring may be locked or waiting for a prompt)"
+	case errors.Is(e.Err, context.Canceled):
+		cause = "cancelled"
+	}
+	return fmt.Sprintf("settings: keyring %s %s/%s: system keyring unavailable: %s", e.Op, KeyringService, e.User, cause)
 }
 
 // Unwrap returns the cause.
