@@ -244,18 +244,33 @@ func deriveAESKeyIV(aesKey, aesIV *[32]byte, key []byte, msgKey *[msgKeySize]byt
 }
 
 // ige is an AES-256-IGE stream. It keeps the chaining state between calls, so a long input can
-// be processed in chunks (files) with the same result as in one pass; dst and src may be the same
-// slice (in-place), but must not overlap otherwise. Lengths must be multiples of 16.
+// be processed in pieces (file parts) with the same result as in one pass; dst and src may be the
+// same slice (in place), but must not overlap otherwise. Lengths must be multiples of 16.
 //
 //	encrypt: c_i = E(p_i XOR c_{i-1}) XOR p_{i-1};  decrypt: p_i = D(c_i XOR p_{i-1}) XOR c_{i-1}
 //
 // with c_0 = iv[0:16] and p_0 = iv[16:32].
+//
+// Encryption runs on Go's assembly-backed CBC mode: with d_i = c_i XOR p_{i-1},
+//
+//	d_i = E(p_i XOR c_{i-1}) = E((p_i XOR p_{i-2}) XOR d_{i-1}),
+//
+// so d is the CBC encryption of q_i = p_i XOR p_{i-2} (taking p_{-1} = 0, hence d_0 = c_0), and
+// c_i = d_i XOR p_{i-1}. The two extra XOR passes are bulk operations on L1-resident chunks.
+// Decryption has no such form (each block's input depends on the previous output), so it calls
+// the block cipher per block with 16-byte XORs that avoid store-forwarding stalls.
 type ige struct {
-	block  cipher.Block
-	c0, c1 uint64 // previous ciphertext block
-	p0, p1 uint64 // previous plaintext block
-	buf    [blockSize]byte
+	block cipher.Block
+	cbc   cipher.BlockMode // encryption only: CBC state d_{i-1}
+	c     [blockSize]byte  // previous ciphertext block
+	p     [blockSize]byte  // previous plaintext block
+	// plain holds, while encrypting a chunk, p_{i-2} and p_{i-1} followed by the chunk's
+	// plaintext (so that in-place encryption keeps it); between calls, its first two blocks.
+	plain []byte
+	buf   [blockSize]byte
 }
+
+const igeChunk = 4096
 
 func (s *ige) init(key, iv *[32]byte) {
 	block, err := aes.NewCipher(key[:])
@@ -263,64 +278,74 @@ func (s *ige) init(key, iv *[32]byte) {
 		panic("secret: aes: " + err.Error())
 	}
 	s.block = block
-	s.c0 = binary.LittleEndian.Uint64(iv[0:8])
-	s.c1 = binary.LittleEndian.Uint64(iv[8:16])
-	s.p0 = binary.LittleEndian.Uint64(iv[16:24])
-	s.p1 = binary.LittleEndian.Uint64(iv[24:32])
+	s.cbc = nil
+	copy(s.c[:], iv[0:16])
+	copy(s.p[:], iv[16:32])
 }
 
 func (s *ige) encrypt(dst, src []byte) {
-	dst = dst[:len(src)]
-	c0, c1, p0, p1 := s.c0, s.c1, s.p0, s.p1
-	buf := s.buf[:]
-	for i := 0; i+blockSize <= len(src); i += blockSize {
-		x0 := binary.LittleEndian.Uint64(src[i:])
-		x1 := binary.LittleEndian.Uint64(src[i+8:])
-		binary.LittleEndian.PutUint64(buf[0:], x0^c0)
-		binary.LittleEndian.PutUint64(buf[8:], x1^c1)
-		s.block.Encrypt(buf, buf)
-		c0 = binary.LittleEndian.Uint64(buf[0:]) ^ p0
-		c1 = binary.LittleEndian.Uint64(buf[8:]) ^ p1
-		binary.LittleEndian.PutUint64(dst[i:], c0)
-		binary.LittleEndian.PutUint64(dst[i+8:], c1)
-		p0, p1 = x0, x1
+	if s.cbc == nil {
+		// Start of the CBC form from the state (c, p): d_0 = c, p_{-1} = 0, p_0 = p.
+		s.cbc = cipher.NewCBCEncrypter(s.block, s.c[:])
+		s.plain = make([]byte, 2*blockSize+min(igeChunk, len(src)&^(blockSize-1)))
+		copy(s.plain[blockSize:], s.p[:])
 	}
-	s.c0, s.c1, s.p0, s.p1 = c0, c1, p0, p1
+	n := len(src) &^ (blockSize - 1)
+	dst = dst[:n]
+	for off := 0; off < n; off += igeChunk {
+		l := min(igeChunk, n-off)
+		if len(s.plain) < 2*blockSize+l { // a later, longer call
+			grown := make([]byte, 2*blockSize+igeChunk)
+			copy(grown, s.plain[:2*blockSize])
+			clear(s.plain)
+			s.plain = grown
+		}
+		in := s.plain[:2*blockSize+l]
+		copy(in[2*blockSize:], src[off:off+l])
+		out := dst[off : off+l]
+		subtle.XORBytes(out, in[2*blockSize:], in[:l])       // q_i = p_i ^ p_{i-2}
+		s.cbc.CryptBlocks(out, out)                          // d_i
+		subtle.XORBytes(out, out, in[blockSize:blockSize+l]) // c_i = d_i ^ p_{i-1}
+		copy(s.plain[:2*blockSize], in[l:])                  // keep p_{i-2}, p_{i-1} for the next chunk
+	}
+	if n > 0 {
+		copy(s.c[:], dst[n-blockSize:])
+		copy(s.p[:], s.plain[blockSize:2*blockSize])
+	}
 }
 
 func (s *ige) decrypt(dst, src []byte) {
-	dst = dst[:len(src)]
-	c0, c1, p0, p1 := s.c0, s.c1, s.p0, s.p1
+	n := len(src) &^ (blockSize - 1)
+	dst = dst[:n]
+	var cur [blockSize]byte
 	buf := s.buf[:]
-	for i := 0; i+blockSize <= len(src); i += blockSize {
-		y0 := binary.LittleEndian.Uint64(src[i:])
-		y1 := binary.LittleEndian.Uint64(src[i+8:])
-		binary.LittleEndian.PutUint64(buf[0:], y0^p0)
-		binary.LittleEndian.PutUint64(buf[8:], y1^p1)
+	for i := 0; i < n; i += blockSize {
+		copy(cur[:], src[i:i+blockSize]) // c_i, before an in-place write replaces it
+		subtle.XORBytes(buf, cur[:], s.p[:])
 		s.block.Decrypt(buf, buf)
-		p0 = binary.LittleEndian.Uint64(buf[0:]) ^ c0
-		p1 = binary.LittleEndian.Uint64(buf[8:]) ^ c1
-		binary.LittleEndian.PutUint64(dst[i:], p0)
-		binary.LittleEndian.PutUint64(dst[i+8:], p1)
-		c0, c1 = y0, y1
+		out := dst[i : i+blockSize]
+		subtle.XORBytes(out, buf, s.c[:])
+		copy(s.p[:], out)
+		s.c = cur
 	}
-	s.c0, s.c1, s.p0, s.p1 = c0, c1, p0, p1
+	clear(cur[:])
 }
 
 // state returns the current chaining state in the 32-byte IV form accepted by init.
 func (s *ige) state() [32]byte {
 	var iv [32]byte
-	binary.LittleEndian.PutUint64(iv[0:8], s.c0)
-	binary.LittleEndian.PutUint64(iv[8:16], s.c1)
-	binary.LittleEndian.PutUint64(iv[16:24], s.p0)
-	binary.LittleEndian.PutUint64(iv[24:32], s.p1)
+	copy(iv[0:16], s.c[:])
+	copy(iv[16:32], s.p[:])
 	return iv
 }
 
-// wipe forgets the chaining state and scratch block. The AES key schedule inside crypto/aes
-// cannot be cleared from Go; dropping the reference is all that can be done.
+// wipe forgets the chaining state, plaintext copies and scratch block. The AES key schedule
+// inside crypto/aes cannot be cleared from Go; dropping the reference is all that can be done.
 func (s *ige) wipe() {
+	clear(s.plain[:])
 	clear(s.buf[:])
-	s.c0, s.c1, s.p0, s.p1 = 0, 0, 0, 0
+	clear(s.c[:])
+	clear(s.p[:])
 	s.block = nil
+	s.cbc = nil
 }
