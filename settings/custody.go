@@ -161,9 +161,10 @@ type OpenResult struct {
 }
 
 // Open finds out where the profile stands, unlocking it if it is a keyring
-// profile. Its error is for what the UI cannot resolve by asking the user: an
+// profile. Its error is for what the UI cannot resolve by a simple prompt: an
 // unreadable or corrupt key file (*KeyFileError), a data directory with files
-// but no key file (ErrKeyFileMissing), or I/O errors.
+// but no key file (ErrKeyFileMissing), a keyring item that holds some other
+// key (ErrKeyringEntryInvalid; the recovery key still works), or I/O errors.
 func (c *Custody) Open(ctx context.Context) (OpenResult, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

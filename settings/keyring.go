@@ -74,6 +74,9 @@ func (e *KeyringError) Is(target error) bool { return target == ErrKeyringUnavai
 // times out keeps running in the background until the keyring answers; its
 // result is dropped.
 func (c *Custody) keyringCall(ctx context.Context, op, user string, fn func() (string, error)) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", &KeyringError{Op: op, User: user, Err: err}
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.keyringTimeout)
 	defer cancel()
 	type result struct {
