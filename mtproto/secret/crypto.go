@@ -180,7 +180,7 @@ func Open(key []byte, fromOriginator bool, msg []byte) ([]byte, error) {
 	valid &= subtle.ConstantTimeEq(int32(raw>>31), 0)
 	valid &= subtle.ConstantTimeByteEq(uint8(raw&3), 0)
 	inside := subtle.ConstantTimeLessOrEq(n, avail)
-	valid &= inside
+	valid &= inside // also implied below: outside, padding is taken as 0 and fails the minimum
 	padding := subtle.ConstantTimeSelect(inside, avail-n, 0)
 	valid &= subtle.ConstantTimeLessOrEq(minPadding, padding)
 	valid &= subtle.ConstantTimeLessOrEq(padding, maxPadding)

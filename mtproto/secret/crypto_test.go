@@ -272,6 +272,7 @@ func TestOpenRejects(t *testing.T) {
 		{"padding 0", key, false, sealMalformed(key, 8, 60, 64)},
 		{"negative length", key, false, sealMalformed(key, 8, 0xfffffff0, 64)},
 		{"length -4 (int32)", key, false, sealMalformed(key, 8, 0xfffffffc, 64)},
+		{"length with the sign bit over a valid one", key, false, sealMalformed(key, 8, 0x80000000|44, 64)},
 		{"length not multiple of 4", key, false, sealMalformed(key, 8, 30, 64)},
 		{"length past the buffer", key, false, sealMalformed(key, 8, 64, 64)},
 		{"length far past the buffer", key, false, sealMalformed(key, 8, 1<<30, 64)},
