@@ -19,7 +19,7 @@ type codePage struct {
 
 func (u *UI) showCode() {
 	p := &codePage{entry: widget.NewEntry(), err: errorLabel()}
-	p.entry.SetPlaceHolder("12345")
+	p.entry.SetPlaceHolder("Code from Telegram")
 	p.next = widget.NewButton("Sign in", func() { u.submitCode(p) })
 	p.next.Importance = widget.HighImportance
 	p.back = widget.NewButton("Change number", func() { u.showPhone() })

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -34,10 +35,12 @@ func (u *UI) showSetPassword() {
 	p.email.OnSubmitted = func(string) { u.submitNewPassword(p) }
 	u.setPassPg = p
 
-	u.setPage(pageSetPassword, u.loginFrame("Protect your account with a password",
+	footer := container.NewVBox(p.err, buttonRow(p.busy, p.next))
+	u.setPage(pageSetPassword, u.loginFrameWithFooter("Protect your account with a password",
 		"Tacit requires 2-step verification. Without it, anyone who takes over your phone number, "+
 			"for example by persuading your carrier to move it to their SIM card, can sign in as you. "+
 			"Telegram will ask for this password whenever you sign in on a new device.",
+		footer,
 		labeled("Password", p.password,
 			caption("At least 8 characters. A few unrelated words are easy to remember and hard to guess.")),
 		labeled("Repeat the password", p.confirm, p.passwordErr),
@@ -46,8 +49,6 @@ func (u *UI) showSetPassword() {
 		labeled("Recovery email (optional)", p.email, p.emailErr,
 			caption("Lets you reset a forgotten password. Without it, the only way back into a locked "+
 				"account is to reset it, which deletes its cloud chats and contacts.")),
-		p.err,
-		buttonRow(p.busy, p.next),
 	))
 	u.win.Canvas().Focus(p.password)
 }

@@ -24,9 +24,10 @@ var signUpNotice = []string{
 
 // signUpWarningPage shows the registration notice and waits for the acknowledgement.
 type signUpWarningPage struct {
-	ack  *widget.Check
-	next *widget.Button
-	back *widget.Button
+	ack     *widget.Check
+	ackText *widget.Label // the acknowledgement, wrapped beside the checkbox
+	next    *widget.Button
+	back    *widget.Button
 }
 
 func (u *UI) showSignUpWarning() {
@@ -44,7 +45,8 @@ func (u *UI) showSignUpWarning() {
 	if u.stage.TermsOfService != "" {
 		label += ", and I accept Telegram's terms of service"
 	}
-	p.ack = widget.NewCheck(label, func(on bool) {
+	p.ackText = wrapped(label)
+	p.ack = widget.NewCheck("", func(on bool) {
 		if on {
 			p.next.Enable()
 		} else {
@@ -65,12 +67,15 @@ func (u *UI) showSignUpWarning() {
 		scroll.SetMinSize(fyne.NewSize(0, 120))
 		objs = append(objs, labeled("Telegram's terms of service", scroll))
 	}
-	objs = append(objs, widget.NewSeparator(), p.ack, container.NewHBox(p.back, layoutSpacer(), p.next))
+	footer := container.NewVBox(
+		container.NewBorder(nil, nil, container.NewVBox(p.ack), nil, p.ackText),
+		container.NewHBox(p.back, layoutSpacer(), p.next),
+	)
 
-	u.setPage(pageSignUpWarning, u.loginFrame("Before you create an account",
+	u.setPage(pageSignUpWarning, u.loginFrameWithFooter("Before you create an account",
 		fmt.Sprintf("There is no Telegram account for %s yet. Creating one gives some things away that "+
 			"cannot be taken back, so please read this first.", u.phone),
-		objs...))
+		footer, objs...))
 }
 
 // bullet returns a wrapped label that starts with a bullet point.

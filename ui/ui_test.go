@@ -100,8 +100,8 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 		t.Fatal("name form built without the acknowledgement")
 	}
 	w = u.warningPg
-	if !strings.Contains(w.ack.Text, "terms of service") {
-		t.Errorf("terms were sent but the checkbox does not mention them: %q", w.ack.Text)
+	if !strings.Contains(w.ackText.Text, "terms of service") {
+		t.Errorf("terms were sent but the acknowledgement does not mention them: %q", w.ackText.Text)
 	}
 	test.Tap(w.ack)
 	if w.next.Disabled() {

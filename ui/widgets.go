@@ -19,6 +19,12 @@ const loginWidth = 440
 // loginFrame lays out a sign-in page: the icon, a title, an introduction and the page's own objects in a
 // centred column, with the demo server's banner on top when there is one.
 func (u *UI) loginFrame(title, intro string, body ...fyne.CanvasObject) fyne.CanvasObject {
+	return u.loginFrameWithFooter(title, intro, nil, body...)
+}
+
+// loginFrameWithFooter is loginFrame with footer pinned under the scrolling column, for pages whose
+// decisive controls must stay in view however long the text above them is.
+func (u *UI) loginFrameWithFooter(title, intro string, footer fyne.CanvasObject, body ...fyne.CanvasObject) fyne.CanvasObject {
 	icon := canvas.NewImageFromResource(assets.Icon())
 	icon.FillMode = canvas.ImageFillContain
 	icon.SetMinSize(fyne.NewSize(64, 64))
@@ -27,14 +33,20 @@ func (u *UI) loginFrame(title, intro string, body ...fyne.CanvasObject) fyne.Can
 	heading.SizeName = theme.SizeNameSubHeadingText
 	heading.Wrapping = fyne.TextWrapWord
 
-	objs := []fyne.CanvasObject{container.NewHBox(icon, container.NewCenter(heading))}
+	head := container.NewBorder(nil, nil, icon, nil,
+		container.NewVBox(layout.NewSpacer(), heading, layout.NewSpacer()))
+	objs := []fyne.CanvasObject{head}
 	if intro != "" {
 		objs = append(objs, wrapped(intro))
 	}
 	objs = append(objs, body...)
 	column := container.New(&widthLayout{width: loginWidth}, container.NewVBox(objs...))
 
-	page := container.NewVScroll(container.NewCenter(container.NewPadded(column)))
+	var page fyne.CanvasObject = container.NewVScroll(container.NewCenter(container.NewPadded(column)))
+	if footer != nil {
+		bottom := container.NewCenter(container.NewPadded(container.New(&widthLayout{width: loginWidth}, footer)))
+		page = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), bottom), nil, nil, page)
+	}
 	if u.sandboxHint == "" {
 		return page
 	}
@@ -55,7 +67,6 @@ func wrapped(text string) *widget.Label {
 func caption(text string) *widget.Label {
 	l := wrapped(text)
 	l.SizeName = theme.SizeNameCaptionText
-	l.Importance = widget.LowImportance
 	return l
 }
 
