@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -78,9 +79,13 @@ func (c *chatList) newRow() fyne.CanvasObject {
 	r.date.SizeName = theme.SizeNameCaptionText
 	r.date.Importance = widget.LowImportance
 	r.unread.Importance = widget.HighImportance
-	text := container.NewVBox(r.title, r.privacy, r.last)
-	right := container.NewVBox(r.date, r.unread)
-	r.content = container.NewBorder(nil, nil, container.NewCenter(r.icon), right, text)
+	// The labels' own padding is generous; pull the three lines of a row together.
+	tight := layout.NewCustomPaddedVBoxLayout(-2 * theme.Padding())
+	r.content = container.New(tight,
+		container.NewBorder(nil, nil, nil, r.date, r.title),
+		container.NewBorder(nil, nil, r.icon, r.unread, r.privacy),
+		r.last,
+	)
 	r.ExtendBaseWidget(r)
 	return r
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -47,7 +48,7 @@ func newConversation(m *mainWindow) *conversation {
 		title:       widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		privacyIcon: widget.NewIcon(nil),
 		privacy:     widget.NewLabel(""),
-		placeholder: wrapped("Select a chat on the left."),
+		placeholder: widget.NewLabel("Select a chat on the left."),
 		seen:        map[int64]bool{},
 		box:         container.NewVBox(),
 		loadErr:     errorLabel(),
@@ -67,7 +68,7 @@ func newConversation(m *mainWindow) *conversation {
 	c.scroll = container.NewVScroll(container.NewPadded(c.box))
 
 	header := container.NewVBox(
-		container.NewHBox(c.title, layoutSpacer(), c.loading.activity),
+		container.NewBorder(nil, nil, nil, c.loading.activity, c.title),
 		container.NewHBox(c.privacyIcon, c.privacy),
 		c.loadErr,
 		widget.NewSeparator(),
@@ -200,7 +201,8 @@ func messageRow(m Message) fyne.CanvasObject {
 
 	bg := canvas.NewRectangle(bubbleColor(m.Out))
 	bg.CornerRadius = theme.Size(theme.SizeNameInputRadius) * 2
-	bubble := container.NewStack(bg, container.NewVBox(head, body))
+	text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), head, body)
+	bubble := container.NewStack(bg, container.NewPadded(text))
 	inset := &insetLayout{right: 0.18}
 	if m.Out {
 		inset = &insetLayout{left: 0.18}
