@@ -242,10 +242,12 @@ func (ct *chatTx) receive(row InboxMessage) error {
 		ct.updateHisLayer(d.Layer)
 		return nil
 	}
-	return ct.receiveSequenced(d, row.Date, row.File, usedCurrent)
+	return ct.receiveSequenced(d, row.Date, row.File, fp)
 }
 
-func (ct *chatTx) receiveSequenced(d Decrypted, date int, file *EncryptedFile, currentKey bool) error {
+// receiveSequenced applies the seq_no rules to a message decrypted with the key whose
+// fingerprint is keyFP.
+func (ct *chatTx) receiveSequenced(d Decrypted, date int, file *EncryptedFile, keyFP int64) error {
 	c := &ct.c
 	x := ct.xSeq()
 	if d.InSeq%2 != 1-x || d.OutSeq%2 != x {
@@ -282,9 +284,11 @@ func (ct *chatTx) receiveSequenced(d Decrypted, date int, file *EncryptedFile, c
 		if err := ct.tx.PutPending(PendingMessage{ChatID: c.ID, OutSeq: rOut, Date: date, Payload: buf, File: file}); err != nil {
 			return err
 		}
+		// One Resend per hole: numbers up to ResendUpTo are requested or queued already.
 		from := max(c.InSeq, c.ResendUpTo+1)
-		if to := rOut - 1; from <= to {
-			c.ResendUpTo = to
+		to := rOut - 1
+		c.ResendUpTo = max(c.ResendUpTo, rOut)
+		if from <= to {
 			return ct.enqueueService(&e2e.DecryptedMessageActionResend{StartSeqNo: 2*from + x, EndSeqNo: 2*to + x})
 		}
 		return nil
@@ -292,8 +296,10 @@ func (ct *chatTx) receiveSequenced(d Decrypted, date int, file *EncryptedFile, c
 	if err := ct.applyInOrder(d, date, file); err != nil || c.State == StateClosed {
 		return err
 	}
-	if currentKey && len(c.PrevKey) > 0 {
-		// Every message of the peer before this one is processed: the old key is done.
+	if len(c.PrevKey) > 0 && keyFP == c.KeyFingerprint && keyFP != c.PrevKeyFingerprint {
+		// A message under the current key, applied in order: every message of the peer
+		// before it is processed, so the old key is done. (keyFP is compared after applying
+		// the message, which may itself have switched keys.)
 		ct.dropPrevKey()
 	}
 	return ct.drainPending()

@@ -115,8 +115,8 @@ type Chat struct {
 	InSeq  int
 	OutSeq int
 	HisIn  int
-	// ResendUpTo is the highest raw out_seq_no of the peer already requested with Resend
-	// (-1 when none), so that one gap yields exactly one Resend.
+	// ResendUpTo is the highest raw out_seq_no of the peer already requested with Resend or
+	// queued behind a gap (-1 when none), so that one gap yields exactly one Resend.
 	ResendUpTo int
 
 	// TTL is the chat's default self-destruct time in seconds (0 = off).
