@@ -23,6 +23,9 @@ type qrPage struct {
 	url    string // the login URL shown now
 }
 
+// qrSide is roughly the width of the QR code on screen, in Fyne units.
+const qrSide = 240
+
 const qrWarning = "Telegram may treat logins by QR code from unofficial apps such as Tacit harshly, " +
 	"up to limiting the account. Signing in with a code sent to your phone is the safer choice."
 
@@ -31,7 +34,7 @@ func (u *UI) showQR() {
 	p.image = canvas.NewImageFromImage(nil)
 	p.image.FillMode = canvas.ImageFillContain
 	p.image.ScaleMode = canvas.ImageScalePixels
-	p.image.SetMinSize(fyne.NewSize(240, 240))
+	p.image.SetMinSize(fyne.NewSize(qrSide, qrSide))
 	p.back = widget.NewButton("Use the phone number instead", func() { u.showPhone() })
 	p.busy = newBusy()
 	u.qrPg = p
@@ -61,6 +64,9 @@ func (u *UI) showQR() {
 					return
 				}
 				p.url = url
+				// Whole pixels per module keep the modules evenly sized on screen.
+				side := float32(img.Bounds().Dx() * max(3, qrSide/img.Bounds().Dx()))
+				p.image.SetMinSize(fyne.NewSize(side, side))
 				p.image.Image = img
 				p.image.Refresh()
 				p.status.SetText("Waiting for the code to be scanned. It is renewed automatically.")
