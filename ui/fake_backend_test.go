@@ -252,7 +252,7 @@ func (f *fakeBackend) Subscribe(fn func(Event)) func() {
 }
 
 // emit pushes ev to every subscriber from a goroutine of its own, as a network event would arrive, and
-// returns once the subscribers have returned.
+// returns once the subscribers have returned. Tests call UI.drain afterwards to apply it.
 func (f *fakeBackend) emit(ev Event) {
 	f.mu.Lock()
 	subs := make([]func(Event), 0, len(f.subs))

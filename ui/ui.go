@@ -12,6 +12,7 @@ package ui
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 
@@ -28,8 +29,12 @@ type UI struct {
 	ctx    context.Context // lives until Close
 	cancel context.CancelFunc
 
-	// pending counts background calls whose result has not been applied yet (see background).
-	pending sync.WaitGroup
+	// post schedules a function on the Fyne event goroutine: fyne.Do, except in tests, which play the event
+	// goroutine themselves. Only onMain calls it.
+	post func(func())
+
+	// inflight counts background calls whose result has not been applied yet (see background).
+	inflight atomic.Int64
 
 	// The current page, its generation and the context of the work started for it. Moving to another page
 	// cancels that context and makes results of older work stale.
@@ -64,7 +69,7 @@ type UI struct {
 // New creates Tacit's window on app, driven by b. It shows nothing until ShowLogin, Start or Run.
 func New(app fyne.App, b Backend) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: app, b: b, ctx: ctx, cancel: cancel, sandboxHint: b.SandboxHint()}
+	u := &UI{app: app, b: b, ctx: ctx, cancel: cancel, post: fyne.Do, sandboxHint: b.SandboxHint()}
 	u.pageCtx, u.pageCancel = context.WithCancel(ctx)
 	app.SetIcon(assets.Icon())
 	u.win = app.NewWindow("Tacit")
@@ -110,17 +115,17 @@ func (u *UI) Close() {
 
 // onMain runs fn on the Fyne event goroutine. It is the only place in this package that calls fyne.Do:
 // every widget update caused by a Backend result or event passes through here.
-func (u *UI) onMain(fn func()) { fyne.Do(fn) }
+func (u *UI) onMain(fn func()) { u.post(fn) }
 
 // background runs work on its own goroutine with the current page's context and applies the function
 // work returns on the event goroutine, unless the user has moved to another page in the meantime.
 func (u *UI) background(work func(ctx context.Context) (apply func())) {
 	ctx, gen := u.pageCtx, u.gen
-	u.pending.Add(1)
+	u.inflight.Add(1)
 	go func() {
 		apply := work(ctx)
 		u.onMain(func() {
-			defer u.pending.Done()
+			defer u.inflight.Add(-1)
 			if apply != nil && gen == u.gen && u.ctx.Err() == nil {
 				apply()
 			}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -11,18 +12,52 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// newTestUI opens the UI on Fyne's headless test driver. The test goroutine plays the event goroutine;
-// settle waits until every Backend result has been applied.
-func newTestUI(t *testing.T, b *fakeBackend) *UI {
+// newTestUI opens the UI on Fyne's headless test driver. The test goroutine plays the event goroutine:
+// what the UI hands to onMain is queued and run by drain and settle, never concurrently with the test.
+func newTestUI(t *testing.T, b *fakeBackend) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
-	u := New(a, b)
-	t.Cleanup(u.Close)
-	u.win.Resize(fyne.NewSize(960, 640))
-	return u
+	h := &harness{UI: New(a, b), t: t, queue: make(chan func(), 4096)}
+	h.post = func(fn func()) { h.queue <- fn }
+	t.Cleanup(h.Close)
+	h.win.Resize(fyne.NewSize(960, 640))
+	return h
 }
 
-func (u *UI) settle() { u.pending.Wait() }
+// harness is the UI under test with the queue that stands in for the Fyne event loop.
+type harness struct {
+	*UI
+	t     *testing.T
+	queue chan func()
+}
+
+// drain runs what has been handed to onMain so far.
+func (u *harness) drain() {
+	for {
+		select {
+		case fn := <-u.queue:
+			fn()
+		default:
+			return
+		}
+	}
+}
+
+// settle runs what is handed to onMain until no Backend call is in flight any more.
+func (u *harness) settle() {
+	u.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for u.inflight.Load() > 0 {
+		select {
+		case fn := <-u.queue:
+			fn()
+		case <-ctx.Done():
+			u.t.Fatal("a Backend call never finished")
+		}
+	}
+	u.drain()
+}
 
 // typeInto replaces the text of e by typing s, as a user would.
 func typeInto(e *widget.Entry, s string) {
@@ -31,12 +66,12 @@ func typeInto(e *widget.Entry, s string) {
 }
 
 // tap taps b and waits for the Backend call it starts, if any.
-func (u *UI) tap(b *widget.Button) {
+func (u *harness) tap(b *widget.Button) {
 	test.Tap(b)
 	u.settle()
 }
 
-func wantPage(t *testing.T, u *UI, p page) {
+func wantPage(t *testing.T, u *harness, p page) {
 	t.Helper()
 	if u.page != p {
 		t.Fatalf("page = %d, want %d", u.page, p)
@@ -51,7 +86,7 @@ func wantError(t *testing.T, l *widget.Label, contains string) {
 }
 
 // toCode goes from the phone page to the code page for phone.
-func toCode(t *testing.T, u *UI, phone string) {
+func toCode(t *testing.T, u *harness, phone string) {
 	t.Helper()
 	u.ShowLogin()
 	wantPage(t, u, pagePhone)
@@ -303,6 +338,7 @@ func TestQRLogin(t *testing.T) {
 	test.Tap(u.phonePg.qr)
 	wantPage(t, u, pageQR)
 	<-b.qrStarted
+	u.drain()
 	if u.qrPg.image.Image == nil || u.qrPg.url != "tg://login?token=AAECAwQFBgcICQ" {
 		t.Fatal("QR code not shown")
 	}
@@ -351,7 +387,7 @@ func TestQRImageHasQuietZone(t *testing.T) {
 }
 
 // readyUI signs in an account that has a password and opens the main window with three dialogs.
-func readyUI(t *testing.T) (*UI, *fakeBackend) {
+func readyUI(t *testing.T) (*harness, *fakeBackend) {
 	t.Helper()
 	b := newFakeBackend()
 	now := time.Now()
@@ -374,7 +410,7 @@ func readyUI(t *testing.T) (*UI, *fakeBackend) {
 }
 
 // rows returns the chat list rows as drawn, by title.
-func rows(u *UI) map[string]*chatRow {
+func rows(u *harness) map[string]*chatRow {
 	out := map[string]*chatRow{}
 	for _, o := range test.LaidOutObjects(u.main.chats.list) {
 		if r, ok := o.(*chatRow); ok && r.Visible() && r.title.Text != "" {
@@ -463,6 +499,7 @@ func TestConversationSendsThroughBackend(t *testing.T) {
 	// The same message arriving again as an event is not shown twice.
 	sent := c.messages[2]
 	b.emit(MessageEvent{Message: sent})
+	u.drain()
 	if len(c.box.Objects) != 3 {
 		t.Fatal("echoed message shown twice")
 	}
@@ -483,6 +520,7 @@ func TestEventsUpdateTheChatList(t *testing.T) {
 
 	// A message in another chat moves it to the top and counts as unread.
 	b.emit(MessageEvent{Message: Message{ID: 50, Dialog: "g1", Sender: "Carol", Text: "Rope is packed", Date: time.Now()}})
+	u.drain()
 	if m.dialogs[0].ID != "g1" || m.dialogs[0].Unread != 1 || m.dialogs[0].LastMessage != "Rope is packed" {
 		t.Fatalf("top of the list: %+v", m.dialogs[0])
 	}
@@ -495,12 +533,14 @@ func TestEventsUpdateTheChatList(t *testing.T) {
 
 	// A message in the open chat is shown and not counted as unread.
 	b.emit(MessageEvent{Message: Message{ID: 51, Dialog: "s1", Sender: "Alice", Text: "Are you there?", Date: time.Now()}})
+	u.drain()
 	if len(m.conv.box.Objects) != 3 || m.dialogs[m.index("s1")].Unread != 0 {
 		t.Fatal("message of the open chat not shown or counted unread")
 	}
 
 	// A new dialog appears.
 	b.emit(DialogEvent{Dialog: DialogSummary{ID: "s2", Title: "Dave", Kind: KindSecret, LastDate: time.Now()}})
+	u.drain()
 	if m.dialogs[0].ID != "s2" || rows(u)["Dave"].privacy.Text != "end-to-end encrypted" {
 		t.Fatal("new secret chat not listed with its label")
 	}
@@ -519,6 +559,7 @@ func TestConversationKeepsAtMostMaxShownMessages(t *testing.T) {
 	u.settle()
 	for i := range maxShownMessages + 10 {
 		b.emit(MessageEvent{Message: Message{ID: int64(1000 + i), Dialog: "u1", Sender: "Bob", Text: "n", Date: time.Now()}})
+		u.drain()
 	}
 	if len(m.conv.messages) != maxShownMessages || len(m.conv.box.Objects) != maxShownMessages {
 		t.Fatalf("%d messages, %d rows", len(m.conv.messages), len(m.conv.box.Objects))
