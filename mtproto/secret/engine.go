@@ -576,6 +576,10 @@ func (ct *chatTx) chatPrime() (int, *big.Int) {
 
 // startRekey begins a re-key exchange as initiator. serverRandom may be nil.
 func (ct *chatTx) startRekey(serverRandom []byte) error {
+	return ct.startRekeyID(serverRandom, nonZeroRandInt64())
+}
+
+func (ct *chatTx) startRekeyID(serverRandom []byte, id int64) error {
 	c := &ct.c
 	if c.State != StateReady {
 		return ErrNotReady
@@ -589,7 +593,6 @@ func (ct *chatTx) startRekey(serverRandom []byte) error {
 		return err
 	}
 	defer WipeInt(a)
-	id := nonZeroRandInt64()
 	c.Rekey = Rekey{State: RekeyRequested, ExchangeID: id, Secret: a.FillBytes(make([]byte, KeySize))}
 	return ct.enqueueService(&e2e.DecryptedMessageActionRequestKey{ExchangeID: id, GA: ga.Bytes()})
 }

@@ -255,14 +255,20 @@ func (m *Manager) chatLock(id ChatID) *sync.Mutex {
 // chatUpdate runs fn on chat id in one transaction and stores the chat afterwards. The caller
 // holds the chat's lock.
 func (m *Manager) chatUpdate(ctx context.Context, id ChatID, fn func(ct *chatTx) error) (*effects, error) {
+	return updateChat(ctx, m.store, id, m.opts.Now(), &m.cfg, fn)
+}
+
+// updateChat loads chat id, lets fn apply protocol steps to it, starts a re-key if one is
+// due, and stores the chat, all in one transaction. It does no network I/O.
+func updateChat(ctx context.Context, store Storage, id ChatID, now time.Time, cfg *config, fn func(ct *chatTx) error) (*effects, error) {
 	fx := &effects{}
-	err := m.store.Update(ctx, func(tx Tx) error {
+	err := store.Update(ctx, func(tx Tx) error {
 		*fx = effects{}
 		c, err := tx.Chat(id)
 		if err != nil {
 			return err
 		}
-		ct := &chatTx{tx: tx, c: c, now: m.opts.Now(), cfg: &m.cfg, fx: fx}
+		ct := &chatTx{tx: tx, c: c, now: now, cfg: cfg, fx: fx}
 		if err := fn(ct); err != nil {
 			return err
 		}
