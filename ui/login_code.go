@@ -9,12 +9,13 @@ import (
 
 // codePage asks for the login code sent to the phone.
 type codePage struct {
-	entry *widget.Entry
-	err   *widget.Label
-	demo  *widget.Label
-	next  *widget.Button
-	back  *widget.Button
-	busy  *busyIndicator
+	entry  *widget.Entry
+	err    *widget.Label
+	demo   *widget.Label
+	next   *widget.Button
+	back   *widget.Button
+	resend *widget.Button
+	busy   *busyIndicator
 }
 
 func (u *UI) showCode() {
@@ -23,7 +24,8 @@ func (u *UI) showCode() {
 	p.next = widget.NewButton("Sign in", func() { u.submitCode(p) })
 	p.next.Importance = widget.HighImportance
 	p.back = widget.NewButton("Change number", func() { u.showPhone() })
-	p.busy = newBusy(p.entry, p.next, p.back)
+	p.resend = widget.NewButton("Send a new code", func() { u.resendCode(p) })
+	p.busy = newBusy(p.entry, p.next, p.back, p.resend)
 	p.entry.OnSubmitted = func(string) { u.submitCode(p) }
 	p.demo = wrapped("")
 	p.demo.Importance = widget.WarningImportance
@@ -44,21 +46,53 @@ func (u *UI) showCode() {
 		labeled("Code", p.entry, p.err),
 		caption("Never give this code to anyone, not even someone who says they work for Telegram."),
 		buttonRow(p.busy, p.back, p.next),
+		widget.NewSeparator(),
+		caption("No code, or it expired? Telegram sends a new one, possibly another way."),
+		p.resend,
 	))
 	u.win.Canvas().Focus(p.entry)
+	u.showDemoCode(p)
+}
 
-	if u.sandboxHint != "" {
-		number := u.phone
-		u.background(func(context.Context) func() {
-			code, ok := u.b.DemoCode(number)
-			return func() {
-				if ok {
-					p.demo.SetText("Demo server: the code is " + code)
-					p.demo.Show()
-				}
-			}
-		})
+// showDemoCode shows the code the demo server sent, when running against it.
+func (u *UI) showDemoCode(p *codePage) {
+	if u.sandboxHint == "" {
+		return
 	}
+	number := u.phone
+	u.background(func(context.Context) func() {
+		code, ok := u.b.DemoCode(number)
+		return func() {
+			if ok {
+				p.demo.SetText("Demo server: the code is " + code)
+				p.demo.Show()
+			}
+		}
+	})
+}
+
+// resendCode asks for a new code for the same number and stays on the page.
+func (u *UI) resendCode(p *codePage) {
+	if p.busy.active {
+		return
+	}
+	setError(p.err, "")
+	phone := u.phone
+	p.busy.set(true)
+	u.background(func(ctx context.Context) func() {
+		sent, err := u.b.SendCode(ctx, phone)
+		return func() {
+			p.busy.set(false)
+			if err != nil {
+				msg, _ := explain(err)
+				setError(p.err, msg)
+				return
+			}
+			u.codeSent = sent
+			p.entry.SetText("")
+			u.showDemoCode(p)
+		}
+	})
 }
 
 func (u *UI) submitCode(p *codePage) {

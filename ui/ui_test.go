@@ -115,7 +115,18 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 		t.Fatal("raw server error shown")
 	}
 
+	// A new code can be asked for without leaving the page.
+	b.code = "67890"
+	u.tap(u.codePg.resend)
+	wantPage(t, u, pageCode)
+	if b.called("SendCode") != 2 || u.codePg.entry.Text != "" {
+		t.Fatalf("resend: %d SendCode calls, field %q", b.called("SendCode"), u.codePg.entry.Text)
+	}
 	typeInto(u.codePg.entry, "12345")
+	u.tap(u.codePg.next)
+	wantError(t, u.codePg.err, "This code is wrong") // the old code is no longer valid
+
+	typeInto(u.codePg.entry, "67890")
 	u.tap(u.codePg.next)
 	wantPage(t, u, pageSignUpWarning)
 	if u.codePg.err.Visible() {
