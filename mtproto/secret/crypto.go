@@ -165,13 +165,22 @@ func Open(key []byte, fromOriginator bool, msg []byte) ([]byte, error) {
 	s.init(&aesKey, &aesIV)
 	clear(aesKey[:])
 	clear(aesIV[:])
+	// Decrypt and hash in chunks, so that each plaintext chunk is hashed while still in cache.
 	plain := make([]byte, len(body)-headerSize)
-	s.decrypt(plain, body[headerSize:])
+	h := sha256.New()
+	h.Write(key[88+x : 120+x])
+	const chunk = 16 << 10
+	for off := 0; off < len(plain); off += chunk {
+		end := min(off+chunk, len(plain))
+		s.decrypt(plain[off:end], body[headerSize+off:headerSize+end])
+		h.Write(plain[off:end])
+	}
 	s.wipe()
-
-	var got [msgKeySize]byte
-	computeMsgKey(&got, key, x, plain)
-	valid &= subtle.ConstantTimeCompare(got[:], msgKey[:])
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	h.Reset()
+	valid &= subtle.ConstantTimeCompare(sum[8:24], msgKey[:])
+	clear(sum[:])
 
 	// Length prefix: 0 <= n, n%4 == 0, 12 <= len(plain)-4-n <= 1024, evaluated branch-free.
 	raw := binary.LittleEndian.Uint32(plain[:4])
@@ -245,90 +254,126 @@ func deriveAESKeyIV(aesKey, aesIV *[32]byte, key []byte, msgKey *[msgKeySize]byt
 
 // ige is an AES-256-IGE stream. It keeps the chaining state between calls, so a long input can
 // be processed in pieces (file parts) with the same result as in one pass; dst and src may be the
-// same slice (in place), but must not overlap otherwise. Lengths must be multiples of 16.
+// same slice (in place), but must not overlap otherwise. Lengths must be multiples of 16. One
+// value either encrypts or decrypts.
 //
 //	encrypt: c_i = E(p_i XOR c_{i-1}) XOR p_{i-1};  decrypt: p_i = D(c_i XOR p_{i-1}) XOR c_{i-1}
 //
 // with c_0 = iv[0:16] and p_0 = iv[16:32].
 //
-// Encryption runs on Go's assembly-backed CBC mode: with d_i = c_i XOR p_{i-1},
+// Both directions are rewritten as CBC-style chains so that each block costs one block-cipher
+// call and at most one 16-byte XOR, the other XORs becoming bulk passes over L1-resident chunks:
 //
-//	d_i = E(p_i XOR c_{i-1}) = E((p_i XOR p_{i-2}) XOR d_{i-1}),
-//
-// so d is the CBC encryption of q_i = p_i XOR p_{i-2} (taking p_{-1} = 0, hence d_0 = c_0), and
-// c_i = d_i XOR p_{i-1}. The two extra XOR passes are bulk operations on L1-resident chunks.
-// Decryption has no such form (each block's input depends on the previous output), so it calls
-// the block cipher per block with 16-byte XORs that avoid store-forwarding stalls.
+//   - encryption: with d_i = c_i XOR p_{i-1}, d_i = E((p_i XOR p_{i-2}) XOR d_{i-1}), which is the
+//     CBC encryption of q_i = p_i XOR p_{i-2} (IV d_0 = c_0, taking p_{-1} = 0); it runs on Go's
+//     assembly-backed CBC mode, then c_i = d_i XOR p_{i-1};
+//   - decryption: with f_i = D(c_i XOR p_{i-1}), f_i = D((c_i XOR c_{i-2}) XOR f_{i-1}) (taking
+//     c_{-1} = 0, hence f_0 = p_0), then p_i = f_i XOR c_{i-1}.
 type ige struct {
 	block cipher.Block
-	cbc   cipher.BlockMode // encryption only: CBC state d_{i-1}
+	cbc   cipher.BlockMode // encryption: CBC state d_{i-1}
+	dir   int8             // 0 until the first call, then igeEncrypting or igeDecrypting
 	c     [blockSize]byte  // previous ciphertext block
 	p     [blockSize]byte  // previous plaintext block
-	// plain holds, while encrypting a chunk, p_{i-2} and p_{i-1} followed by the chunk's
-	// plaintext (so that in-place encryption keeps it); between calls, its first two blocks.
-	plain []byte
-	buf   [blockSize]byte
+	f     [blockSize]byte  // decryption: f_{i-1}
+	// work holds the two previous input blocks (p or c) followed by the current chunk's input,
+	// which keeps in-place operation possible.
+	work []byte
+	buf  [blockSize]byte
 }
 
-const igeChunk = 4096
+const (
+	igeChunk      = 4096
+	igeEncrypting = 1
+	igeDecrypting = 2
+)
 
 func (s *ige) init(key, iv *[32]byte) {
 	block, err := aes.NewCipher(key[:])
 	if err != nil { // unreachable: a 32-byte key is always valid
 		panic("secret: aes: " + err.Error())
 	}
-	s.block = block
-	s.cbc = nil
+	*s = ige{block: block}
 	copy(s.c[:], iv[0:16])
 	copy(s.p[:], iv[16:32])
 }
 
-func (s *ige) encrypt(dst, src []byte) {
-	if s.cbc == nil {
-		// Start of the CBC form from the state (c, p): d_0 = c, p_{-1} = 0, p_0 = p.
-		s.cbc = cipher.NewCBCEncrypter(s.block, s.c[:])
-		s.plain = make([]byte, 2*blockSize+min(igeChunk, len(src)&^(blockSize-1)))
-		copy(s.plain[blockSize:], s.p[:])
+// start prepares the chunk buffer for the first call, from the state (c, p).
+func (s *ige) start(dir int8, n int) {
+	if s.dir == dir {
+		return
 	}
+	if s.dir != 0 {
+		panic("secret: ige used in both directions")
+	}
+	s.dir = dir
+	s.work = make([]byte, 2*blockSize+min(igeChunk, n))
+	if dir == igeEncrypting {
+		s.cbc = cipher.NewCBCEncrypter(s.block, s.c[:]) // d_0 = c_0 XOR p_{-1}, p_{-1} = 0
+		copy(s.work[blockSize:], s.p[:])                // [p_{-1} = 0, p_0]
+	} else {
+		copy(s.work[blockSize:], s.c[:]) // [c_{-1} = 0, c_0]
+		s.f = s.p                        // f_0 = p_0 XOR c_{-1}
+	}
+}
+
+// chunkBuffer returns work sized for a chunk of l bytes, growing it for a later, longer call.
+func (s *ige) chunkBuffer(l int) []byte {
+	if len(s.work) < 2*blockSize+l {
+		grown := make([]byte, 2*blockSize+igeChunk)
+		copy(grown, s.work[:2*blockSize])
+		clear(s.work)
+		s.work = grown
+	}
+	return s.work[:2*blockSize+l]
+}
+
+func (s *ige) encrypt(dst, src []byte) {
 	n := len(src) &^ (blockSize - 1)
+	s.start(igeEncrypting, n)
 	dst = dst[:n]
 	for off := 0; off < n; off += igeChunk {
 		l := min(igeChunk, n-off)
-		if len(s.plain) < 2*blockSize+l { // a later, longer call
-			grown := make([]byte, 2*blockSize+igeChunk)
-			copy(grown, s.plain[:2*blockSize])
-			clear(s.plain)
-			s.plain = grown
-		}
-		in := s.plain[:2*blockSize+l]
+		in := s.chunkBuffer(l) // p_{i-2}, p_{i-1}, chunk plaintext
 		copy(in[2*blockSize:], src[off:off+l])
 		out := dst[off : off+l]
 		subtle.XORBytes(out, in[2*blockSize:], in[:l])       // q_i = p_i ^ p_{i-2}
 		s.cbc.CryptBlocks(out, out)                          // d_i
 		subtle.XORBytes(out, out, in[blockSize:blockSize+l]) // c_i = d_i ^ p_{i-1}
-		copy(s.plain[:2*blockSize], in[l:])                  // keep p_{i-2}, p_{i-1} for the next chunk
+		copy(in[:2*blockSize], in[l:])
 	}
 	if n > 0 {
 		copy(s.c[:], dst[n-blockSize:])
-		copy(s.p[:], s.plain[blockSize:2*blockSize])
+		copy(s.p[:], s.work[blockSize:2*blockSize])
 	}
 }
 
 func (s *ige) decrypt(dst, src []byte) {
 	n := len(src) &^ (blockSize - 1)
+	s.start(igeDecrypting, n)
 	dst = dst[:n]
-	var cur [blockSize]byte
 	buf := s.buf[:]
-	for i := 0; i < n; i += blockSize {
-		copy(cur[:], src[i:i+blockSize]) // c_i, before an in-place write replaces it
-		subtle.XORBytes(buf, cur[:], s.p[:])
-		s.block.Decrypt(buf, buf)
-		out := dst[i : i+blockSize]
-		subtle.XORBytes(out, buf, s.c[:])
-		copy(s.p[:], out)
-		s.c = cur
+	for off := 0; off < n; off += igeChunk {
+		l := min(igeChunk, n-off)
+		in := s.chunkBuffer(l) // c_{i-2}, c_{i-1}, chunk ciphertext
+		copy(in[2*blockSize:], src[off:off+l])
+		out := dst[off : off+l]
+		subtle.XORBytes(out, in[2*blockSize:], in[:l]) // r_i = c_i ^ c_{i-2}
+		prev := s.f[:]
+		for i := 0; i < l; i += blockSize {
+			blk := out[i : i+blockSize]
+			subtle.XORBytes(buf, blk, prev) // c_i ^ p_{i-1} = r_i ^ f_{i-1}
+			s.block.Decrypt(blk, buf)       // f_i
+			prev = blk
+		}
+		copy(s.f[:], prev)
+		subtle.XORBytes(out, out, in[blockSize:blockSize+l]) // p_i = f_i ^ c_{i-1}
+		copy(in[:2*blockSize], in[l:])
 	}
-	clear(cur[:])
+	if n > 0 {
+		copy(s.c[:], s.work[blockSize:2*blockSize])
+		copy(s.p[:], dst[n-blockSize:])
+	}
 }
 
 // state returns the current chaining state in the 32-byte IV form accepted by init.
@@ -339,13 +384,13 @@ func (s *ige) state() [32]byte {
 	return iv
 }
 
-// wipe forgets the chaining state, plaintext copies and scratch block. The AES key schedule
-// inside crypto/aes cannot be cleared from Go; dropping the reference is all that can be done.
+// wipe forgets the chaining state, input copies and scratch block. The AES key schedule inside
+// crypto/aes cannot be cleared from Go; dropping the reference is all that can be done.
 func (s *ige) wipe() {
-	clear(s.plain[:])
+	clear(s.work)
 	clear(s.buf[:])
 	clear(s.c[:])
 	clear(s.p[:])
-	s.block = nil
-	s.cbc = nil
+	clear(s.f[:])
+	*s = ige{}
 }
