@@ -56,9 +56,10 @@ func (u *UI) submitName(p *signUpNamePage) {
 		u.showNameError(p, err)
 		return
 	}
+	acknowledged := u.acknowledged // read here: the goroutine must not touch UI state
 	p.busy.set(true)
 	u.background(func(ctx context.Context) func() {
-		stage, err := u.b.SignUp(ctx, first, last, true)
+		stage, err := u.b.SignUp(ctx, first, last, acknowledged)
 		return func() {
 			p.busy.set(false)
 			if err != nil {

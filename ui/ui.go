@@ -50,20 +50,19 @@ type UI struct {
 	acknowledged bool       // the registration warning was acknowledged for this number
 
 	// The pages, kept for the tests; each is rebuilt when shown.
-	starting     *startingPage
-	phonePg      *phonePage
-	qrPg         *qrPage
-	codePg       *codePage
-	warningPg    *signUpWarningPage
-	namePg       *signUpNamePage
-	passwordPg   *passwordPage
-	setPassPg    *setPasswordPage
-	confirmPg    *confirmEmailPage
-	main         *mainWindow
-	unsubscribe  func()
-	closeOnce    sync.Once
-	sandboxHint  string
-	loginContent fyne.CanvasObject // what SetContent was last given, for tests
+	starting    *startingPage
+	phonePg     *phonePage
+	qrPg        *qrPage
+	codePg      *codePage
+	warningPg   *signUpWarningPage
+	namePg      *signUpNamePage
+	passwordPg  *passwordPage
+	setPassPg   *setPasswordPage
+	confirmPg   *confirmEmailPage
+	main        *mainWindow
+	unsubscribe func()
+	closeOnce   sync.Once
+	sandboxHint string
 }
 
 // New creates Tacit's window on app, driven by b. It shows nothing until ShowLogin, Start or Run.
@@ -140,7 +139,6 @@ func (u *UI) setPage(p page, content fyne.CanvasObject) {
 	u.gen++
 	u.page = p
 	u.pageCtx, u.pageCancel = context.WithCancel(u.ctx)
-	u.loginContent = content
 	u.win.SetContent(content)
 }
 
