@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 )
 
 // KeySize is the size in bytes of a secret chat's shared key (g^ab mod p, left-padded).
@@ -178,7 +179,7 @@ func Open(key []byte, fromOriginator bool, msg []byte) ([]byte, error) {
 	s.wipe()
 	var sum [sha256.Size]byte
 	h.Sum(sum[:0])
-	h.Reset()
+	scrubHash(h)
 	valid &= subtle.ConstantTimeCompare(sum[8:24], msgKey[:])
 	clear(sum[:])
 
@@ -223,9 +224,17 @@ func computeMsgKey(dst *[msgKeySize]byte, key []byte, x int, plain []byte) {
 	h.Write(plain)
 	var sum [sha256.Size]byte
 	h.Sum(sum[:0])
-	h.Reset()
+	scrubHash(h)
 	copy(dst[:], sum[8:24])
 	clear(sum[:])
+}
+
+// scrubHash overwrites the buffered input of a SHA-256 state (which still holds key bytes
+// after hashing a short message) with zeros and resets it.
+func scrubHash(h hash.Hash) {
+	var zeros [sha256.BlockSize]byte
+	h.Write(zeros[:])
+	h.Reset()
 }
 
 // deriveAESKeyIV is the MTProto 2.0 KDF:
