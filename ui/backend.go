@@ -107,6 +107,10 @@ type LoginStage struct {
 	// TermsOfService is the text of the server's terms the user accepts by signing up (StepSignUpRequired).
 	TermsOfService string
 
+	// SignUpNotice lists what registering gives away, one point per entry, when the application's privacy
+	// policy words it itself (StepSignUpRequired). When empty the UI shows its own notice.
+	SignUpNotice []string
+
 	// EmailPattern is the obscured recovery address the confirmation code went to (StepConfirmEmail).
 	EmailPattern string
 }

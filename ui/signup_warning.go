@@ -24,6 +24,7 @@ var signUpNotice = []string{
 
 // signUpWarningPage shows the registration notice and waits for the acknowledgement.
 type signUpWarningPage struct {
+	points  []string // the notice as shown
 	ack     *widget.Check
 	ackText *widget.Label // the acknowledgement, wrapped beside the checkbox
 	next    *widget.Button
@@ -56,8 +57,13 @@ func (u *UI) showSignUpWarning() {
 	p.back = widget.NewButton("Use another number", func() { u.showPhone() })
 	u.warningPg = p
 
-	objs := make([]fyne.CanvasObject, 0, len(signUpNotice)+4)
-	for _, s := range signUpNotice {
+	notice := u.stage.SignUpNotice
+	if len(notice) == 0 {
+		notice = signUpNotice
+	}
+	objs := make([]fyne.CanvasObject, 0, len(notice)+1)
+	p.points = notice
+	for _, s := range notice {
 		objs = append(objs, bullet(s))
 	}
 	if tos := u.stage.TermsOfService; tos != "" {

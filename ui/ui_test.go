@@ -146,6 +146,14 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 		t.Fatal("name form built without the acknowledgement")
 	}
 	w = u.warningPg
+	if !slices.Equal(w.points, signUpNotice) {
+		t.Errorf("notice shown: %q", w.points)
+	}
+	for _, topic := range []string{"told that you joined", "hidden", "nobody has saved", "unofficial"} {
+		if !strings.Contains(strings.Join(w.points, " "), topic) {
+			t.Errorf("the registration notice does not cover %q", topic)
+		}
+	}
 	if !strings.Contains(w.ackText.Text, "terms of service") {
 		t.Errorf("terms were sent but the acknowledgement does not mention them: %q", w.ackText.Text)
 	}
@@ -199,6 +207,20 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 	}
 	if b.accounts["+447700900123"].hint != "stable" {
 		t.Fatal("hint not passed")
+	}
+}
+
+func TestSignUpNoticeFromBackend(t *testing.T) {
+	b := newFakeBackend()
+	u := newTestUI(t, b)
+	u.stage = LoginStage{Step: StepSignUpRequired, SignUpNotice: []string{"Point one.", "Point two."}}
+	u.showStage(u.stage)
+	wantPage(t, u, pageSignUpWarning)
+	if !slices.Equal(u.warningPg.points, []string{"Point one.", "Point two."}) {
+		t.Fatalf("notice shown: %q", u.warningPg.points)
+	}
+	if strings.Contains(u.warningPg.ackText.Text, "terms of service") {
+		t.Error("acknowledgement mentions terms that were not sent")
 	}
 }
 
