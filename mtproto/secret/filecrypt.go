@@ -152,12 +152,12 @@ func (e *FileEncrypter) EncryptPart(part []byte) ([]byte, error) {
 	if int64(len(part)) > e.size-e.offset {
 		return nil, fmt.Errorf("%w: part exceeds the declared size", ErrFileData)
 	}
+	last := e.offset+int64(len(part)) == e.size
+	if !last && len(part)%blockSize != 0 {
+		return nil, fmt.Errorf("%w: a part before the last is not a multiple of 16 bytes", ErrFileData)
+	}
 	e.offset += int64(len(part))
-	if e.offset < e.size {
-		if len(part)%blockSize != 0 {
-			return nil, fmt.Errorf("%w: a part before the last is not a multiple of 16 bytes", ErrFileData)
-		}
-	} else {
+	if last {
 		e.done = true
 		if tail := len(part) % blockSize; tail != 0 {
 			n := len(part)

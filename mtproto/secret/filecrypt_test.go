@@ -269,6 +269,12 @@ func TestFileEncrypterRejects(t *testing.T) {
 	if _, err := e.EncryptPart(make([]byte, 50)); !errors.Is(err, ErrFileData) {
 		t.Errorf("misaligned first part: %v", err)
 	}
+	if st := e.State(); st.Offset != 0 {
+		t.Errorf("a rejected part moved the offset to %d", st.Offset)
+	}
+	if part, err := e.EncryptPart(make([]byte, 100)); err != nil || len(part) != 112 {
+		t.Errorf("the whole file after a rejected part: %d bytes, %v", len(part), err)
+	}
 	e, _ = NewFileEncrypter(k, 100)
 	if _, err := e.EncryptPart(make([]byte, 112)); !errors.Is(err, ErrFileData) {
 		t.Errorf("part past the declared size: %v", err)
