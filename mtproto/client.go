@@ -1,0 +1,264 @@
+package mtproto
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/gotd/td/session"
+	"github.com/gotd/td/telegram"
+	"github.com/gotd/td/telegram/dcs"
+	"github.com/gotd/td/telegram/updates"
+	"github.com/gotd/td/telegram/updates/hook"
+	"github.com/gotd/td/tg"
+)
+
+// Endpoint says where the server is and which keys it must prove. The zero
+// value means Telegram's production data centres with the keys built into
+// gotd; the sandbox hands out its own Endpoint.
+type Endpoint struct {
+	// DC is the home data centre (default 2).
+	DC int
+	// DCOptions lists data centre addresses; empty means production.
+	DCOptions []tg.DCOption
+	// PublicKeys are the server RSA keys; empty means production keys.
+	PublicKeys []telegram.PublicKey
+	// Dial replaces the network dialer (the sandbox's in-memory listener).
+	Dial dcs.DialFunc
+}
+
+// ConnectionState is the state of the primary connection, for status displays.
+type ConnectionState = telegram.ConnectionState
+
+// Connection states.
+const (
+	StateConnecting   = telegram.ConnectionStateConnecting
+	StateReady        = telegram.ConnectionStateReady
+	StateDisconnected = telegram.ConnectionStateDisconnected
+)
+
+// Options configure a Client.
+type Options struct {
+	// AppID and AppHash identify the application (my.telegram.org). The
+	// sandbox accepts any values.
+	AppID   int
+	AppHash string
+	// Endpoint is where to connect; zero means Telegram production.
+	Endpoint Endpoint
+	// Proxy is a proxy URL for ParseProxy; empty means a direct connection.
+	Proxy string
+	// Session keeps the auth key. Nil means memory only (nothing persisted).
+	// Tacit passes the encrypted store; never a plain file.
+	Session session.Storage
+	// State keeps pts/qts/date/seq for gap recovery. Nil means memory.
+	State updates.StateStorage
+	// ChannelHashes keeps channel access hashes for the updates manager.
+	ChannelHashes updates.ChannelAccessHasher
+	// FloodWait configures the FLOOD_WAIT middleware.
+	FloodWait FloodWait
+	// OnConnectionState is called on every change of the primary connection.
+	OnConnectionState func(ConnectionState)
+	// Random overrides crypto/rand (tests only).
+	Random io.Reader
+	// Middlewares are extra invoker middlewares, after FLOOD_WAIT handling.
+	Middlewares []telegram.Middleware
+	// Device overrides the neutral device strings (tests only).
+	Device *telegram.DeviceConfig
+}
+
+// Client is one Telegram account connection. Register update handlers on
+// Dispatcher before Run; start everything else inside Run's callback.
+type Client struct {
+	opts       Options
+	tc         *telegram.Client
+	api        *tg.Client
+	dispatcher tg.UpdateDispatcher
+	updates    *updates.Manager
+
+	mu          sync.Mutex
+	self        *tg.User
+	runCtx      context.Context
+	updatesOn   bool
+	updatesErr  chan error
+	readyNotify []chan struct{}
+	loginToken  chan struct{}
+}
+
+// New builds a client; it does not connect until Run.
+func New(opts Options) (*Client, error) {
+	p, err := ParseProxy(opts.Proxy)
+	if err != nil {
+		return nil, err
+	}
+	resolver, err := p.resolver(opts.Endpoint.Dial)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{opts: opts, dispatcher: tg.NewUpdateDispatcher(), updatesErr: make(chan error, 1), loginToken: make(chan struct{}, 1)}
+	c.dispatcher.OnLoginToken(func(ctx context.Context, _ tg.Entities, _ *tg.UpdateLoginToken) error {
+		select {
+		case c.loginToken <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	c.updates = updates.New(updates.Config{
+		Handler:      c.dispatcher,
+		Storage:      opts.State,
+		AccessHasher: opts.ChannelHashes,
+	})
+	device := Device()
+	if opts.Device != nil {
+		device = *opts.Device
+	}
+	if p.Kind == ProxyMTProxy {
+		host, port := splitHostPort(p.Addr)
+		device.Proxy = tg.InputClientProxy{Address: host, Port: port}
+	}
+	storage := opts.Session
+	if storage == nil {
+		storage = &session.StorageMemory{}
+	}
+	// Results of our own calls (sent messages, read marks, deletions) carry
+	// pts too: feed them to the updates manager so it never sees a false gap.
+	mws := append([]telegram.Middleware{opts.FloodWait, hook.UpdateHook(c.updates.Handle), hook.AffectedHook(c.updates)}, opts.Middlewares...)
+	topts := telegram.Options{
+		PublicKeys:        opts.Endpoint.PublicKeys,
+		DC:                opts.Endpoint.DC,
+		Resolver:          resolver,
+		SessionStorage:    storage,
+		UpdateHandler:     c.updates,
+		Middlewares:       mws,
+		Device:            device,
+		Random:            opts.Random,
+		OnConnectionState: opts.OnConnectionState,
+	}
+	if len(opts.Endpoint.DCOptions) > 0 {
+		topts.DCList = dcs.List{Options: opts.Endpoint.DCOptions}
+	}
+	c.tc = telegram.NewClient(opts.AppID, opts.AppHash, topts)
+	c.api = c.tc.API()
+	return c, nil
+}
+
+// API is the raw Telegram API over this connection.
+func (c *Client) API() *tg.Client { return c.api }
+
+// Dispatcher receives every update after gap recovery. Register handlers
+// before Run.
+func (c *Client) Dispatcher() *tg.UpdateDispatcher { return &c.dispatcher }
+
+// Telegram exposes the underlying gotd client (QR login, uploads).
+func (c *Client) Telegram() *telegram.Client { return c.tc }
+
+// Self is the logged-in user, or nil before login.
+func (c *Client) Self() *tg.User {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.self
+}
+
+// Run connects and calls f; it returns when f returns or ctx ends. Updates
+// start when a Login (NewLogin, then Resume or the full flow) reaches
+// StageReady.
+func (c *Client) Run(ctx context.Context, f func(ctx context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	err := c.tc.Run(ctx, func(ctx context.Context) error {
+		c.mu.Lock()
+		c.runCtx = ctx
+		c.mu.Unlock()
+		return f(ctx)
+	})
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		return err
+	}
+	return err
+}
+
+// WaitAuthorized blocks until the client has a logged-in user.
+func (c *Client) WaitAuthorized(ctx context.Context) (*tg.User, error) {
+	c.mu.Lock()
+	if c.self != nil {
+		u := c.self
+		c.mu.Unlock()
+		return u, nil
+	}
+	ch := make(chan struct{})
+	c.readyNotify = append(c.readyNotify, ch)
+	c.mu.Unlock()
+	select {
+	case <-ch:
+		return c.Self(), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// authorized records the user and starts the updates manager once. It
+// returns when the manager has loaded its state (from storage, or from the
+// server for a new account), so no update that arrives afterwards is missed.
+func (c *Client) authorized(u *tg.User) {
+	c.mu.Lock()
+	c.self = u
+	start := !c.updatesOn && c.runCtx != nil
+	if start {
+		c.updatesOn = true
+	}
+	ctx := c.runCtx
+	notify := c.readyNotify
+	c.readyNotify = nil
+	c.mu.Unlock()
+	if start {
+		started := make(chan struct{})
+		ended := make(chan struct{})
+		go func() {
+			defer close(ended)
+			err := c.updates.Run(ctx, c.api, u.ID, updates.AuthOptions{OnStart: func(context.Context) { close(started) }})
+			if err != nil && ctx.Err() == nil {
+				select {
+				case c.updatesErr <- err:
+				default:
+				}
+			}
+		}()
+		select {
+		case <-started:
+		case <-ended:
+		case <-ctx.Done():
+		}
+	}
+	for _, ch := range notify {
+		close(ch)
+	}
+}
+
+// UpdatesErrors reports a failure of the updates manager (rare; the client
+// keeps working but stops receiving pushes).
+func (c *Client) UpdatesErrors() <-chan error { return c.updatesErr }
+
+// LogOut ends this authorization on the server.
+func (c *Client) LogOut(ctx context.Context) error {
+	if _, err := c.api.AuthLogOut(ctx); err != nil {
+		return fmt.Errorf("mtproto: log out: %w", Classify(err))
+	}
+	c.mu.Lock()
+	c.self = nil
+	c.mu.Unlock()
+	return nil
+}
+
+func splitHostPort(addr string) (string, int) {
+	var host string
+	var port int
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			host = addr[:i]
+			fmt.Sscanf(addr[i+1:], "%d", &port)
+			return host, port
+		}
+	}
+	return addr, 0
+}

@@ -1,0 +1,192 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/gotd/td/tg"
+
+	"tacit/mtproto"
+)
+
+// Contact is a simulated person: an account on the sandbox driven by a
+// headless instance of Tacit's own mtproto client. It answers messages and
+// greets users who sign up.
+type Contact struct {
+	Name   string
+	Phone  string
+	UserID int64
+
+	srv    *Server
+	client *mtproto.Client
+	cancel context.CancelFunc
+	done   chan struct{}
+	ready  chan struct{}
+	err    error
+
+	mu      sync.Mutex
+	replied int
+}
+
+// ContactOptions tune a simulated contact.
+type ContactOptions struct {
+	// Reply makes the answer to an incoming text; nil uses a short
+	// acknowledgement. Return "" to stay silent.
+	Reply func(text string) string
+	// Greet sends a first message to every user who signs up.
+	Greet bool
+}
+
+// AddContact registers an account and starts its client. It returns once
+// the client has logged in through the real protocol.
+func (s *Server) AddContact(ctx context.Context, first, phone string, opts ContactOptions) (*Contact, error) {
+	phone = strings.TrimPrefix(phone, "+")
+	s.mu.Lock()
+	if _, taken := s.st.byPhone[phone]; taken {
+		s.mu.Unlock()
+		return nil, fmt.Errorf("sandbox: contact %s: number %s is taken", first, phone)
+	}
+	u := s.newUserLocked(phone, first, "")
+	u.simulated = true
+	s.mu.Unlock()
+
+	client, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "sandbox", Endpoint: s.Endpoint()})
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: contact %s: %w", first, err)
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	c := &Contact{Name: first, Phone: phone, UserID: u.id, srv: s, client: client, cancel: cancel,
+		done: make(chan struct{}), ready: make(chan struct{})}
+	reply := opts.Reply
+	if reply == nil {
+		reply = func(text string) string { return fmt.Sprintf("%s here: got your message (%d characters).", first, len([]rune(text))) }
+	}
+	client.Dispatcher().OnNewMessage(func(ctx context.Context, e tg.Entities, upd *tg.UpdateNewMessage) error {
+		m, ok := upd.Message.(*tg.Message)
+		if !ok || m.Out {
+			return nil
+		}
+		from, ok := m.PeerID.(*tg.PeerUser)
+		if !ok || s.isSimulated(from.UserID) {
+			return nil
+		}
+		text := reply(m.Message)
+		if text == "" {
+			return nil
+		}
+		peer, ok := e.Users[from.UserID]
+		if !ok {
+			return nil
+		}
+		_, err := client.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
+			Peer: &tg.InputPeerUser{UserID: peer.ID, AccessHash: peer.AccessHash}, Message: text, RandomID: randInt64(),
+		})
+		if err == nil {
+			c.mu.Lock()
+			c.replied++
+			c.mu.Unlock()
+		}
+		return nil
+	})
+	go func() {
+		defer close(c.done)
+		c.err = client.Run(runCtx, func(ctx context.Context) error {
+			l := client.NewLogin(mtproto.LoginOptions{AllowNoPassword: true})
+			if _, err := l.SendCode(ctx, phone); err != nil {
+				return err
+			}
+			code, _ := s.Code(phone)
+			if _, err := l.SubmitCode(ctx, code); err != nil {
+				return err
+			}
+			close(c.ready)
+			<-ctx.Done()
+			return ctx.Err()
+		})
+	}()
+	select {
+	case <-c.ready:
+	case <-c.done:
+		cancel()
+		return nil, fmt.Errorf("sandbox: contact %s: login: %w", first, c.err)
+	case <-ctx.Done():
+		cancel()
+		<-c.done
+		return nil, ctx.Err()
+	}
+	if opts.Greet {
+		s.onSignUp(func(uid, hash int64) {
+			go c.greet(uid, hash)
+		})
+	}
+	s.mu.Lock()
+	s.contacts = append(s.contacts, c)
+	s.mu.Unlock()
+	return c, nil
+}
+
+func (c *Contact) greet(uid, hash int64) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-c.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	_, _ = c.client.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
+		Peer:     &tg.InputPeerUser{UserID: uid, AccessHash: hash},
+		Message:  fmt.Sprintf("Hi, this is %s, a simulated contact on Tacit's local sandbox. Write to me and I will answer.", c.Name),
+		RandomID: randInt64(),
+	})
+}
+
+// Client is the contact's mtproto client (tests drive it directly).
+func (c *Contact) Client() *mtproto.Client { return c.client }
+
+// Close stops the contact's client.
+func (c *Contact) Close() error {
+	c.cancel()
+	<-c.done
+	if errors.Is(c.err, context.Canceled) {
+		return nil
+	}
+	return c.err
+}
+
+// Contacts lists the simulated contacts.
+func (s *Server) Contacts() []*Contact {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*Contact(nil), s.contacts...)
+}
+
+func (s *Server) isSimulated(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u := s.st.users[id]
+	return u != nil && u.simulated
+}
+
+// onSignUp registers f to be called after each sign-up with the new user's
+// id and access hash. f runs with s.mu held: it must only start goroutines.
+func (s *Server) onSignUp(f func(userID, accessHash int64)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.signUpHooks = append(s.signUpHooks, f)
+}
+
+// DemoContacts starts the contacts the demo uses: Alice and Bob, who greet
+// new users and answer.
+func (s *Server) DemoContacts(ctx context.Context) error {
+	for _, c := range []struct{ name, phone string }{{"Alice", "15550000001"}, {"Bob", "15550000002"}} {
+		if _, err := s.AddContact(ctx, c.name, c.phone, ContactOptions{Greet: true}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,348 @@
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/gotd/td/tg"
+	"github.com/gotd/td/tgerr"
+	"github.com/gotd/td/tgtest"
+)
+
+// Device is what a client sent in initConnection.
+type Device struct {
+	APIID          int
+	DeviceModel    string
+	SystemVersion  string
+	AppVersion     string
+	SystemLangCode string
+	LangCode       string
+}
+
+// state is the whole data model. Every field is guarded by Server.mu.
+type state struct {
+	users      map[int64]*user
+	byPhone    map[string]*user
+	nextUserID int64
+	auths      map[[8]byte]*authorization
+	codes      map[string]*pendingCode
+	tokens     map[string]*loginToken
+	// joined records "contact joined" notices sent: who was told about whom.
+	joined []JoinedNotice
+}
+
+func newState() state {
+	return state{
+		users:      map[int64]*user{},
+		byPhone:    map[string]*user{},
+		nextUserID: 1000000,
+		auths:      map[[8]byte]*authorization{},
+		codes:      map[string]*pendingCode{},
+		tokens:     map[string]*loginToken{},
+	}
+}
+
+// JoinedNotice is one "contact joined Telegram" notice.
+type JoinedNotice struct {
+	// To is the user told; Joined is the new user.
+	To, Joined int64
+}
+
+// user is an account.
+type user struct {
+	id         int64
+	accessHash int64
+	phone      string
+	first      string
+	last       string
+	username   string
+	created    int
+	tosAccept  bool
+	// simulated marks the sandbox's own contacts.
+	simulated bool
+	// noJoinedNotifications is what auth.signUp asked for.
+	noJoinedNotifications bool
+
+	password *password
+
+	// contacts are users this user added (by id), with the phone they saved.
+	contacts map[int64]string
+	// savedPhones are phone numbers imported, registered or not.
+	savedPhones map[string]savedContact
+	// signUpNoticesSilent is account.setContactSignUpNotification(silent).
+	signUpNoticesSilent bool
+	// privacy holds rules by privacy key type id.
+	privacy map[uint32][]tg.PrivacyRuleClass
+
+	// Updates: pts-ordered log for getDifference and qts for secret chats.
+	pts    int
+	ptsLog []ptsEntry
+	qts    int
+	qtsLog []qtsEntry
+
+	// Message box: private and basic-group messages, numbered per user.
+	box       []*boxMessage
+	readInbox map[int64]int // peer user id -> max read incoming id
+	readOut   map[int64]int // peer user id -> max id the peer read
+	randomIDs map[int64]int // random_id -> message id, for idempotent sends
+}
+
+type savedContact struct {
+	first, last string
+}
+
+// authorization is one auth key: a device's login.
+type authorization struct {
+	keyID    [8]byte
+	hash     int64
+	userID   int64
+	pending  int64 // user awaiting the 2-step password
+	device   Device
+	layer    int
+	created  int
+	active   int
+	sessions map[int64]tgtest.Session
+
+	srp *srpSession
+
+	tosAccepted bool
+
+	encryptedRequestsDisabled bool
+	callRequestsDisabled      bool
+}
+
+type pendingCode struct {
+	hash     string
+	code     string
+	expires  int
+	attempts int
+	// verified is set by a correct auth.signIn of an unregistered number;
+	// auth.signUp then needs no code.
+	verified bool
+}
+
+type loginToken struct {
+	token    []byte
+	keyID    [8]byte
+	expires  int
+	accepted int64
+}
+
+type ptsEntry struct {
+	pts, count int
+	// message is set for new messages (new_messages in a difference).
+	message *boxMessage
+	// build makes a fresh update for other events (other_updates).
+	build func() tg.UpdateClass
+	date  int
+}
+
+type qtsEntry struct {
+	qts int
+	// message makes a fresh encrypted message (new_encrypted_messages).
+	message func() tg.EncryptedMessageClass
+	date    int
+}
+
+func randInt64() int64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return int64(binary.LittleEndian.Uint64(b[:]) & (1<<62 - 1))
+}
+
+// rpcErr builds a Telegram RPC error.
+func rpcErr(code int, typ string) error { return tgerr.New(code, typ) }
+
+var errUnauthorized = rpcErr(401, "AUTH_KEY_UNREGISTERED")
+
+// authFor returns the authorization of a request's key, creating it on the
+// first request, and remembers the MTProto session for pushes.
+func (s *Server) authFor(req *tgtest.Request) *authorization {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id := req.Session.AuthKey.ID
+	a, ok := s.st.auths[id]
+	if !ok {
+		a = &authorization{keyID: id, hash: randInt64(), created: s.unix(), sessions: map[int64]tgtest.Session{}}
+		s.st.auths[id] = a
+	}
+	a.active = s.unix()
+	a.sessions[req.Session.ID] = req.Session
+	return a
+}
+
+// caller is the authorization behind ctx.
+func (s *Server) caller(ctx context.Context) *authorization {
+	c := s.callOf(ctx)
+	if c == nil {
+		return nil
+	}
+	return c.auth
+}
+
+// meLocked is the logged-in user behind ctx; s.mu must be held.
+func (s *Server) meLocked(ctx context.Context) (*user, error) {
+	a := s.caller(ctx)
+	if a == nil || a.userID == 0 {
+		return nil, errUnauthorized
+	}
+	u := s.st.users[a.userID]
+	if u == nil {
+		return nil, errUnauthorized
+	}
+	return u, nil
+}
+
+// newUserLocked registers an account.
+func (s *Server) newUserLocked(phone, first, last string) *user {
+	s.st.nextUserID++
+	u := &user{
+		id:          s.st.nextUserID,
+		accessHash:  randInt64(),
+		phone:       phone,
+		first:       first,
+		last:        last,
+		created:     s.unix(),
+		contacts:    map[int64]string{},
+		savedPhones: map[string]savedContact{},
+		privacy:     map[uint32][]tg.PrivacyRuleClass{},
+		readInbox:   map[int64]int{},
+		readOut:     map[int64]int{},
+		randomIDs:   map[int64]int{},
+	}
+	s.st.users[u.id] = u
+	s.st.byPhone[phone] = u
+	return u
+}
+
+// authsOfLocked lists the authorizations logged in as uid.
+func (s *Server) authsOfLocked(uid int64) []*authorization {
+	var out []*authorization
+	for _, a := range s.st.auths {
+		if a.userID == uid {
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].created < out[j].created })
+	return out
+}
+
+// delivery collects pushes made under the lock; send them after unlocking.
+type delivery struct {
+	items []pushItem
+}
+
+type pushItem struct {
+	session tgtest.Session
+	updates tg.UpdatesClass
+}
+
+// toUserLocked queues updates for every session of uid except the one
+// identified by skip (the caller's own session, which gets the RPC result).
+func (s *Server) toUserLocked(d *delivery, uid int64, skip int64, build func() tg.UpdatesClass) {
+	for _, a := range s.authsOfLocked(uid) {
+		for _, sess := range a.sessions {
+			if sess.ID == skip {
+				continue
+			}
+			d.items = append(d.items, pushItem{session: sess, updates: build()})
+		}
+	}
+}
+
+// send delivers queued pushes. Sessions that went away are forgotten.
+func (s *Server) send(ctx context.Context, d *delivery) {
+	for _, it := range d.items {
+		if err := s.srv.Send(context.WithoutCancel(ctx), it.session, tgtest.MessageFromServer, it.updates); err != nil {
+			s.mu.Lock()
+			for _, a := range s.st.auths {
+				delete(a.sessions, it.session.ID)
+			}
+			s.mu.Unlock()
+		}
+	}
+	d.items = nil
+}
+
+// faults are switchable failures for tests.
+type faults struct {
+	mu    sync.Mutex
+	flood map[uint32]floodFault
+}
+
+type floodFault struct {
+	seconds, times int
+}
+
+func (f *faults) take(typeID uint32) *tgerr.Error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	ff, ok := f.flood[typeID]
+	if !ok || ff.times <= 0 {
+		return nil
+	}
+	ff.times--
+	f.flood[typeID] = ff
+	return tgerr.New(420, fmt.Sprintf("FLOOD_WAIT_%d", ff.seconds))
+}
+
+// FloodWait makes the next `times` calls of the method with this type id
+// (e.g. tg.MessagesSendMessageRequestTypeID) fail with FLOOD_WAIT_seconds.
+func (s *Server) FloodWait(typeID uint32, seconds, times int) {
+	s.faults.mu.Lock()
+	defer s.faults.mu.Unlock()
+	if s.faults.flood == nil {
+		s.faults.flood = map[uint32]floodFault{}
+	}
+	s.faults.flood[typeID] = floodFault{seconds: seconds, times: times}
+}
+
+// DropConnections closes every client connection, as a network failure
+// would. Clients reconnect by themselves.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	var sessions []tgtest.Session
+	for _, a := range s.st.auths {
+		for _, sess := range a.sessions {
+			sessions = append(sessions, sess)
+		}
+		a.sessions = map[int64]tgtest.Session{}
+	}
+	s.mu.Unlock()
+	for _, sess := range sessions {
+		s.srv.ForceDisconnect(sess)
+	}
+}
+
+// JoinedNotices lists the "contact joined" notices sent so far.
+func (s *Server) JoinedNotices() []JoinedNotice {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]JoinedNotice(nil), s.st.joined...)
+}
+
+// Devices lists the device strings recorded for a user's authorizations.
+func (s *Server) Devices(userID int64) []Device {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Device
+	for _, a := range s.authsOfLocked(userID) {
+		out = append(out, a.device)
+	}
+	return out
+}
+
+// UserByPhone returns the id of the account with this number.
+func (s *Server) UserByPhone(phone string) (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.st.byPhone[phone]
+	if !ok {
+		return 0, false
+	}
+	return u.id, true
+}
