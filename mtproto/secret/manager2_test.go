@@ -1,0 +1,228 @@
+package secret_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gotd/td/tg"
+	"github.com/gotd/td/tgerr"
+
+	"tacit/mtproto/secret"
+	"tacit/mtproto/secret/secrettest"
+)
+
+// 5.1.16: the raw message is stored before the update handler returns, so a crash right
+// after (the update state already advanced) loses nothing: the next run processes it.
+func TestInboxSurvivesCrash(t *testing.T) {
+	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	// Bob's process "dies": updates go to a manager that is already closed (its workers never
+	// run), like a crash between storing and processing.
+	dead := secret.NewManager(w.bob.conn, w.bob.store, secret.Options{Now: w.clock.Now})
+	dead.Close()
+	var handled atomic.Int32
+	w.bob.conn.SetHandler(func(ctx context.Context, u tg.UpdateClass) error {
+		_, err := dead.Handle(ctx, u)
+		handled.Add(1)
+		return err
+	})
+	w.bob.m.Close()
+	for _, s := range []string{"one", "two"} {
+		if _, err := w.alice.m.SendText(ctx, id, s, secret.SendOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for handled.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("updates not delivered")
+		}
+		time.Sleep(time.Millisecond) // polling a counter, not waiting for a fixed time
+	}
+	var inbox []secret.InboxMessage
+	_ = w.bob.store.View(ctx, func(tx secret.Tx) (err error) { inbox, err = tx.Inbox(id); return })
+	if len(inbox) != 2 {
+		t.Fatalf("inbox holds %d messages after the crash, want 2", len(inbox))
+	}
+	// Restart: a new manager over the same store resumes.
+	rec := newRecorder()
+	m2 := secret.NewManager(w.bob.conn, w.bob.store, secret.Options{Now: w.clock.Now, Events: rec.add})
+	defer m2.Close()
+	w.bob.conn.SetHandler(func(ctx context.Context, u tg.UpdateClass) error { _, err := m2.Handle(ctx, u); return err })
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { _ = m2.Run(runCtx) }()
+	evs := rec.waitFor(t, "resumed messages", func(evs []secret.Event) bool { return len(received(evs)) == 2 })
+	if got := received(evs); got[0].Text != "one" || got[1].Text != "two" {
+		t.Fatalf("resumed %q %q", got[0].Text, got[1].Text)
+	}
+	_ = w.bob.store.View(ctx, func(tx secret.Tx) (err error) { inbox, err = tx.Inbox(id); return })
+	if len(inbox) != 0 {
+		t.Fatalf("inbox not emptied after processing")
+	}
+}
+
+// 5.1.17: messages that arrive while our side still waits for encryptedChat are processed
+// once the chat is established.
+func TestMessagesBeforeChatEstablished(t *testing.T) {
+	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
+	ctx := ctxT(t)
+	var mu sync.Mutex
+	var held []tg.UpdateClass
+	w.relay.Filter = func(to int64, u tg.UpdateClass) bool {
+		if ue, ok := u.(*tg.UpdateEncryption); ok && to == aliceID {
+			if _, ok := ue.Chat.(*tg.EncryptedChat); ok {
+				mu.Lock()
+				held = append(held, u)
+				mu.Unlock()
+				return false
+			}
+		}
+		return true
+	}
+	id, err := w.alice.m.Start(ctx, bobID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.bob.rec.waitFor(t, "request", func(evs []secret.Event) bool { return count[secret.ChatRequested](evs, nil) == 1 })
+	if err := w.bob.m.Accept(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.bob.m.SendText(ctx, id, "early", secret.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until Alice stored Bob's messages (NotifyLayer and "early") in her inbox.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var n int
+		_ = w.alice.store.View(ctx, func(tx secret.Tx) error { in, _ := tx.Inbox(id); n = len(in); return nil })
+		if n == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Alice's inbox holds %d messages", n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if info, _ := w.alice.m.Chat(ctx, id); info.State != secret.StateWaiting {
+		t.Fatalf("Alice's chat is %v", info.State)
+	}
+	w.relay.Filter = nil
+	w.relay.Deliver(aliceID, held[0])
+	evs := w.alice.rec.waitFor(t, "early message", func(evs []secret.Event) bool { return len(received(evs)) == 1 })
+	if received(evs)[0].Text != "early" {
+		t.Fatalf("got %q", received(evs)[0].Text)
+	}
+}
+
+// 5.1.3: a server that hands Alice a different key fingerprint makes her discard the chat and
+// tell the user.
+func TestFingerprintMismatchDiscards(t *testing.T) {
+	w := newWorld(t, secret.Options{})
+	ctx := ctxT(t)
+	w.relay.Filter = func(to int64, u tg.UpdateClass) bool {
+		if ue, ok := u.(*tg.UpdateEncryption); ok && to == aliceID {
+			if ch, ok := ue.Chat.(*tg.EncryptedChat); ok {
+				bad := *ch
+				bad.KeyFingerprint ^= 1
+				w.relay.Deliver(aliceID, &tg.UpdateEncryption{Date: ue.Date, Chat: &bad})
+				return false
+			}
+		}
+		return true
+	}
+	id, err := w.alice.m.Start(ctx, bobID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.bob.rec.waitFor(t, "request", func(evs []secret.Event) bool { return count[secret.ChatRequested](evs, nil) == 1 })
+	if err := w.bob.m.Accept(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	evs := w.alice.rec.waitFor(t, "closed", func(evs []secret.Event) bool { return count[secret.ChatClosed](evs, nil) == 1 })
+	c, _ := find[secret.ChatClosed](evs)
+	if c.Reason != secret.ClosedByProtocol || !errors.Is(c.Err, secret.ErrFingerprint) {
+		t.Fatalf("closed %+v", c)
+	}
+	if count[secret.ChatReady](evs, nil) != 0 {
+		t.Fatalf("chat reported ready despite the mismatch")
+	}
+	w.bob.rec.waitFor(t, "discard reaches Bob", func(evs []secret.Event) bool { return count[secret.ChatClosed](evs, nil) == 1 })
+	if w.relay.Calls("discardEncryption") != 1 {
+		t.Fatalf("discardEncryption called %d times", w.relay.Calls("discardEncryption"))
+	}
+}
+
+// flakyAPI fails sends while failing is set.
+type flakyAPI struct {
+	*secrettest.RelayClient
+	failing atomic.Bool
+}
+
+func (f *flakyAPI) MessagesSendEncrypted(ctx context.Context, req *tg.MessagesSendEncryptedRequest) (tg.MessagesSentEncryptedMessageClass, error) {
+	if f.failing.Load() {
+		return nil, tgerr.New(500, "MSG_WAIT_FAILED")
+	}
+	return f.RelayClient.MessagesSendEncrypted(ctx, req)
+}
+
+// A failed send keeps the message (stored, not shown as sent); the retry sends the same bytes.
+func TestFailedSendRetriedWithStoredBytes(t *testing.T) {
+	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	flaky := &flakyAPI{RelayClient: w.alice.conn}
+	rec := newRecorder()
+	m := secret.NewManager(flaky, w.alice.store, secret.Options{Now: w.clock.Now, Events: rec.add, RekeyAfterMessages: 1 << 20})
+	defer m.Close()
+	w.alice.m.Close()
+	flaky.failing.Store(true)
+	msg, err := m.SendText(ctx, id, "persistent", secret.SendOptions{})
+	if err == nil {
+		t.Fatalf("send succeeded while the API fails")
+	}
+	if msg.RandomID == 0 || msg.Sent {
+		t.Fatalf("message not kept as unsent: %+v", msg)
+	}
+	var stored []secret.OutboxMessage
+	_ = w.alice.store.View(ctx, func(tx secret.Tx) (err error) { stored, err = tx.Outbox(id, 0, 1<<30); return })
+	var wire []byte
+	for _, o := range stored {
+		if o.RandomID == msg.RandomID {
+			wire = o.Bytes
+		}
+	}
+	if wire == nil {
+		t.Fatalf("ciphertext not in the outbox")
+	}
+	flaky.failing.Store(false)
+	if err := m.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitFor(t, "sent", func(evs []secret.Event) bool {
+		return count(evs, func(e secret.MessageSent) bool { return e.RandomID == msg.RandomID }) == 1
+	})
+	w.bob.rec.waitFor(t, "delivered", func(evs []secret.Event) bool { return len(received(evs)) == 1 })
+	var sent []byte
+	for _, s := range sentFrom(w.relay, aliceID, "sendEncrypted") {
+		if s.RandomID == msg.RandomID {
+			sent = s.Data
+		}
+	}
+	if string(sent) != string(wire) {
+		t.Fatalf("retry re-encrypted the message")
+	}
+	// receivedQueue confirmed what Bob stored.
+	deadline := time.Now().Add(30 * time.Second)
+	for w.bob.conn.Acked() < 101 {
+		if time.Now().After(deadline) {
+			t.Fatalf("receivedQueue never confirmed (acked %d)", w.bob.conn.Acked())
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
