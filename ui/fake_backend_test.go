@@ -105,10 +105,16 @@ func (f *fakeBackend) Resume(context.Context) (LoginStage, error) {
 	return f.resume, f.resumeErr
 }
 
-func (f *fakeBackend) SendCode(_ context.Context, phone string) (CodeSent, error) {
+func (f *fakeBackend) SendCode(ctx context.Context, phone string) (CodeSent, error) {
 	f.record("SendCode")
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if phone == "+15550000001" { // a server that never answers
+		f.mu.Unlock()
+		<-ctx.Done()
+		f.mu.Lock()
+		return CodeSent{}, fmt.Errorf("send code: %w", ctx.Err())
+	}
 	if phone == "+15550000000" {
 		return CodeSent{}, errors.New("rpc error code 400: PHONE_NUMBER_BANNED") // no user text on purpose
 	}

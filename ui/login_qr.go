@@ -52,7 +52,7 @@ func (u *UI) showQR() {
 	))
 
 	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
+	u.backgroundFor(0, func(ctx context.Context) func() {
 		stage, err := u.b.QRLogin(ctx, func(url string, expires time.Time) {
 			img, qerr := qrImage(url)
 			u.onMain(func() {

@@ -13,6 +13,7 @@ import (
 	"context"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -32,6 +33,9 @@ type UI struct {
 	// post schedules a function on the Fyne event goroutine: fyne.Do, except in tests, which play the event
 	// goroutine themselves. Only onMain calls it.
 	post func(func())
+
+	// callTimeout bounds each Backend call but QR login (defaultCallTimeout outside tests).
+	callTimeout time.Duration
 
 	// inflight counts background calls whose result has not been applied yet (see background).
 	inflight atomic.Int64
@@ -68,7 +72,7 @@ type UI struct {
 // New creates Tacit's window on app, driven by b. It shows nothing until ShowLogin, Start or Run.
 func New(app fyne.App, b Backend) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: app, b: b, ctx: ctx, cancel: cancel, post: fyne.Do, sandboxHint: b.SandboxHint()}
+	u := &UI{app: app, b: b, ctx: ctx, cancel: cancel, post: fyne.Do, callTimeout: defaultCallTimeout, sandboxHint: b.SandboxHint()}
 	u.pageCtx, u.pageCancel = context.WithCancel(ctx)
 	app.SetIcon(assets.Icon())
 	u.win = app.NewWindow("Tacit")
@@ -116,13 +120,29 @@ func (u *UI) Close() {
 // every widget update caused by a Backend result or event passes through here.
 func (u *UI) onMain(fn func()) { u.post(fn) }
 
-// background runs work on its own goroutine with the current page's context and applies the function
-// work returns on the event goroutine, unless the user has moved to another page in the meantime.
+// defaultCallTimeout bounds a Backend call, so a server that never answers leaves the user with a message and
+// working buttons instead of a spinner forever.
+const defaultCallTimeout = 90 * time.Second
+
+// background runs work on its own goroutine with the current page's context, bounded by callTimeout, and
+// applies the function work returns on the event goroutine, unless the user has moved to another page in
+// the meantime.
 func (u *UI) background(work func(ctx context.Context) (apply func())) {
+	u.backgroundFor(u.callTimeout, work)
+}
+
+// backgroundFor is background with another bound; 0 means none (for waits that last as long as the page,
+// such as a QR login).
+func (u *UI) backgroundFor(timeout time.Duration, work func(ctx context.Context) (apply func())) {
 	ctx, gen := u.pageCtx, u.gen
 	u.inflight.Add(1)
 	go func() {
+		cancel := context.CancelFunc(func() {})
+		if timeout > 0 {
+			ctx, cancel = context.WithTimeout(ctx, timeout)
+		}
 		apply := work(ctx)
+		cancel()
 		u.onMain(func() {
 			defer u.inflight.Add(-1)
 			if apply != nil && gen == u.gen && u.ctx.Err() == nil {

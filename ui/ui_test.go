@@ -352,6 +352,20 @@ func TestErrorsWithoutUserTextAreNotShownRaw(t *testing.T) {
 	}
 }
 
+func TestUnansweredCallEndsWithAMessage(t *testing.T) {
+	b := newFakeBackend()
+	u := newTestUI(t, b)
+	u.callTimeout = time.Millisecond // the fake never answers; only the bound ends the call
+	u.ShowLogin()
+	typeInto(u.phonePg.entry, "+1 555 000 0001")
+	u.tap(u.phonePg.next)
+	wantPage(t, u, pagePhone)
+	wantError(t, u.phonePg.err, "did not answer in time")
+	if u.phonePg.next.Disabled() || u.phonePg.entry.Text != "+1 555 000 0001" {
+		t.Fatal("page still busy or input lost after the timeout")
+	}
+}
+
 func TestDemoCodeIsShown(t *testing.T) {
 	b := newFakeBackend()
 	b.hint = "Demo server: nothing leaves this computer."
