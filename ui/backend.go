@@ -45,6 +45,10 @@ type Backend interface {
 	// ConfirmEmail confirms the recovery email given to SetPassword with the code sent to it.
 	ConfirmEmail(ctx context.Context, code string) (LoginStage, error)
 
+	// SkipEmail drops the unconfirmed recovery email (StepConfirmEmail); the password stays set and the
+	// account becomes ready without a recovery address.
+	SkipEmail(ctx context.Context) (LoginStage, error)
+
 	// QRLogin logs in by QR code. It calls show with the login URL to display (again each time the token is
 	// renewed) until the code is scanned by a signed-in device or ctx is cancelled, then returns the next
 	// stage like SubmitCode does (StepPassword, StepSetPassword or StepReady). show may be called from any
@@ -120,7 +124,8 @@ type CodeSent struct {
 	// Phone is the number the code was sent to, as the server formats it.
 	Phone string
 
-	// Via says where to look for the code, e.g. "in Telegram on your other device" or "by SMS".
+	// Via says where to look for the code: a phrase such as "by SMS", or one of the words "app", "sms",
+	// "call", "email", which the UI turns into a phrase.
 	Via string
 
 	// Length is the number of digits of the code, or 0 if unknown.

@@ -13,6 +13,7 @@ type confirmEmailPage struct {
 	err   *widget.Label
 	next  *widget.Button
 	back  *widget.Button
+	skip  *widget.Button
 	busy  *busyIndicator
 }
 
@@ -21,7 +22,8 @@ func (u *UI) showConfirmEmail() {
 	p.next = widget.NewButton("Confirm", func() { u.submitEmailCode(p) })
 	p.next.Importance = widget.HighImportance
 	p.back = widget.NewButton("Change password or email", func() { u.showSetPassword() })
-	p.busy = newBusy(p.entry, p.next, p.back)
+	p.skip = widget.NewButton("Continue without a recovery email", func() { u.skipEmail(p) })
+	p.busy = newBusy(p.entry, p.next, p.back, p.skip)
 	p.entry.OnSubmitted = func(string) { u.submitEmailCode(p) }
 	u.confirmPg = p
 
@@ -33,6 +35,9 @@ func (u *UI) showConfirmEmail() {
 		fmt.Sprintf("A code was sent to %s. The password takes effect once the address is confirmed.", to),
 		labeled("Code", p.entry, p.err),
 		buttonRow(p.busy, p.back, p.next),
+		widget.NewSeparator(),
+		caption("Without a recovery email a forgotten password cannot be reset; the password itself is set."),
+		p.skip,
 	))
 	u.win.Canvas().Focus(p.entry)
 }
@@ -51,6 +56,27 @@ func (u *UI) submitEmailCode(p *confirmEmailPage) {
 	p.busy.set(true)
 	u.background(func(ctx context.Context) func() {
 		stage, err := u.b.ConfirmEmail(ctx, code)
+		return func() {
+			p.busy.set(false)
+			if err != nil {
+				msg, _ := explain(err)
+				setError(p.err, msg)
+				return
+			}
+			u.showStage(stage)
+		}
+	})
+}
+
+// skipEmail keeps the new password and drops the unconfirmed recovery address.
+func (u *UI) skipEmail(p *confirmEmailPage) {
+	if p.busy.active {
+		return
+	}
+	setError(p.err, "")
+	p.busy.set(true)
+	u.background(func(ctx context.Context) func() {
+		stage, err := u.b.SkipEmail(ctx)
 		return func() {
 			p.busy.set(false)
 			if err != nil {

@@ -15,6 +15,8 @@ type codePage struct {
 	next   *widget.Button
 	back   *widget.Button
 	resend *widget.Button
+	sent   *widget.Label // confirms that a new code was sent
+	intro  string
 	busy   *busyIndicator
 }
 
@@ -24,6 +26,9 @@ func (u *UI) showCode() {
 	p.next = widget.NewButton("Sign in", func() { u.submitCode(p) })
 	p.next.Importance = widget.HighImportance
 	p.back = widget.NewButton("Change number", func() { u.showPhone() })
+	p.sent = wrapped("")
+	p.sent.Importance = widget.SuccessImportance
+	p.sent.Hide()
 	p.resend = widget.NewButton("Send a new code", func() { u.resendCode(p) })
 	p.busy = newBusy(p.entry, p.next, p.back, p.resend)
 	p.entry.OnSubmitted = func(string) { u.submitCode(p) }
@@ -38,9 +43,10 @@ func (u *UI) showCode() {
 		phone = u.phone
 	}
 	intro := fmt.Sprintf("A login code was sent to %s.", phone)
-	if u.codeSent.Via != "" {
-		intro = fmt.Sprintf("A login code for %s was sent %s.", phone, u.codeSent.Via)
+	if via := deliveryPhrase(u.codeSent.Via); via != "" {
+		intro = fmt.Sprintf("A login code for %s was sent %s.", phone, via)
 	}
+	p.intro = intro
 	u.setPage(pageCode, u.loginFrame("Enter the code", intro,
 		p.demo,
 		labeled("Code", p.entry, p.err),
@@ -49,6 +55,7 @@ func (u *UI) showCode() {
 		widget.NewSeparator(),
 		caption("No code, or it expired? Telegram sends a new one, possibly another way."),
 		p.resend,
+		p.sent,
 	))
 	u.win.Canvas().Focus(p.entry)
 	u.showDemoCode(p)
@@ -77,6 +84,7 @@ func (u *UI) resendCode(p *codePage) {
 		return
 	}
 	setError(p.err, "")
+	p.sent.Hide()
 	phone := u.phone
 	p.busy.set(true)
 	u.background(func(ctx context.Context) func() {
@@ -90,6 +98,12 @@ func (u *UI) resendCode(p *codePage) {
 			}
 			u.codeSent = sent
 			p.entry.SetText("")
+			if via := deliveryPhrase(sent.Via); via != "" {
+				p.sent.SetText("A new code was sent " + via + ".")
+			} else {
+				p.sent.SetText("A new code was sent.")
+			}
+			p.sent.Show()
 			u.showDemoCode(p)
 		}
 	})

@@ -127,6 +127,26 @@ func CheckEmail(s string) (string, error) {
 	return s, nil
 }
 
+// deliveryPhrase turns how a code was sent into the end of the sentence "A login code was sent …".
+func deliveryPhrase(via string) string {
+	switch strings.ToLower(strings.TrimSpace(via)) {
+	case "":
+		return ""
+	case "app":
+		return "to Telegram on your other devices"
+	case "sms":
+		return "by SMS"
+	case "call":
+		return "by a phone call"
+	case "email":
+		return "to your email address"
+	case "other":
+		return ""
+	default:
+		return via
+	}
+}
+
 // page is what the window shows.
 type page int
 

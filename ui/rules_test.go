@@ -247,3 +247,14 @@ func fieldOf(err error) Field {
 	_, f := explain(err)
 	return f
 }
+
+func TestDeliveryPhrase(t *testing.T) {
+	for in, want := range map[string]string{
+		"app": "to Telegram on your other devices", "SMS": "by SMS", "call": "by a phone call",
+		"email": "to your email address", "other": "", "": "", "by carrier pigeon": "by carrier pigeon",
+	} {
+		if got := deliveryPhrase(in); got != want {
+			t.Errorf("deliveryPhrase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

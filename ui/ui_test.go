@@ -102,6 +102,9 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 	if b.phone != "+447700900123" {
 		t.Fatalf("SendCode got %q", b.phone)
 	}
+	if !strings.Contains(u.codePg.intro, "to Telegram on your other devices") {
+		t.Errorf("delivery not explained: %q", u.codePg.intro)
+	}
 
 	// A wrong code shows the Backend's sentence under the field and keeps what was typed.
 	typeInto(u.codePg.entry, "54321")
@@ -119,7 +122,7 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 	b.code = "67890"
 	u.tap(u.codePg.resend)
 	wantPage(t, u, pageCode)
-	if b.called("SendCode") != 2 || u.codePg.entry.Text != "" {
+	if b.called("SendCode") != 2 || u.codePg.entry.Text != "" || !u.codePg.sent.Visible() {
 		t.Fatalf("resend: %d SendCode calls, field %q", b.called("SendCode"), u.codePg.entry.Text)
 	}
 	typeInto(u.codePg.entry, "12345")
@@ -294,6 +297,20 @@ func TestSetPasswordWithRecoveryEmail(t *testing.T) {
 	typeInto(u.confirmPg.entry, "777777")
 	u.tap(u.confirmPg.next)
 	wantPage(t, u, pageMain)
+}
+
+func TestSkipRecoveryEmail(t *testing.T) {
+	b := newFakeBackend()
+	b.resume = LoginStage{Step: StepConfirmEmail, EmailPattern: "t***@example.org"}
+	u := newTestUI(t, b)
+	u.Start()
+	u.settle()
+	wantPage(t, u, pageConfirmEmail)
+	u.tap(u.confirmPg.skip)
+	wantPage(t, u, pageMain)
+	if b.called("SkipEmail") != 1 || b.called("ConfirmEmail") != 0 {
+		t.Fatal("skip did not go through SkipEmail")
+	}
 }
 
 func TestResumeWithoutPasswordIsLocked(t *testing.T) {
