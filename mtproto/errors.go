@@ -89,10 +89,7 @@ func (e *Error) Error() string {
 	case KindServer:
 		return "The server could not do this right now. Try again later."
 	}
-	if e.cause != nil {
-		return "Something went wrong: " + e.cause.Error()
-	}
-	return "Something went wrong."
+	return "Something went wrong. Please try again."
 }
 
 // Unwrap returns the protocol error behind e.
