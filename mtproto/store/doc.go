@@ -38,6 +38,22 @@
 // single connection; reads use a small pool of read-only connections and never
 // block on writes.
 //
+// # Use
+//
+// The app layer opens one Store per account and hands its parts to the
+// protocol code and reads the cache for the UI:
+//
+//	s, err := store.Open(ctx, dataDir, key) // ErrWrongKey: ask for the passphrase again
+//	telegram.Options{SessionStorage: s.Session(), ...}
+//	st := s.UpdateState()
+//	updates.Config{Storage: st, AccessHasher: st, UserAccessHasher: st, ...}
+//	secret manager: s.Secret() (secret.Storage)
+//	UI at start-up, before any network call: s.Dialogs(ctx, 0), then
+//	s.Latest(ctx, peer, 50) or s.SecretLatest(ctx, chat, 50) for the open chat;
+//	s.Before / s.SecretBefore when scrolling up; s.Search for the search box.
+//
+// Every method may block on disk I/O: call them off the Fyne event goroutine.
+//
 // # Boundaries
 //
 // The store is storage only: it speaks no protocol, makes no network calls and

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -188,6 +187,35 @@ func (s *Store) DeleteMessages(ctx context.Context, p Peer, ids ...int) error {
 	return s.emptyTrash(ctx)
 }
 
+// DeleteCommonMessages marks messages of the common message box (user chats and
+// basic groups, where Telegram's updateDeleteMessages carries only ids) as
+// deleted, like DeleteMessages, whatever chat they are in. Channel messages
+// are not touched: their ids are per channel.
+func (s *Store) DeleteCommonMessages(ctx context.Context, ids ...int) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := s.writeTx(ctx, "delete messages", func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx,
+			`UPDATE messages SET deleted = 1, text = '', entities = NULL, media = NULL
+			 WHERE peer_kind IN (?, ?) AND id = ?`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, id := range ids {
+			if _, err := stmt.ExecContext(ctx, PeerUser, PeerChat, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.emptyTrash(ctx)
+}
+
 // MessageCount returns the number of cached (not deleted) cloud messages of p.
 func (s *Store) MessageCount(ctx context.Context, p Peer) (int, error) {
 	var n int
@@ -197,9 +225,4 @@ func (s *Store) MessageCount(ctx context.Context, p Peer) (int, error) {
 		return 0, fmt.Errorf("store: message count: %w", err)
 	}
 	return n, nil
-}
-
-// placeholders returns "?, ?, ..." with n marks.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }

@@ -92,6 +92,31 @@ func TestMessagesPaging(t *testing.T) {
 	}
 }
 
+func TestDeleteCommonMessages(t *testing.T) {
+	ctx := testContext(t)
+	s, _, _ := openTest(t)
+	if err := s.PutMessages(ctx,
+		Message{Peer: UserPeer(1), ID: 10, Text: "a"},
+		Message{Peer: ChatPeer(2), ID: 11, Text: "b"},
+		Message{Peer: ChannelPeer(3), ID: 10, Text: "c"},
+		Message{Peer: UserPeer(1), ID: 12, Text: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteCommonMessages(ctx, 10, 11); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		p    Peer
+		id   int
+		gone bool
+	}{{UserPeer(1), 10, true}, {ChatPeer(2), 11, true}, {ChannelPeer(3), 10, false}, {UserPeer(1), 12, false}} {
+		_, err := s.Message(ctx, c.p, c.id)
+		if gone := errors.Is(err, ErrNotFound); gone != c.gone {
+			t.Errorf("%v/%d: deleted=%v, want %v", c.p, c.id, gone, c.gone)
+		}
+	}
+}
+
 func TestDialogs(t *testing.T) {
 	ctx := testContext(t)
 	s, _, _ := openTest(t)

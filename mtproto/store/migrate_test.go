@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -37,7 +36,7 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 
 	// Build a version-1 database from the frozen schema and data files.
 	dsn := "file:" + (&url.URL{Path: filepath.Join(dir, dbFileName)}).EscapedPath() + "?vfs=adiantum"
-	db, err := driver.Open(dsn, connInit(hex.EncodeToString(key), false))
+	db, err := driver.Open(dsn, connInit(deriveKeys(key), false))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func (p Peer) IsZero() bool { return p.Kind == 0 && p.ID == 0 }
 // String formats p as kind:id.
 func (p Peer) String() string { return fmt.Sprintf("%s:%d", p.Kind, p.ID) }
 
-// UserPeer, ChatPeer, ChannelPeer and SecretPeer build Peers of each kind.
+// UserPeer returns the Peer of a user.
 func UserPeer(id int64) Peer { return Peer{Kind: PeerUser, ID: id} }
 
 // ChatPeer returns the Peer of a basic group.

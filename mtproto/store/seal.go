@@ -1,14 +1,17 @@
 package store
 
 import (
+	"bytes"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
 
+	"github.com/ncruces/go-sqlite3"
 	"golang.org/x/crypto/chacha20poly1305"
 )
 
@@ -23,9 +26,11 @@ const (
 	purposeSecretMeta = "tacit/store/secret-message-media"
 )
 
-// derivedKeys holds the record-sealing key derived from the database key.
+// derivedKeys holds the Store's copy of the database key (for new
+// connections) and the record-sealing key derived from it.
 type derivedKeys struct {
 	mu   sync.RWMutex
+	db   []byte // the database key, for PRAGMA hexkey on new connections
 	seal []byte // XChaCha20-Poly1305 key for records sealed inside the database
 }
 
@@ -36,7 +41,25 @@ func deriveKeys(dbKey []byte) *derivedKeys {
 		// HKDF only fails for absurd output lengths.
 		panic(fmt.Sprintf("store: derive keys: %v", err))
 	}
-	return &derivedKeys{seal: k}
+	return &derivedKeys{db: bytes.Clone(dbKey), seal: k}
+}
+
+// applyKey keys a new connection with the database key (no KDF runs: the raw
+// key is given in hex). The hex text is transient, but Go strings cannot be
+// wiped; the []byte copies held here are wiped on Close.
+func (d *derivedKeys) applyKey(c *sqlite3.Conn) error {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.db == nil {
+		return ErrClosed
+	}
+	pragma := make([]byte, 0, 16+2*len(d.db)+1)
+	pragma = append(pragma, "PRAGMA hexkey='"...)
+	pragma = hex.AppendEncode(pragma, d.db)
+	pragma = append(pragma, '\'')
+	err := c.Exec(string(pragma))
+	wipe(pragma)
+	return err
 }
 
 // wipe zeroes the derived keys; later seal/open calls fail with ErrClosed.
@@ -44,7 +67,8 @@ func (d *derivedKeys) wipe() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	wipe(d.seal)
-	d.seal = nil
+	wipe(d.db)
+	d.seal, d.db = nil, nil
 }
 
 // aad builds the associated data: purpose label || 0 || big-endian ids.

@@ -29,7 +29,12 @@ type MessageRef struct {
 const maxQueryTerms = 16
 
 // Search finds up to limit messages, cloud and secret, containing every word of
-// query (the last word also as a prefix), newest first. query is plain user
+// query (the last word also as a prefix). Of each kind it takes the limit most
+// recently stored matches (the FTS index walks them in storage order, so the
+// cost does not grow with the number of matches), then orders the hits newest
+// first by date. For history stored oldest to newest these are the newest
+// matches; pages of older history fetched later count as recently stored.
+// query is plain user
 // input: it is never interpreted as FTS5 syntax, so quotes, operators (AND, OR,
 // NOT, NEAR), '*', '^', ':' and parentheses are just text. A query without any
 // searchable word returns no hits.

@@ -1,12 +1,10 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
@@ -45,7 +43,9 @@ var (
 	ErrNewerSchema = errors.New("store: database was written by a newer version of Tacit")
 	// ErrNotFound is returned by getters when the requested record does not exist.
 	ErrNotFound = errors.New("store: not found")
-	// ErrClosed is returned by methods called after Close.
+	// ErrClosed is returned when key material is needed after Close (sealing or
+	// opening records, new connections). Other methods called after Close fail
+	// with database/sql's "database is closed" error.
 	ErrClosed = errors.New("store: closed")
 )
 
@@ -81,10 +81,9 @@ func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 	}
 
 	s := &Store{dir: dir, keys: deriveKeys(key)}
-	hexKey := hex.EncodeToString(key)
 	dsn := "file:" + (&url.URL{Path: filepath.Join(dir, dbFileName)}).EscapedPath() + "?vfs=adiantum"
 
-	s.w, err = driver.Open(dsn, connInit(hexKey, false))
+	s.w, err = driver.Open(dsn, connInit(s.keys, false))
 	if err != nil {
 		s.keys.wipe()
 		return nil, fmt.Errorf("store: open: %w", err)
@@ -100,7 +99,7 @@ func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 		return nil, classifyOpenError(err, keyKnown)
 	}
 
-	s.r, err = driver.Open(dsn, connInit(hexKey, true))
+	s.r, err = driver.Open(dsn, connInit(s.keys, true))
 	if err != nil {
 		s.w.Close()
 		s.keys.wipe()
@@ -125,10 +124,11 @@ func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 }
 
 // connInit returns the per-connection set-up: the key first (it must precede any
-// read), then the pragmas, then FTS5.
-func connInit(hexKey string, readOnly bool) func(*sqlite3.Conn) error {
+// read), then the pragmas, then FTS5. The key is given as PRAGMA hexkey rather
+// than in the file name, so it never appears in the VFS's URI parameters.
+func connInit(keys *derivedKeys, readOnly bool) func(*sqlite3.Conn) error {
 	return func(c *sqlite3.Conn) error {
-		if err := c.Exec("PRAGMA hexkey='" + hexKey + "'"); err != nil {
+		if err := keys.applyKey(c); err != nil {
 			return err
 		}
 		pragmas := []string{
@@ -294,6 +294,3 @@ func syncDir(dir string) error {
 func wipe(b []byte) {
 	clear(b)
 }
-
-// equalBytes reports whether a and b are equal (not constant time; for non-secret data).
-func equalBytes(a, b []byte) bool { return bytes.Equal(a, b) }
