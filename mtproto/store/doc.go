@@ -19,9 +19,11 @@
 //	                                      with its own random key (see CreateMedia)
 //
 // The database is encrypted page by page (Adiantum, 4 KiB blocks) with the raw
-// 32-byte key given to Open; no KDF runs inside the store. The WAL and the shared
-// memory file are encrypted with the same key; temporary tables and indexes are
-// kept in memory (temp_store=MEMORY) so no temporary file is written.
+// 32-byte key given to Open; no KDF runs inside the store. The WAL is encrypted
+// with the same key. The -shm file is SQLite's WAL index, which the VFS does not
+// encrypt: it holds page numbers, checksums and salts, never page content (both
+// are checked by tests). Temporary tables and indexes are kept in memory
+// (temp_store=MEMORY) so no temporary file is written.
 // Adiantum gives confidentiality only, not integrity, so the secret chat records
 // (which hold key material) and the session blob are additionally sealed with
 // XChaCha20-Poly1305 under a key derived from the database key (HKDF-SHA256),
