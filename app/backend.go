@@ -1,0 +1,383 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gotd/td/tg"
+
+	"tacit/mtproto"
+	"tacit/ui"
+)
+
+// Backend implements ui.Backend on an mtproto client.
+type Backend struct {
+	client  *mtproto.Client
+	login   *mtproto.Login
+	opts    mtproto.LoginOptions
+	sandbox interface {
+		Code(phone string) (string, bool)
+	}
+
+	running chan struct{}
+	runOnce sync.Once
+
+	mu     sync.Mutex
+	subs   map[int]func(ui.Event)
+	nextID int
+	users  map[int64]*tg.User
+}
+
+var _ ui.Backend = (*Backend)(nil)
+
+// NewBackend wraps client. codes, when not nil, is the sandbox, whose login
+// codes the demo shows. Call Attach before the client runs.
+func NewBackend(client *mtproto.Client, opts mtproto.LoginOptions, codes interface {
+	Code(phone string) (string, bool)
+}) *Backend {
+	b := &Backend{client: client, opts: opts, sandbox: codes, running: make(chan struct{}), subs: map[int]func(ui.Event){}, users: map[int64]*tg.User{}}
+	b.login = client.NewLogin(opts)
+	client.Dispatcher().OnNewMessage(b.onNewMessage)
+	return b
+}
+
+func stageOf(l *mtproto.Login, st mtproto.Stage) ui.LoginStage {
+	out := ui.LoginStage{}
+	switch st {
+	case mtproto.StagePhone:
+		out.Step = ui.StepPhone
+	case mtproto.StageCode:
+		out.Step = ui.StepCode
+	case mtproto.StageSignUp:
+		out.Step = ui.StepSignUpRequired
+		out.TermsOfService = l.TermsOfService()
+	case mtproto.StagePassword:
+		out.Step = ui.StepPassword
+		out.PasswordHint = l.PasswordHint()
+	case mtproto.StageSetPassword:
+		out.Step = ui.StepSetPassword
+	case mtproto.StageConfirmEmail:
+		out.Step = ui.StepConfirmEmail
+	case mtproto.StageReady:
+		out.Step = ui.StepReady
+	}
+	return out
+}
+
+func (b *Backend) stage(st mtproto.Stage, err error) (ui.LoginStage, error) {
+	return stageOf(b.login, st), userError(err)
+}
+
+// started is called once the client is connected and running.
+func (b *Backend) started() { b.runOnce.Do(func() { close(b.running) }) }
+
+// Resume implements ui.Backend. It waits for the connection first, since
+// it is the first call the window makes.
+func (b *Backend) Resume(ctx context.Context) (ui.LoginStage, error) {
+	select {
+	case <-b.running:
+	case <-ctx.Done():
+		return ui.LoginStage{}, &ui.Problem{Message: "Cannot connect. Check the network or the proxy settings.", Err: ctx.Err()}
+	}
+	return b.stage(b.login.Resume(ctx))
+}
+
+// SendCode implements ui.Backend.
+func (b *Backend) SendCode(ctx context.Context, phone string) (ui.CodeSent, error) {
+	sent, err := b.login.SendCode(ctx, phone)
+	if err != nil {
+		return ui.CodeSent{}, userError(err)
+	}
+	return ui.CodeSent{Phone: phone, Via: sent.Via, Length: sent.Length}, nil
+}
+
+// SubmitCode implements ui.Backend.
+func (b *Backend) SubmitCode(ctx context.Context, code string) (ui.LoginStage, error) {
+	return b.stage(b.login.SubmitCode(ctx, code))
+}
+
+// SignUp implements ui.Backend.
+func (b *Backend) SignUp(ctx context.Context, first, last string, acknowledged bool) (ui.LoginStage, error) {
+	return b.stage(b.login.SignUp(ctx, mtproto.SignUpForm{FirstName: first, LastName: last, Acknowledged: acknowledged}))
+}
+
+// SubmitPassword implements ui.Backend.
+func (b *Backend) SubmitPassword(ctx context.Context, password []byte) (ui.LoginStage, error) {
+	return b.stage(b.login.SubmitPassword(ctx, password))
+}
+
+// SetPassword implements ui.Backend.
+func (b *Backend) SetPassword(ctx context.Context, password []byte, hint, email string) (ui.LoginStage, error) {
+	return b.stage(b.login.SetPassword(ctx, password, hint, email))
+}
+
+// ConfirmEmail implements ui.Backend.
+func (b *Backend) ConfirmEmail(ctx context.Context, code string) (ui.LoginStage, error) {
+	return b.stage(b.login.ConfirmEmail(ctx, code))
+}
+
+// SkipEmail implements ui.Backend.
+func (b *Backend) SkipEmail(ctx context.Context) (ui.LoginStage, error) {
+	return b.stage(b.login.SkipEmail(ctx))
+}
+
+// QRLogin implements ui.Backend.
+func (b *Backend) QRLogin(ctx context.Context, show func(url string, expires time.Time)) (ui.LoginStage, error) {
+	return b.stage(b.login.QR(ctx, func(url string, expires time.Time) error {
+		show(url, expires)
+		return nil
+	}))
+}
+
+// SandboxHint implements ui.Backend.
+func (b *Backend) SandboxHint() string {
+	if b.sandbox == nil {
+		return ""
+	}
+	return "Demo server on this computer: nothing reaches Telegram. Any number works; the code is shown here."
+}
+
+// DemoCode implements ui.Backend.
+func (b *Backend) DemoCode(phone string) (string, bool) {
+	if b.sandbox == nil {
+		return "", false
+	}
+	p, err := mtproto.NormalizePhone(phone)
+	if err != nil {
+		return "", false
+	}
+	return b.sandbox.Code(p)
+}
+
+func (b *Backend) remember(users []tg.UserClass) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, u := range users {
+		if u, ok := u.(*tg.User); ok {
+			b.users[u.ID] = u
+		}
+	}
+}
+
+func (b *Backend) user(id int64) (*tg.User, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	u, ok := b.users[id]
+	return u, ok
+}
+
+func displayName(u *tg.User) string {
+	if u == nil {
+		return "Unknown"
+	}
+	if u.Self {
+		return "Saved Messages"
+	}
+	return strings.TrimSpace(u.FirstName + " " + u.LastName)
+}
+
+func dialogID(userID int64) ui.DialogID { return ui.DialogID("u" + strconv.FormatInt(userID, 10)) }
+
+func (b *Backend) peerOf(id ui.DialogID) (tg.InputPeerClass, int64, error) {
+	s := string(id)
+	if !strings.HasPrefix(s, "u") {
+		return nil, 0, &ui.Problem{Message: "This kind of chat cannot be opened yet."}
+	}
+	uid, err := strconv.ParseInt(s[1:], 10, 64)
+	if err != nil {
+		return nil, 0, &ui.Problem{Message: "Unknown chat."}
+	}
+	u, ok := b.user(uid)
+	if !ok {
+		return nil, 0, &ui.Problem{Message: "Unknown chat; reload the chat list."}
+	}
+	return &tg.InputPeerUser{UserID: u.ID, AccessHash: u.AccessHash}, uid, nil
+}
+
+func messageText(m tg.MessageClass) string {
+	switch m := m.(type) {
+	case *tg.Message:
+		return m.Message
+	case *tg.MessageService:
+		if _, ok := m.Action.(*tg.MessageActionContactSignUp); ok {
+			return "joined Telegram"
+		}
+		return "service message"
+	}
+	return ""
+}
+
+// Dialogs implements ui.Backend.
+func (b *Backend) Dialogs(ctx context.Context) ([]ui.DialogSummary, error) {
+	res, err := b.client.API().MessagesGetDialogs(ctx, &tg.MessagesGetDialogsRequest{OffsetPeer: &tg.InputPeerEmpty{}, Limit: 100})
+	if err != nil {
+		return nil, userError(err)
+	}
+	var dialogs []tg.DialogClass
+	var msgs []tg.MessageClass
+	switch r := res.(type) {
+	case *tg.MessagesDialogs:
+		dialogs, msgs = r.Dialogs, r.Messages
+		b.remember(r.Users)
+	case *tg.MessagesDialogsSlice:
+		dialogs, msgs = r.Dialogs, r.Messages
+		b.remember(r.Users)
+	default:
+		return nil, nil
+	}
+	top := map[int]tg.MessageClass{}
+	for _, m := range msgs {
+		top[m.GetID()] = m
+	}
+	var out []ui.DialogSummary
+	for _, d := range dialogs {
+		dd, ok := d.(*tg.Dialog)
+		if !ok {
+			continue
+		}
+		pu, ok := dd.Peer.(*tg.PeerUser)
+		if !ok {
+			continue
+		}
+		u, _ := b.user(pu.UserID)
+		s := ui.DialogSummary{ID: dialogID(pu.UserID), Title: displayName(u), Kind: ui.KindUser, Unread: dd.UnreadCount}
+		if m, ok := top[dd.TopMessage]; ok {
+			s.LastMessage = messageText(m)
+			if mm, ok := m.(*tg.Message); ok {
+				s.LastDate = time.Unix(int64(mm.Date), 0)
+			}
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func (b *Backend) convert(dialog ui.DialogID, m tg.MessageClass) (ui.Message, bool) {
+	msg, ok := m.(*tg.Message)
+	if !ok {
+		return ui.Message{}, false
+	}
+	sender := "You"
+	if !msg.Out {
+		if from, ok := msg.FromID.(*tg.PeerUser); ok {
+			u, _ := b.user(from.UserID)
+			sender = displayName(u)
+		}
+	}
+	return ui.Message{ID: int64(msg.ID), Dialog: dialog, Out: msg.Out, Sender: sender, Text: msg.Message, Date: time.Unix(int64(msg.Date), 0)}, true
+}
+
+// History implements ui.Backend.
+func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([]ui.Message, error) {
+	peer, _, err := b.peerOf(dialog)
+	if err != nil {
+		return nil, err
+	}
+	res, err := b.client.API().MessagesGetHistory(ctx, &tg.MessagesGetHistoryRequest{Peer: peer, Limit: limit})
+	if err != nil {
+		return nil, userError(err)
+	}
+	var msgs []tg.MessageClass
+	switch r := res.(type) {
+	case *tg.MessagesMessages:
+		msgs = r.Messages
+		b.remember(r.Users)
+	case *tg.MessagesMessagesSlice:
+		msgs = r.Messages
+		b.remember(r.Users)
+	}
+	out := make([]ui.Message, 0, len(msgs))
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if m, ok := b.convert(dialog, msgs[i]); ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// SendText implements ui.Backend. Cloud chats never request link previews
+// unless the user turned them on.
+func (b *Backend) SendText(ctx context.Context, dialog ui.DialogID, text string) (ui.Message, error) {
+	peer, _, err := b.peerOf(dialog)
+	if err != nil {
+		return ui.Message{}, err
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return ui.Message{}, &ui.Problem{Message: "Write something first."}
+	}
+	res, err := b.client.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
+		Peer: peer, Message: text, RandomID: randomID(), NoWebpage: true,
+	})
+	if err != nil {
+		return ui.Message{}, userError(err)
+	}
+	msg := ui.Message{Dialog: dialog, Out: true, Sender: "You", Text: text, Date: time.Now()}
+	if r, ok := res.(*tg.UpdateShortSentMessage); ok {
+		msg.ID, msg.Date = int64(r.ID), time.Unix(int64(r.Date), 0)
+	}
+	return msg, nil
+}
+
+// Subscribe implements ui.Backend.
+func (b *Backend) Subscribe(fn func(ui.Event)) func() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	id := b.nextID
+	b.nextID++
+	b.subs[id] = fn
+	return func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		delete(b.subs, id)
+	}
+}
+
+func (b *Backend) publish(e ui.Event) {
+	b.mu.Lock()
+	subs := make([]func(ui.Event), 0, len(b.subs))
+	for _, f := range b.subs {
+		subs = append(subs, f)
+	}
+	b.mu.Unlock()
+	for _, f := range subs {
+		f(e)
+	}
+}
+
+func (b *Backend) onNewMessage(ctx context.Context, e tg.Entities, u *tg.UpdateNewMessage) error {
+	users := make([]tg.UserClass, 0, len(e.Users))
+	for _, x := range e.Users {
+		users = append(users, x)
+	}
+	b.remember(users)
+	m, ok := u.Message.(*tg.Message)
+	if !ok {
+		return nil
+	}
+	pu, ok := m.PeerID.(*tg.PeerUser)
+	if !ok {
+		return nil
+	}
+	id := dialogID(pu.UserID)
+	if msg, ok := b.convert(id, m); ok {
+		b.publish(ui.MessageEvent{Message: msg})
+		peer, _ := b.user(pu.UserID)
+		b.publish(ui.DialogEvent{Dialog: ui.DialogSummary{ID: id, Title: displayName(peer), Kind: ui.KindUser,
+			LastMessage: msg.Text, LastDate: msg.Date}})
+	}
+	return nil
+}
+
+func randomID() int64 {
+	var b [8]byte
+	if _, err := cryptoRand(b[:]); err != nil {
+		panic(fmt.Sprintf("app: random: %v", err))
+	}
+	return int64(uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7]&0x7f)<<56)
+}

@@ -1,0 +1,95 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"tacit/mtproto"
+	"tacit/mtproto/sandbox"
+	"tacit/settings"
+	"tacit/ui"
+)
+
+// AppID is Tacit's application ID (as in FyneApp.toml).
+const AppID = "app.tacit.desktop"
+
+// Config is what the command line chose for the window.
+type Config struct {
+	// DataDir overrides the data directory; Profile names a profile.
+	DataDir string
+	Profile string
+	// Sandbox runs against an in-process local server instead of Telegram.
+	Sandbox bool
+	// Proxy is a proxy URL (socks5:// or tg://proxy?...), used from the first packet on.
+	Proxy string
+}
+
+// ErrNoAPIKeys means Tacit has no api_id/api_hash for Telegram.
+var ErrNoAPIKeys = errors.New("app: no api_id/api_hash configured")
+
+// Run opens the window and returns when it is closed.
+func Run(ctx context.Context, cfg Config) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	paths, err := settings.ResolvePaths(cfg.Profile, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	prefs, err := settings.LoadPreferences(paths.PreferencesFile())
+	if err != nil {
+		return err
+	}
+	proxy := cfg.Proxy
+	if proxy == "" {
+		proxy = prefs.Proxy
+	}
+	opts := mtproto.Options{AppID: prefs.APIID, AppHash: prefs.APIHash, Proxy: proxy}
+	var codes interface{ Code(string) (string, bool) }
+	if cfg.Sandbox {
+		srv, err := sandbox.New(sandbox.Options{})
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		if err := srv.DemoContacts(ctx); err != nil {
+			return fmt.Errorf("app: demo contacts: %w", err)
+		}
+		opts.AppID, opts.AppHash, opts.Endpoint = 1, "sandbox", srv.Endpoint()
+		codes = srv
+	} else if prefs.APIID == 0 || prefs.APIHash == "" {
+		return fmt.Errorf("%w: get your own at https://my.telegram.org and put api_id and api_hash into %s, or run `tacit --sandbox` to try Tacit on a local demo server", ErrNoAPIKeys, paths.PreferencesFile())
+	}
+	client, err := mtproto.New(opts)
+	if err != nil {
+		return err
+	}
+	backend := NewBackend(client, loginOptions(), codes)
+
+	a := fyneapp.NewWithID(AppID)
+	u := ui.New(a, backend)
+	runErr := make(chan error, 1)
+	go func() {
+		runErr <- client.Run(ctx, func(ctx context.Context) error {
+			backend.started()
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	u.Run()
+	cancel()
+	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(os.Stderr, "tacit: connection:", err)
+	}
+	return nil
+}
+
+// loginOptions are the login rules of the real app: forced 2-step
+// verification, and the privacy lockdown right after sign-up.
+func loginOptions() mtproto.LoginOptions {
+	return mtproto.LoginOptions{AfterSignUp: afterSignUp}
+}

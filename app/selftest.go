@@ -1,0 +1,338 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/gotd/td/tg"
+
+	"tacit/mtproto"
+	"tacit/mtproto/sandbox"
+)
+
+// SelftestConfig configures `tacit selftest`.
+type SelftestConfig struct {
+	// DataDir is where a real store would live (a fresh directory).
+	DataDir string
+	// Message is the text sent in the round trips.
+	Message string
+	// Proxy is passed to the clients (SOCKS5 to a loopback sandbox works).
+	Proxy string
+	// JSON prints one JSON document instead of lines.
+	JSON bool
+	// Timeout bounds the whole run (default 3 minutes).
+	Timeout time.Duration
+}
+
+// DefaultSelftestMessage is sent when no --message is given.
+const DefaultSelftestMessage = "Tacit self-test: this message went through the local sandbox."
+
+// StepResult is one step of the self-test.
+type StepResult struct {
+	Step     string        `json:"step"`
+	OK       bool          `json:"ok"`
+	Detail   string        `json:"detail,omitempty"`
+	Error    string        `json:"error,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// selftest holds the state passed between steps.
+type selftest struct {
+	cfg       SelftestConfig
+	srv       *sandbox.Server
+	alice     *sandbox.Contact
+	user      *selftestClient
+	userLogin *mtproto.Login
+	second    *selftestClient
+	phone     string
+	pass      []byte
+	results   []StepResult
+	out       io.Writer
+	extra     []selftestStep
+}
+
+type selftestStep struct {
+	name string
+	run  func(ctx context.Context, t *selftest) (detail string, err error)
+}
+
+// selftestClient is a running client with a message inbox.
+type selftestClient struct {
+	c    *mtproto.Client
+	msgs chan *tg.Message
+	stop func()
+}
+
+func (t *selftest) startClient(ctx context.Context) (*selftestClient, error) {
+	c, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.srv.Endpoint(), Proxy: t.cfg.Proxy})
+	if err != nil {
+		return nil, err
+	}
+	sc := &selftestClient{c: c, msgs: make(chan *tg.Message, 64)}
+	c.Dispatcher().OnNewMessage(func(ctx context.Context, e tg.Entities, u *tg.UpdateNewMessage) error {
+		if m, ok := u.Message.(*tg.Message); ok {
+			select {
+			case sc.msgs <- m:
+			default:
+			}
+		}
+		return nil
+	})
+	runCtx, cancel := context.WithCancel(ctx)
+	ready, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- c.Run(runCtx, func(ctx context.Context) error {
+			close(ready)
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		cancel()
+		return nil, fmt.Errorf("connect: %w", err)
+	case <-ctx.Done():
+		cancel()
+		return nil, ctx.Err()
+	}
+	sc.stop = func() { cancel(); <-done }
+	return sc, nil
+}
+
+// Selftest runs the headless end-to-end check against an in-process
+// sandbox, printing each step. It returns an error when any step failed.
+func Selftest(ctx context.Context, cfg SelftestConfig, out io.Writer) error {
+	if cfg.Message == "" {
+		cfg.Message = DefaultSelftestMessage
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 3 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	t := &selftest{cfg: cfg, phone: "15550001000", pass: []byte("selftest password 1"), out: out}
+	defer t.close()
+	steps := []selftestStep{
+		{"start the local sandbox", stepSandbox},
+		{"start a simulated contact", stepContact},
+		{"sign up (warning acknowledged, no join notice)", stepSignUp},
+		{"set the forced 2-step password", stepSetPassword},
+		{"log in on a second device with code and 2-step password", stepPasswordLogin},
+		{"cloud message round trip with the contact", stepCloudRoundTrip},
+	}
+	steps = append(steps, t.extra...)
+	failed := false
+	for _, s := range steps {
+		if failed {
+			t.record(StepResult{Step: s.name, Error: "skipped: an earlier step failed"})
+			continue
+		}
+		start := time.Now()
+		detail, err := s.run(ctx, t)
+		r := StepResult{Step: s.name, OK: err == nil, Detail: detail, Duration: time.Since(start)}
+		if err != nil {
+			r.Error = err.Error()
+			failed = true
+		}
+		t.record(r)
+	}
+	if cfg.JSON {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			OK    bool         `json:"ok"`
+			Steps []StepResult `json:"steps"`
+		}{!failed, t.results}); err != nil {
+			return err
+		}
+	} else {
+		verdict := "all steps passed"
+		if failed {
+			verdict = "FAILED"
+		}
+		fmt.Fprintf(out, "selftest: %s\n", verdict)
+	}
+	if failed {
+		return errors.New("selftest failed")
+	}
+	return nil
+}
+
+func (t *selftest) record(r StepResult) {
+	t.results = append(t.results, r)
+	if t.cfg.JSON {
+		return
+	}
+	status := "ok    "
+	if !r.OK {
+		status = "FAILED"
+	}
+	line := fmt.Sprintf("%s %s (%s)", status, r.Step, r.Duration.Round(time.Millisecond))
+	if r.Detail != "" {
+		line += ": " + r.Detail
+	}
+	if r.Error != "" {
+		line += ": " + r.Error
+	}
+	fmt.Fprintln(t.out, line)
+}
+
+func (t *selftest) close() {
+	for _, c := range []*selftestClient{t.second, t.user} {
+		if c != nil {
+			c.stop()
+		}
+	}
+	if t.srv != nil {
+		t.srv.Close()
+	}
+}
+
+func stepSandbox(ctx context.Context, t *selftest) (string, error) {
+	srv, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		return "", err
+	}
+	t.srv = srv
+	return "in-memory, obfuscated abridged transport", nil
+}
+
+func stepContact(ctx context.Context, t *selftest) (string, error) {
+	c, err := t.srv.AddContact(ctx, "Alice", "15550000001", sandbox.ContactOptions{
+		Reply: func(text string) string { return "Alice received: " + text },
+	})
+	if err != nil {
+		return "", err
+	}
+	t.alice = c
+	return "Alice, a headless Tacit client", nil
+}
+
+func stepSignUp(ctx context.Context, t *selftest) (string, error) {
+	c, err := t.startClient(ctx)
+	if err != nil {
+		return "", err
+	}
+	t.user = c
+	l := c.c.NewLogin(mtproto.LoginOptions{})
+	if _, err := l.SendCode(ctx, t.phone); err != nil {
+		return "", err
+	}
+	code, ok := t.srv.Code(t.phone)
+	if !ok {
+		return "", errors.New("the sandbox sent no code")
+	}
+	st, err := l.SubmitCode(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	if st != mtproto.StageSignUp {
+		return "", fmt.Errorf("stage %s, want sign-up", st)
+	}
+	if _, err := l.SignUp(ctx, mtproto.SignUpForm{FirstName: "Selftest"}); !errors.Is(err, mtproto.ErrSignUpNotAcknowledged) {
+		return "", fmt.Errorf("sign-up without acknowledgement was not refused: %v", err)
+	}
+	st, err = l.SignUp(ctx, mtproto.SignUpForm{FirstName: "Selftest", Acknowledged: true})
+	if err != nil {
+		return "", err
+	}
+	if st != mtproto.StageSetPassword {
+		return "", fmt.Errorf("stage %s after sign-up, want the forced password", st)
+	}
+	if n := len(t.srv.JoinedNotices()); n != 0 {
+		return "", fmt.Errorf("%d join notices were sent", n)
+	}
+	t.userLogin = l
+	return "refused without acknowledgement; no join notice sent", nil
+}
+
+func stepSetPassword(ctx context.Context, t *selftest) (string, error) {
+	if t.user.c.Self() != nil {
+		return "", errors.New("the account was ready before a 2-step password existed")
+	}
+	st, err := t.userLogin.SetPassword(ctx, t.pass, "self-test hint", "")
+	if err != nil {
+		return "", err
+	}
+	if st != mtproto.StageReady {
+		return "", fmt.Errorf("stage %s, want ready", st)
+	}
+	return "ready only after the password was set", nil
+}
+
+func stepPasswordLogin(ctx context.Context, t *selftest) (string, error) {
+	c, err := t.startClient(ctx)
+	if err != nil {
+		return "", err
+	}
+	t.second = c
+	l := c.c.NewLogin(mtproto.LoginOptions{})
+	if _, err := l.SendCode(ctx, t.phone); err != nil {
+		return "", err
+	}
+	code, _ := t.srv.Code(t.phone)
+	st, err := l.SubmitCode(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	if st != mtproto.StagePassword {
+		return "", fmt.Errorf("stage %s, want password", st)
+	}
+	if _, err := l.SubmitPassword(ctx, []byte("not the password")); !errors.Is(err, mtproto.ErrPasswordInvalid) {
+		return "", fmt.Errorf("a wrong password was not refused: %v", err)
+	}
+	if st, err = l.SubmitPassword(ctx, t.pass); err != nil {
+		return "", err
+	}
+	if st != mtproto.StageReady {
+		return "", fmt.Errorf("stage %s, want ready", st)
+	}
+	return "wrong password refused, right one accepted (SRP)", nil
+}
+
+func stepCloudRoundTrip(ctx context.Context, t *selftest) (string, error) {
+	alice, err := t.user.c.API().ContactsResolvePhone(ctx, t.alice.Phone)
+	if err != nil {
+		return "", fmt.Errorf("find the contact: %w", err)
+	}
+	var peer *tg.User
+	for _, u := range alice.Users {
+		if u, ok := u.(*tg.User); ok && u.ID == t.alice.UserID {
+			peer = u
+		}
+	}
+	if peer == nil {
+		return "", errors.New("the contact was not found")
+	}
+	if _, err := t.user.c.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
+		Peer: &tg.InputPeerUser{UserID: peer.ID, AccessHash: peer.AccessHash}, Message: t.cfg.Message, RandomID: randomID(), NoWebpage: true,
+	}); err != nil {
+		return "", err
+	}
+	want := "Alice received: " + t.cfg.Message
+	for _, c := range []*selftestClient{t.user, t.second} {
+		if err := waitText(ctx, c, want); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("sent %d characters, the reply reached both devices", len([]rune(t.cfg.Message))), nil
+}
+
+func waitText(ctx context.Context, c *selftestClient, want string) error {
+	for {
+		select {
+		case m := <-c.msgs:
+			if strings.TrimSpace(m.Message) == want {
+				return nil
+			}
+		case <-ctx.Done():
+			return fmt.Errorf("no reply before the deadline: %w", ctx.Err())
+		}
+	}
+}

@@ -1,0 +1,83 @@
+// Command tacit is a Telegram desktop client with private defaults: secret
+// chats first, no contact upload, forced 2-step verification and encrypted
+// local data. main only reads flags; everything else is in package app.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"tacit/app"
+)
+
+const usage = `Usage:
+  tacit [--data DIR | --profile NAME] [--sandbox] [--proxy URL]
+        open the window (--sandbox: against a local demo server)
+  tacit selftest [--data DIR] [--message TEXT] [--proxy URL] [--json]
+        run the headless end-to-end check against an in-process sandbox
+  tacit sandbox serve [--listen ADDR]
+        run the local sandbox server alone
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "tacit:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "selftest":
+			fs := newFlags("selftest")
+			var cfg app.SelftestConfig
+			fs.StringVar(&cfg.DataDir, "data", "", "data directory (a fresh one)")
+			fs.StringVar(&cfg.Message, "message", app.DefaultSelftestMessage, "text of the test messages")
+			fs.StringVar(&cfg.Proxy, "proxy", "", "proxy URL")
+			fs.BoolVar(&cfg.JSON, "json", false, "print JSON")
+			if err := fs.Parse(args[1:]); err != nil {
+				return err
+			}
+			return app.Selftest(ctx, cfg, os.Stdout)
+		case "sandbox":
+			if len(args) < 2 || args[1] != "serve" {
+				return fmt.Errorf("unknown command %q\n%s", "sandbox", usage)
+			}
+			fs := newFlags("sandbox serve")
+			listen := fs.String("listen", "127.0.0.1:0", "TCP address to listen on")
+			if err := fs.Parse(args[2:]); err != nil {
+				return err
+			}
+			return app.Serve(ctx, *listen, os.Stdout)
+		}
+	}
+	fs := newFlags("tacit")
+	var cfg app.Config
+	fs.StringVar(&cfg.DataDir, "data", "", "data directory")
+	fs.StringVar(&cfg.Profile, "profile", "", "profile name")
+	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "use a local demo server instead of Telegram")
+	fs.StringVar(&cfg.Proxy, "proxy", "", "proxy URL: socks5://host:port or tg://proxy?server=...&port=...&secret=...")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unknown command %q\n%s", fs.Arg(0), usage)
+	}
+	return app.Run(ctx, cfg)
+}
+
+func newFlags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(os.Stderr, usage) }
+	return fs
+}
