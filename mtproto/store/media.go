@@ -303,7 +303,7 @@ func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 	if removed > 0 {
 		// Best effort: fold the WAL back so that old versions of the deleted
 		// rows (and the deleted files' keys) do not linger in it.
-		s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		s.Checkpoint(ctx)
 	}
 	return int(removed), s.emptyTrash(ctx)
 }

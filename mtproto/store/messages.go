@@ -115,6 +115,9 @@ func (s *Store) Message(ctx context.Context, p Peer, id int) (Message, error) {
 // Latest returns up to limit of the newest cached messages of p, oldest first
 // (ready to display top to bottom). It reads only the local cache.
 func (s *Store) Latest(ctx context.Context, p Peer, limit int) ([]Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
 	msgs, err := s.queryMessages(ctx, "latest",
 		`SELECT `+messageColumns+` FROM messages WHERE peer_kind = ? AND peer_id = ? AND deleted = 0
 		 ORDER BY id DESC LIMIT ?`, p.Kind, p.ID, limit)
@@ -125,6 +128,9 @@ func (s *Store) Latest(ctx context.Context, p Peer, limit int) ([]Message, error
 // Before returns up to limit cached messages of p with ids below before, oldest
 // first: the page to show above the message with id before.
 func (s *Store) Before(ctx context.Context, p Peer, before, limit int) ([]Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
 	msgs, err := s.queryMessages(ctx, "before",
 		`SELECT `+messageColumns+` FROM messages WHERE peer_kind = ? AND peer_id = ? AND id < ? AND deleted = 0
 		 ORDER BY id DESC LIMIT ?`, p.Kind, p.ID, before, limit)

@@ -502,6 +502,9 @@ func (t *secretTx) PutDHConfig(c secret.DHConfig) error {
 // SecretLatest returns up to limit of the newest messages of a secret chat,
 // oldest first, for the conversation view.
 func (s *Store) SecretLatest(ctx context.Context, chat secret.ChatID, limit int) ([]secret.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
 	msgs, err := querySecretMessages(ctx, s.r, s.keys, "latest",
 		`SELECT `+secretMessageColumns+` FROM secret_messages WHERE chat_id = ? ORDER BY rowid DESC LIMIT ?`, chat, limit)
 	reverse(msgs)
@@ -511,6 +514,9 @@ func (s *Store) SecretLatest(ctx context.Context, chat secret.ChatID, limit int)
 // SecretBefore returns up to limit messages of a secret chat older than the
 // message randomID, oldest first. An unknown randomID gives ErrNotFound.
 func (s *Store) SecretBefore(ctx context.Context, chat secret.ChatID, randomID int64, limit int) ([]secret.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
 	var rowid int64
 	err := s.r.QueryRowContext(ctx, `SELECT rowid FROM secret_messages WHERE chat_id = ? AND random_id = ?`, chat, randomID).Scan(&rowid)
 	if errors.Is(err, sql.ErrNoRows) {

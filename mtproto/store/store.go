@@ -213,6 +213,19 @@ func (s *Store) Check(ctx context.Context) error {
 	return nil
 }
 
+// Checkpoint copies the WAL into the database and truncates it. Deleted rows
+// are overwritten in place (secure_delete), but until a checkpoint their old
+// page versions remain in the WAL (encrypted); call Checkpoint after deleting
+// content that must be gone, such as self-destructed secret messages.
+// DeleteExpired does this itself. It is best effort while readers hold old
+// snapshots: SQLite then checkpoints what it can and Checkpoint reports no error.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	return nil
+}
+
 // keyCheckVersion prefixes the key check file.
 const keyCheckVersion = 1
 

@@ -43,3 +43,24 @@ func TestWALEncryptedAndShmIsIndexOnly(t *testing.T) {
 		t.Error("page content in the -shm file")
 	}
 }
+
+func TestCheckpointTruncatesWAL(t *testing.T) {
+	ctx := testContext(t)
+	s, dir, _ := openTest(t)
+	if err := s.PutMessages(ctx, Message{Peer: UserPeer(1), ID: 1, Text: "to be deleted"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteMessages(ctx, UserPeer(1), 1); err != nil {
+		t.Fatal(err)
+	}
+	wal := filepath.Join(dir, dbFileName+"-wal")
+	if fi, err := os.Stat(wal); err != nil || fi.Size() == 0 {
+		t.Fatalf("WAL empty before the checkpoint (%v): test proves nothing", err)
+	}
+	if err := s.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(wal); err != nil || fi.Size() != 0 {
+		t.Fatalf("WAL after Checkpoint: %v, size %d", err, fi.Size())
+	}
+}
