@@ -10,6 +10,7 @@ import (
 	"github.com/gotd/td/tg"
 
 	"tacit/mtproto"
+	"tacit/mtproto/secret"
 )
 
 // Contact is a simulated person: an account on the sandbox driven by a
@@ -29,6 +30,7 @@ type Contact struct {
 
 	mu      sync.Mutex
 	replied int
+	secret  *secret.Manager // see secret.go
 }
 
 // ContactOptions tune a simulated contact.
@@ -62,7 +64,9 @@ func (s *Server) AddContact(ctx context.Context, first, phone string, opts Conta
 		done: make(chan struct{}), ready: make(chan struct{})}
 	reply := opts.Reply
 	if reply == nil {
-		reply = func(text string) string { return fmt.Sprintf("%s here: got your message (%d characters).", first, len([]rune(text))) }
+		reply = func(text string) string {
+			return fmt.Sprintf("%s here: got your message (%d characters).", first, len([]rune(text)))
+		}
 	}
 	client.Dispatcher().OnNewMessage(func(ctx context.Context, e tg.Entities, upd *tg.UpdateNewMessage) error {
 		m, ok := upd.Message.(*tg.Message)
@@ -91,6 +95,7 @@ func (s *Server) AddContact(ctx context.Context, first, phone string, opts Conta
 		}
 		return nil
 	})
+	s.secretContact(c, opts.Greet)
 	go func() {
 		defer close(c.done)
 		c.err = client.Run(runCtx, func(ctx context.Context) error {

@@ -134,6 +134,8 @@ func (s *Server) registrations() []func(*tg.ServerDispatcher) {
 		s.registerMessages,
 		s.registerUpdates,
 		s.registerSessions,
+		s.registerPrivacy,
+		s.registerSecret,
 	}
 }
 

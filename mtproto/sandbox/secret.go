@@ -1,0 +1,574 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/gotd/td/tg"
+
+	"tacit/mtproto/secret"
+)
+
+// Secret chats: the server side relays opaque end-to-end encrypted messages between the two
+// authorizations bound to a chat, numbers each recipient's encrypted-message queue with qts
+// (also served by updates.getDifference), and stores encrypted files. Like Telegram it sees
+// only ciphertext, g_a, g_b and the key fingerprint.
+
+// telegramDHPrime is the 2048-bit safe prime Telegram's servers hand out, with g = 3.
+var telegramDHPrime = func() []byte {
+	b, err := hex.DecodeString("C71CAEB9C6B1C9048E6C522F70F13F73980D40238E3E21C14934D037563D930F48198A0AA7C14058229493D22530F4DBFA336F6E0AC925139543AED44CCE7C3720FD51F69458705AC68CD4FE6B6B13ABDC9746512969328454F18FAF8C595F642477FE96BB2A941D5BCD1D4AC8CC49880708FA9B378E3C4F3A9060BEE67CF9A4A4A695811051907E162753B56B0F6B410DBA74D8A84B2A14B3144E0EF1284754FD17ED950D5965B4B9DD46582DB1178D169C6BC465B0D6FF9CA3928FEF5B9AE4E418FC15E83EBEA0F87FA9FF5EED70050DED2849F47BF959D956850CE929851F0D8115F635B105EE2E4E15D04B2454BF6F4FADF034B10403119CD8E3B92FCC5B")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
+const (
+	dhConfigVersion = 1
+	dhG             = 3
+	// maxEncryptedData bounds one encrypted message (DATA_TOO_LONG above).
+	maxEncryptedData = 1 << 20
+	// maxFilePart and maxFileParts bound uploads (512 KiB parts, files up to 2 GB).
+	maxFilePart  = 512 * 1024
+	maxFileParts = 4000
+)
+
+type secretChatState int
+
+const (
+	secretRequested secretChatState = iota + 1
+	secretReady
+	secretDiscarded
+)
+
+type secretChat struct {
+	id          int
+	accessHash  int64
+	date        int
+	admin, part int64
+	adminAuth   [8]byte
+	partAuth    [8]byte // set on accept
+	gA, gB      []byte
+	fingerprint int64
+	state       secretChatState
+}
+
+type secretFile struct {
+	accessHash int64
+	data       []byte
+	fp         int
+}
+
+type uploadKey struct {
+	auth [8]byte
+	id   int64
+}
+
+// secretRelay is the secret chat part of the data model, guarded by Server.mu.
+type secretRelay struct {
+	s        *Server
+	chats    map[int]*secretChat
+	files    map[int64]*secretFile
+	uploads  map[uploadKey]map[int][]byte
+	nextFile int64
+	acked    map[int64]int // user -> max qts confirmed with receivedQueue
+}
+
+func (s *Server) registerSecret(d *tg.ServerDispatcher) {
+	r := &secretRelay{s: s, chats: map[int]*secretChat{}, files: map[int64]*secretFile{},
+		uploads: map[uploadKey]map[int][]byte{}, acked: map[int64]int{}}
+	d.OnMessagesGetDhConfig(r.getDhConfig)
+	d.OnMessagesRequestEncryption(r.requestEncryption)
+	d.OnMessagesAcceptEncryption(r.acceptEncryption)
+	d.OnMessagesDiscardEncryption(r.discardEncryption)
+	d.OnMessagesSendEncrypted(func(ctx context.Context, req *tg.MessagesSendEncryptedRequest) (tg.MessagesSentEncryptedMessageClass, error) {
+		date, _, err := r.send(ctx, req.Peer, req.RandomID, req.Data, false, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &tg.MessagesSentEncryptedMessage{Date: date}, nil
+	})
+	d.OnMessagesSendEncryptedService(func(ctx context.Context, req *tg.MessagesSendEncryptedServiceRequest) (tg.MessagesSentEncryptedMessageClass, error) {
+		date, _, err := r.send(ctx, req.Peer, req.RandomID, req.Data, true, nil)
+		if err != nil {
+			return nil, err
+		}
+		return &tg.MessagesSentEncryptedMessage{Date: date}, nil
+	})
+	d.OnMessagesSendEncryptedFile(func(ctx context.Context, req *tg.MessagesSendEncryptedFileRequest) (tg.MessagesSentEncryptedMessageClass, error) {
+		date, f, err := r.send(ctx, req.Peer, req.RandomID, req.Data, false, req.File)
+		if err != nil {
+			return nil, err
+		}
+		return &tg.MessagesSentEncryptedFile{Date: date, File: f}, nil
+	})
+	d.OnMessagesReadEncryptedHistory(r.readHistory)
+	d.OnMessagesSetEncryptedTyping(r.setTyping)
+	d.OnMessagesReceivedQueue(r.receivedQueue)
+	d.OnUploadSaveFilePart(func(ctx context.Context, req *tg.UploadSaveFilePartRequest) (bool, error) {
+		return r.savePart(ctx, req.FileID, req.FilePart, -1, req.Bytes)
+	})
+	d.OnUploadSaveBigFilePart(func(ctx context.Context, req *tg.UploadSaveBigFilePartRequest) (bool, error) {
+		return r.savePart(ctx, req.FileID, req.FilePart, req.FileTotalParts, req.Bytes)
+	})
+	d.OnUploadGetFile(r.getFile)
+}
+
+func (r *secretRelay) getDhConfig(ctx context.Context, req *tg.MessagesGetDhConfigRequest) (tg.MessagesDhConfigClass, error) {
+	if req.RandomLength < 0 || req.RandomLength > 1024 {
+		return nil, rpcErr(400, "RANDOM_LENGTH_INVALID")
+	}
+	random := make([]byte, 256)
+	_, _ = rand.Read(random)
+	if req.Version == dhConfigVersion {
+		return &tg.MessagesDhConfigNotModified{Random: random}, nil
+	}
+	return &tg.MessagesDhConfig{G: dhG, P: bytes.Clone(telegramDHPrime), Version: dhConfigVersion, Random: random}, nil
+}
+
+// toAuthLocked queues updates for every session of one authorization.
+func (r *secretRelay) toAuthLocked(d *delivery, keyID [8]byte, build func() tg.UpdatesClass) {
+	a := r.s.st.auths[keyID]
+	if a == nil {
+		return
+	}
+	for _, sess := range a.sessions {
+		d.items = append(d.items, pushItem{session: sess, updates: build()})
+	}
+}
+
+func (r *secretRelay) encryptionUpdate(chat func() tg.EncryptedChatClass) func() tg.UpdatesClass {
+	date := r.s.unix()
+	return func() tg.UpdatesClass {
+		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryption{Chat: chat(), Date: date}}, Date: date}
+	}
+}
+
+func (r *secretRelay) requestEncryption(ctx context.Context, req *tg.MessagesRequestEncryptionRequest) (tg.EncryptedChatClass, error) {
+	var d delivery
+	defer r.s.send(ctx, &d)
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	me, err := r.s.meLocked(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in, ok := req.UserID.(*tg.InputUser)
+	if !ok {
+		return nil, rpcErr(400, "USER_ID_INVALID")
+	}
+	peer := r.s.st.users[in.UserID]
+	if peer == nil || peer.id == me.id || peer.accessHash != in.AccessHash {
+		return nil, rpcErr(400, "USER_ID_INVALID")
+	}
+	if len(req.GA) == 0 || len(req.GA) > 256 {
+		return nil, rpcErr(400, "DH_G_A_INVALID")
+	}
+	if _, taken := r.chats[req.RandomID]; taken || req.RandomID == 0 {
+		return nil, rpcErr(400, "CHAT_ID_INVALID")
+	}
+	ch := &secretChat{id: req.RandomID, accessHash: randInt64(), date: r.s.unix(), admin: me.id, part: peer.id,
+		adminAuth: r.s.caller(ctx).keyID, gA: bytes.Clone(req.GA), state: secretRequested}
+	r.chats[ch.id] = ch
+	for _, a := range r.s.authsOfLocked(peer.id) {
+		if a.encryptedRequestsDisabled {
+			continue
+		}
+		r.toAuthLocked(&d, a.keyID, r.encryptionUpdate(func() tg.EncryptedChatClass {
+			return &tg.EncryptedChatRequested{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date,
+				AdminID: ch.admin, ParticipantID: ch.part, GA: bytes.Clone(ch.gA)}
+		}))
+	}
+	return &tg.EncryptedChatWaiting{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin, ParticipantID: ch.part}, nil
+}
+
+// chatOfLocked returns the chat if the caller is bound to it.
+func (r *secretRelay) chatOfLocked(ctx context.Context, peer tg.InputEncryptedChat) (*secretChat, *user, error) {
+	me, err := r.s.meLocked(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch := r.chats[peer.ChatID]
+	if ch == nil || ch.accessHash != peer.AccessHash || (ch.admin != me.id && ch.part != me.id) {
+		return nil, nil, rpcErr(400, "CHAT_ID_INVALID")
+	}
+	return ch, me, nil
+}
+
+func (ch *secretChat) other(me int64) (int64, [8]byte) {
+	if ch.admin == me {
+		return ch.part, ch.partAuth
+	}
+	return ch.admin, ch.adminAuth
+}
+
+func (r *secretRelay) acceptEncryption(ctx context.Context, req *tg.MessagesAcceptEncryptionRequest) (tg.EncryptedChatClass, error) {
+	var d delivery
+	defer r.s.send(ctx, &d)
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	ch, me, err := r.chatOfLocked(ctx, req.Peer)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case ch.part != me.id:
+		return nil, rpcErr(400, "CHAT_ID_INVALID")
+	case ch.state == secretReady:
+		return nil, rpcErr(400, "ENCRYPTION_ALREADY_ACCEPTED")
+	case ch.state == secretDiscarded:
+		return nil, rpcErr(400, "ENCRYPTION_ALREADY_DECLINED")
+	}
+	if len(req.GB) == 0 || len(req.GB) > 256 {
+		return nil, rpcErr(400, "DH_G_B_INVALID")
+	}
+	ch.state, ch.gB, ch.fingerprint = secretReady, bytes.Clone(req.GB), req.KeyFingerprint
+	ch.partAuth = r.s.caller(ctx).keyID
+	r.toAuthLocked(&d, ch.adminAuth, r.encryptionUpdate(func() tg.EncryptedChatClass {
+		return &tg.EncryptedChat{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin,
+			ParticipantID: ch.part, GAOrB: bytes.Clone(ch.gB), KeyFingerprint: ch.fingerprint}
+	}))
+	// The participant's other devices learn that the chat lives elsewhere.
+	for _, a := range r.s.authsOfLocked(me.id) {
+		if a.keyID != ch.partAuth {
+			r.toAuthLocked(&d, a.keyID, r.encryptionUpdate(func() tg.EncryptedChatClass {
+				return &tg.EncryptedChatDiscarded{ID: ch.id}
+			}))
+		}
+	}
+	return &tg.EncryptedChat{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin,
+		ParticipantID: ch.part, GAOrB: bytes.Clone(ch.gA), KeyFingerprint: ch.fingerprint}, nil
+}
+
+func (r *secretRelay) discardEncryption(ctx context.Context, req *tg.MessagesDiscardEncryptionRequest) (bool, error) {
+	var d delivery
+	defer r.s.send(ctx, &d)
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	me, err := r.s.meLocked(ctx)
+	if err != nil {
+		return false, err
+	}
+	ch := r.chats[req.ChatID]
+	if ch == nil || (ch.admin != me.id && ch.part != me.id) {
+		return false, rpcErr(400, "ENCRYPTION_ID_INVALID")
+	}
+	if ch.state == secretDiscarded {
+		return false, rpcErr(400, "ENCRYPTION_ALREADY_DECLINED")
+	}
+	wasRequested := ch.state == secretRequested
+	ch.state = secretDiscarded
+	build := r.encryptionUpdate(func() tg.EncryptedChatClass {
+		return &tg.EncryptedChatDiscarded{ID: ch.id, HistoryDeleted: req.DeleteHistory}
+	})
+	otherID, otherAuth := ch.other(me.id)
+	if wasRequested && otherID == ch.part {
+		for _, a := range r.s.authsOfLocked(ch.part) {
+			r.toAuthLocked(&d, a.keyID, build)
+		}
+	} else {
+		r.toAuthLocked(&d, otherAuth, build)
+	}
+	return true, nil
+}
+
+func (r *secretRelay) send(ctx context.Context, peer tg.InputEncryptedChat, randomID int64, data []byte, service bool, file tg.InputEncryptedFileClass) (int, tg.EncryptedFileClass, error) {
+	var d delivery
+	defer r.s.send(ctx, &d)
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	ch, me, err := r.chatOfLocked(ctx, peer)
+	if err != nil {
+		return 0, nil, err
+	}
+	if ch.state != secretReady {
+		return 0, nil, rpcErr(400, "ENCRYPTION_DECLINED")
+	}
+	if len(data) == 0 || len(data)%4 != 0 {
+		return 0, nil, rpcErr(400, "DATA_INVALID")
+	}
+	if len(data) > maxEncryptedData {
+		return 0, nil, rpcErr(400, "DATA_TOO_LONG")
+	}
+	var ef *tg.EncryptedFile
+	if file != nil {
+		id, f, err := r.resolveFileLocked(r.s.caller(ctx).keyID, file)
+		if err != nil {
+			return 0, nil, err
+		}
+		ef = &tg.EncryptedFile{ID: id, AccessHash: f.accessHash, Size: int64(len(f.data)), DCID: DC, KeyFingerprint: f.fp}
+	}
+	otherID, otherAuth := ch.other(me.id)
+	other := r.s.st.users[otherID]
+	date := r.s.unix()
+	blob := bytes.Clone(data)
+	message := func() tg.EncryptedMessageClass {
+		if service {
+			return &tg.EncryptedMessageService{RandomID: randomID, ChatID: ch.id, Date: date, Bytes: bytes.Clone(blob)}
+		}
+		var f tg.EncryptedFileClass = &tg.EncryptedFileEmpty{}
+		if ef != nil {
+			c := *ef
+			f = &c
+		}
+		return &tg.EncryptedMessage{RandomID: randomID, ChatID: ch.id, Date: date, Bytes: bytes.Clone(blob), File: f}
+	}
+	if other != nil {
+		qts := r.s.addQtsLocked(other, message)
+		r.toAuthLocked(&d, otherAuth, func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateNewEncryptedMessage{Message: message(), Qts: qts}}, Date: date}
+		})
+	}
+	if ef == nil {
+		return date, nil, nil
+	}
+	c := *ef
+	return date, &c, nil
+}
+
+func (r *secretRelay) resolveFileLocked(auth [8]byte, in tg.InputEncryptedFileClass) (int64, *secretFile, error) {
+	switch in := in.(type) {
+	case *tg.InputEncryptedFileUploaded:
+		id, f, err := r.assembleLocked(auth, in.ID, in.Parts, in.KeyFingerprint)
+		if err != nil {
+			return 0, nil, err
+		}
+		if in.MD5Checksum != "" {
+			if sum := md5.Sum(f.data); hex.EncodeToString(sum[:]) != in.MD5Checksum {
+				return 0, nil, rpcErr(400, "MD5_CHECKSUM_INVALID")
+			}
+		}
+		return id, f, nil
+	case *tg.InputEncryptedFileBigUploaded:
+		return r.assembleLocked(auth, in.ID, in.Parts, in.KeyFingerprint)
+	case *tg.InputEncryptedFile:
+		if f := r.files[in.ID]; f != nil && f.accessHash == in.AccessHash {
+			return in.ID, f, nil
+		}
+	}
+	return 0, nil, rpcErr(400, "FILE_ID_INVALID")
+}
+
+func (r *secretRelay) assembleLocked(auth [8]byte, id int64, parts, fp int) (int64, *secretFile, error) {
+	k := uploadKey{auth, id}
+	got := r.uploads[k]
+	if got == nil || parts <= 0 || len(got) != parts {
+		return 0, nil, rpcErr(400, "FILE_PARTS_INVALID")
+	}
+	var data []byte
+	for i := 0; i < parts; i++ {
+		p, ok := got[i]
+		if !ok {
+			return 0, nil, rpcErr(400, "FILE_PARTS_INVALID")
+		}
+		data = append(data, p...)
+	}
+	delete(r.uploads, k)
+	r.nextFile++
+	f := &secretFile{accessHash: randInt64(), data: data, fp: fp}
+	r.files[r.nextFile] = f
+	return r.nextFile, f, nil
+}
+
+func (r *secretRelay) savePart(ctx context.Context, id int64, part, total int, data []byte) (bool, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	if _, err := r.s.meLocked(ctx); err != nil {
+		return false, err
+	}
+	if part < 0 || part >= maxFileParts || (total >= 0 && (total > maxFileParts || part >= total)) {
+		return false, rpcErr(400, "FILE_PART_INVALID")
+	}
+	if len(data) > maxFilePart {
+		return false, rpcErr(400, "FILE_PART_TOO_BIG")
+	}
+	k := uploadKey{r.s.caller(ctx).keyID, id}
+	if r.uploads[k] == nil {
+		r.uploads[k] = map[int][]byte{}
+	}
+	r.uploads[k][part] = bytes.Clone(data)
+	return true, nil
+}
+
+func (r *secretRelay) getFile(ctx context.Context, req *tg.UploadGetFileRequest) (tg.UploadFileClass, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	if _, err := r.s.meLocked(ctx); err != nil {
+		return nil, err
+	}
+	loc, ok := req.Location.(*tg.InputEncryptedFileLocation)
+	if !ok {
+		return nil, rpcErr(400, "LOCATION_INVALID")
+	}
+	f := r.files[loc.ID]
+	if f == nil || f.accessHash != loc.AccessHash {
+		return nil, rpcErr(400, "FILE_REFERENCE_INVALID")
+	}
+	if req.Offset < 0 || req.Limit <= 0 || req.Limit > 1<<20 || req.Limit%1024 != 0 {
+		return nil, rpcErr(400, "LIMIT_INVALID")
+	}
+	if req.Offset >= int64(len(f.data)) {
+		return &tg.UploadFile{Type: &tg.StorageFilePartial{}, Mtime: r.s.unix()}, nil
+	}
+	end := min(req.Offset+int64(req.Limit), int64(len(f.data)))
+	return &tg.UploadFile{Type: &tg.StorageFilePartial{}, Mtime: r.s.unix(), Bytes: bytes.Clone(f.data[req.Offset:end])}, nil
+}
+
+func (r *secretRelay) readHistory(ctx context.Context, req *tg.MessagesReadEncryptedHistoryRequest) (bool, error) {
+	var d delivery
+	defer r.s.send(ctx, &d)
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	ch, me, err := r.chatOfLocked(ctx, req.Peer)
+	if err != nil {
+		return false, err
+	}
+	_, otherAuth := ch.other(me.id)
+	date := r.s.unix()
+	r.toAuthLocked(&d, otherAuth, func() tg.UpdatesClass {
+		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryptedMessagesRead{ChatID: ch.id, MaxDate: req.MaxDate, Date: date}}, Date: date}
+	})
+	return true, nil
+}
+
+func (r *secretRelay) setTyping(ctx context.Context, req *tg.MessagesSetEncryptedTypingRequest) (bool, error) {
+	var d delivery
+	defer r.s.send(ctx, &d)
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	ch, me, err := r.chatOfLocked(ctx, req.Peer)
+	if err != nil {
+		return false, err
+	}
+	if req.Typing {
+		_, otherAuth := ch.other(me.id)
+		date := r.s.unix()
+		r.toAuthLocked(&d, otherAuth, func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryptedChatTyping{ChatID: ch.id}}, Date: date}
+		})
+	}
+	return true, nil
+}
+
+func (r *secretRelay) receivedQueue(ctx context.Context, maxQts int) ([]int64, error) {
+	r.s.mu.Lock()
+	defer r.s.mu.Unlock()
+	me, err := r.s.meLocked(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if maxQts < 0 || maxQts > me.qts {
+		return nil, rpcErr(400, "MAX_QTS_INVALID")
+	}
+	r.acked[me.id] = max(r.acked[me.id], maxQts)
+	return []int64{}, nil
+}
+
+// --- simulated contacts ---
+
+// secretContact makes a simulated contact speak secret chats with Tacit's own secret chat
+// manager: it accepts requests, answers texts, sends files back, re-keys on "/rekey" (and
+// by itself every 100 messages), and, with greet, starts a secret chat with every user who
+// signs up. Call it before the contact's client runs.
+func (s *Server) secretContact(c *Contact, greet bool) {
+	client := c.client
+	var m *secret.Manager
+	events := func(ev secret.Event) {
+		switch e := ev.(type) {
+		case secret.ChatRequested:
+			go func() { _ = m.Accept(context.Background(), e.Chat.ID) }()
+		case secret.MessageReceived:
+			if !e.Message.Out {
+				go c.answerSecret(m, e.Message)
+			}
+		}
+	}
+	m = secret.NewManager(client.API(), secret.NewMemoryStorage(), secret.Options{Events: events})
+	d := client.Dispatcher()
+	d.OnEncryption(func(ctx context.Context, _ tg.Entities, u *tg.UpdateEncryption) error {
+		return m.HandleEncryption(ctx, u)
+	})
+	d.OnNewEncryptedMessage(func(ctx context.Context, _ tg.Entities, u *tg.UpdateNewEncryptedMessage) error {
+		return m.HandleNewEncryptedMessage(ctx, u)
+	})
+	d.OnEncryptedMessagesRead(func(ctx context.Context, _ tg.Entities, u *tg.UpdateEncryptedMessagesRead) error {
+		return m.HandleRead(ctx, u)
+	})
+	d.OnEncryptedChatTyping(func(ctx context.Context, _ tg.Entities, u *tg.UpdateEncryptedChatTyping) error {
+		return m.HandleTyping(ctx, u)
+	})
+	runCtx, cancel := context.WithCancel(context.Background())
+	go func() { _ = m.Run(runCtx) }()
+	go func() {
+		<-c.done
+		cancel()
+		m.Close()
+	}()
+	c.mu.Lock()
+	c.secret = m
+	c.mu.Unlock()
+	if greet {
+		s.onSignUp(func(uid, hash int64) {
+			go func() {
+				select {
+				case <-c.ready:
+				case <-c.done:
+					return
+				}
+				// A short while after sign-up, as a person would.
+				t := time.NewTimer(2 * time.Second)
+				defer t.Stop()
+				select {
+				case <-t.C:
+				case <-c.done:
+					return
+				}
+				_, _ = m.Start(runCtx, uid, hash)
+			}()
+		})
+	}
+}
+
+// answerSecret replies to an incoming secret message.
+func (c *Contact) answerSecret(m *secret.Manager, msg secret.Message) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	go func() {
+		select {
+		case <-c.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	switch {
+	case msg.Kind == secret.KindMedia && msg.Media != nil:
+		var buf bytes.Buffer
+		if err := m.DownloadFile(ctx, msg.ChatID, msg.RandomID, &buf, nil); err != nil {
+			_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: I could not open your file (%v).", c.Name, err), secret.SendOptions{})
+			return
+		}
+		sum := md5.Sum(buf.Bytes())
+		_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: got %q, %d bytes, md5 %x. Sending it back.", c.Name, msg.Media.Name, buf.Len(), sum), secret.SendOptions{})
+		_, _ = m.SendFile(ctx, msg.ChatID, bytes.NewReader(buf.Bytes()), int64(buf.Len()), "back-"+msg.Media.Name, msg.Media.MIME, secret.FileOptions{}, nil)
+	case msg.Kind == secret.KindText && msg.Text == "/rekey":
+		if err := m.Rekey(ctx, msg.ChatID); err != nil {
+			_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: re-key failed: %v", c.Name, err), secret.SendOptions{})
+			return
+		}
+		_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: re-keying now.", c.Name), secret.SendOptions{})
+	case msg.Kind == secret.KindText:
+		_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: got your secret message (%d characters).", c.Name, len([]rune(msg.Text))), secret.SendOptions{})
+	}
+}
+
+// SecretChats is the contact's secret chat manager (tests compare fingerprints with it).
+func (c *Contact) SecretChats() *secret.Manager {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.secret
+}
