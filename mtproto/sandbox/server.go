@@ -134,7 +134,6 @@ func (s *Server) registrations() []func(*tg.ServerDispatcher) {
 		s.registerMessages,
 		s.registerUpdates,
 		s.registerSessions,
-		s.registerPrivacy,
 		s.registerSecret,
 	}
 }
