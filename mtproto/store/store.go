@@ -71,8 +71,8 @@ func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 	if len(key) != KeySize {
 		return nil, fmt.Errorf("store: open: key must be %d bytes, got %d", KeySize, len(key))
 	}
-	if err := os.MkdirAll(filepath.Join(dir, mediaDirName), 0o700); err != nil {
-		return nil, fmt.Errorf("store: open: %w", err)
+	if err := prepareDir(dir); err != nil {
+		return nil, err
 	}
 
 	keyKnown, err := checkKey(dir, key)
@@ -110,6 +110,14 @@ func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 	s.r.SetConnMaxLifetime(0)
 	s.r.SetConnMaxIdleTime(0)
 
+	// SQLite creates the WAL and shared-memory files with the default mode;
+	// they are encrypted, but nobody else needs to read them either.
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Chmod(filepath.Join(dir, dbFileName+suffix), 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			s.Close()
+			return nil, fmt.Errorf("store: open: %w", err)
+		}
+	}
 	if !keyKnown {
 		if err := writeKeyCheck(dir, key); err != nil {
 			s.Close()
@@ -121,6 +129,26 @@ func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// prepareDir creates the data directory and its media subdirectory, restricts
+// the directory to its owner, and creates an empty database file with mode
+// 0600 so SQLite does not create it with the default mode.
+func prepareDir(dir string) error {
+	if err := os.MkdirAll(filepath.Join(dir, mediaDirName), 0o700); err != nil {
+		return fmt.Errorf("store: open: %w", err)
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("store: open: %w", err)
+	}
+	f, err := os.OpenFile(filepath.Join(dir, dbFileName), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("store: open: %w", err)
+	}
+	return nil
 }
 
 // connInit returns the per-connection set-up: the key first (it must precede any

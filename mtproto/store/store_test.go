@@ -179,3 +179,28 @@ func equalSnapshots(a, b fileSnapshot) bool {
 	}
 	return true
 }
+
+func TestFilesArePrivate(t *testing.T) {
+	ctx := testContext(t)
+	s, dir, _ := openTest(t)
+	putMedia(t, s, MediaInfo{}, []byte("x"))
+	if err := s.SetValue(ctx, "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+			t.Errorf("%s has mode %v: readable by others", path, perm)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
