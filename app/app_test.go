@@ -1,0 +1,159 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"tacit/mtproto"
+	"tacit/mtproto/sandbox"
+	"tacit/ui"
+)
+
+func TestSelftestPasses(t *testing.T) {
+	var out bytes.Buffer
+	if err := Selftest(context.Background(), SelftestConfig{Message: "ping from the test"}, &out); err != nil {
+		t.Fatalf("selftest: %v\n%s", err, out.String())
+	}
+	text := out.String()
+	if !strings.Contains(text, "all steps passed") || strings.Contains(text, "FAILED") {
+		t.Fatalf("output:\n%s", text)
+	}
+}
+
+func TestSelftestJSONReportsFailure(t *testing.T) {
+	var out bytes.Buffer
+	// A proxy that does not exist makes the first client step fail.
+	err := Selftest(context.Background(), SelftestConfig{JSON: true, Proxy: "socks5://127.0.0.1:1", Timeout: 20 * time.Second}, &out)
+	if err == nil {
+		t.Fatal("selftest passed through a dead proxy")
+	}
+	if !strings.Contains(out.String(), `"ok": false`) {
+		t.Fatalf("json:\n%s", out.String())
+	}
+}
+
+// TestBackendSignUpAndChat drives ui.Backend the way the window does.
+func TestBackendSignUpAndChat(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if err := srv.DemoContacts(ctx); err != nil {
+		t.Fatal(err)
+	}
+	client, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "t", Endpoint: srv.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewBackend(client, loginOptions(), srv)
+	events := make(chan ui.Event, 64)
+	defer b.Subscribe(func(e ui.Event) { events <- e })()
+	done := make(chan error, 1)
+	runCtx, stop := context.WithCancel(ctx)
+	go func() {
+		done <- client.Run(runCtx, func(ctx context.Context) error {
+			b.started()
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	defer func() { stop(); <-done }()
+
+	if b.SandboxHint() == "" {
+		t.Error("no sandbox hint")
+	}
+	st, err := b.Resume(ctx)
+	if err != nil || st.Step != ui.StepPhone {
+		t.Fatalf("resume: %+v %v", st, err)
+	}
+	if _, err := b.SendCode(ctx, "12"); err == nil {
+		t.Fatal("short number accepted")
+	} else {
+		var p *ui.Problem
+		if !errors.As(err, &p) || p.Field != ui.FieldPhone || p.UserMessage() == "" {
+			t.Fatalf("phone error not mapped to the field: %#v", err)
+		}
+	}
+	if _, err := b.SendCode(ctx, "+44 7700 900200"); err != nil {
+		t.Fatal(err)
+	}
+	code, ok := b.DemoCode("+44 7700 900200")
+	if !ok {
+		t.Fatal("no demo code")
+	}
+	if _, err := b.SubmitCode(ctx, "999999"); err == nil {
+		t.Fatal("wrong code accepted")
+	}
+	st, err = b.SubmitCode(ctx, code)
+	if err != nil || st.Step != ui.StepSignUpRequired || st.TermsOfService == "" {
+		t.Fatalf("code: %+v %v", st, err)
+	}
+	if _, err := b.SignUp(ctx, "Pat", "", false); err == nil {
+		t.Fatal("sign-up without acknowledgement")
+	}
+	st, err = b.SignUp(ctx, "Pat", "", true)
+	if err != nil || st.Step != ui.StepSetPassword {
+		t.Fatalf("sign-up: %+v %v", st, err)
+	}
+	if _, err := b.Dialogs(ctx); err == nil {
+		// The server answers, but the UI never asks before Ready; the
+		// state machine is what guards the main window.
+		t.Log("dialogs before ready answered by the server")
+	}
+	st, err = b.SetPassword(ctx, []byte("backend password 1"), "", "")
+	if err != nil || st.Step != ui.StepReady {
+		t.Fatalf("set password: %+v %v", st, err)
+	}
+	// Alice and Bob greet every new user.
+	var dialogs []ui.DialogSummary
+	for len(dialogs) < 2 {
+		dialogs, err = b.Dialogs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dialogs) < 2 {
+			select {
+			case <-events:
+			case <-ctx.Done():
+				t.Fatalf("greetings missing: %+v", dialogs)
+			}
+		}
+	}
+	var alice ui.DialogSummary
+	for _, d := range dialogs {
+		if d.Kind != ui.KindUser {
+			t.Errorf("dialog %q kind %v", d.Title, d.Kind)
+		}
+		if d.Title == "Alice" {
+			alice = d
+		}
+	}
+	if alice.ID == "" || alice.Unread != 1 {
+		t.Fatalf("alice = %+v", alice)
+	}
+	sent, err := b.SendText(ctx, alice.ID, "hello alice")
+	if err != nil || sent.ID == 0 || !sent.Out {
+		t.Fatalf("send: %+v %v", sent, err)
+	}
+	for {
+		select {
+		case e := <-events:
+			if m, ok := e.(ui.MessageEvent); ok && m.Message.Dialog == alice.ID && !m.Message.Out && strings.Contains(m.Message.Text, "got your message") {
+				hist, err := b.History(ctx, alice.ID, 10)
+				if err != nil || len(hist) != 3 || hist[1].Text != "hello alice" {
+					t.Fatalf("history: %+v %v", hist, err)
+				}
+				return
+			}
+		case <-ctx.Done():
+			t.Fatal("no reply event")
+		}
+	}
+}
