@@ -135,6 +135,17 @@ ORDER BY d.pin_order = 0, d.pin_order, d.top_date DESC, d.peer_kind, d.peer_id`,
 	return out, nil
 }
 
+// UnreadTotal returns the sum of the unread counters of one folder's dialogs
+// (for a badge or the window title).
+func (s *Store) UnreadTotal(ctx context.Context, folderID int) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(unread_count), 0) FROM dialogs WHERE folder_id = ?`, folderID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: unread total: %w", err)
+	}
+	return n, nil
+}
+
 // DeleteDialog removes a dialog from the list together with its cached cloud
 // messages (and their media). Secret chat history is removed through the
 // secret chat storage (secret.Tx.DeleteChat), not here.

@@ -170,6 +170,15 @@ func TestDialogs(t *testing.T) {
 	if !got[0].Pinned() || got[2].Pinned() {
 		t.Fatal("Pinned() wrong")
 	}
+	if n, err := s.UnreadTotal(ctx, 0); err != nil || n != 0 {
+		t.Fatalf("UnreadTotal = %d, %v", n, err)
+	}
+	if err := s.SetUnreadCount(ctx, SecretPeer(5), 4); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.UnreadTotal(ctx, 0); n != 4 {
+		t.Fatalf("UnreadTotal = %d, want 4", n)
+	}
 	arch, _ := s.Dialogs(ctx, ArchiveFolder)
 	if len(arch) != 1 || !arch[0].Archived() {
 		t.Fatalf("archive = %+v", arch)

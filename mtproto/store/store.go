@@ -66,7 +66,13 @@ type Store struct {
 // key; the Store keeps its own copy and wipes it on Close.
 //
 // A key that does not open an existing database gives ErrWrongKey; a database
-// whose key check passes but whose file is damaged gives ErrCorrupt.
+// whose key check passes but whose file is damaged gives ErrCorrupt. The key
+// check file is written on the first successful open; without it a damaged
+// file cannot be told from a wrong key and gives ErrWrongKey. A wrong key never
+// reaches SQLite when the key check file exists, so it cannot alter the files.
+//
+// Open is fast (a few milliseconds for an existing database) but does disk
+// I/O; call it off the UI goroutine.
 func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 	if len(key) != KeySize {
 		return nil, fmt.Errorf("store: open: key must be %d bytes, got %d", KeySize, len(key))

@@ -64,3 +64,35 @@ func TestCheckpointTruncatesWAL(t *testing.T) {
 		t.Fatalf("WAL after Checkpoint: %v, size %d", err, fi.Size())
 	}
 }
+
+func TestSecureDeleteSettings(t *testing.T) {
+	ctx := testContext(t)
+	s, _, _ := openTest(t)
+	var on int
+	if err := s.r.QueryRowContext(ctx, `PRAGMA secure_delete`).Scan(&on); err != nil || on != 1 {
+		t.Fatalf("secure_delete = %d, %v", on, err)
+	}
+	var tempStore int
+	if err := s.r.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&tempStore); err != nil || tempStore != 2 {
+		t.Fatalf("temp_store = %d (2 = MEMORY), %v", tempStore, err)
+	}
+	var mode string
+	if err := s.w.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil || mode != "wal" {
+		t.Fatalf("journal_mode = %q, %v", mode, err)
+	}
+	var sync int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync); err != nil || sync != 2 {
+		t.Fatalf("synchronous = %d (2 = FULL), %v", sync, err)
+	}
+	var fk int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil || fk != 1 {
+		t.Fatalf("foreign_keys = %d, %v", fk, err)
+	}
+	for _, table := range []string{"messages_fts", "secret_messages_fts"} {
+		var v int
+		err := s.r.QueryRowContext(ctx, `SELECT v FROM `+table+`_config WHERE k = 'secure-delete'`).Scan(&v)
+		if err != nil || v != 1 {
+			t.Fatalf("%s secure-delete = %d, %v", table, v, err)
+		}
+	}
+}
