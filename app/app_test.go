@@ -27,7 +27,7 @@ func TestSelftestPasses(t *testing.T) {
 func TestSelftestJSONReportsFailure(t *testing.T) {
 	var out bytes.Buffer
 	// A proxy that does not exist makes the first client step fail.
-	err := Selftest(context.Background(), SelftestConfig{JSON: true, Proxy: "socks5://127.0.0.1:1", Timeout: 20 * time.Second}, &out)
+	err := Selftest(context.Background(), SelftestConfig{JSON: true, Proxy: "socks5://127.0.0.1:1", Timeout: 5 * time.Second}, &out)
 	if err == nil {
 		t.Fatal("selftest passed through a dead proxy")
 	}
