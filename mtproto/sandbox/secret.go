@@ -33,9 +33,9 @@ const (
 	dhG             = 3
 	// maxEncryptedData bounds one encrypted message (DATA_TOO_LONG above).
 	maxEncryptedData = 1 << 20
-	// maxFilePart and maxFileParts bound uploads (512 KiB parts, files up to 2 GB).
-	maxFilePart  = 512 * 1024
-	maxFileParts = 4000
+	// maxSecretFilePart and maxSecretFileParts bound uploads (512 KiB parts, files up to 2 GB).
+	maxSecretFilePart  = 512 * 1024
+	maxSecretFileParts = 4000
 )
 
 type secretChatState int
@@ -64,7 +64,7 @@ type secretFile struct {
 	fp         int
 }
 
-type uploadKey struct {
+type secretUploadKey struct {
 	auth [8]byte
 	id   int64
 }
@@ -74,14 +74,14 @@ type secretRelay struct {
 	s        *Server
 	chats    map[int]*secretChat
 	files    map[int64]*secretFile
-	uploads  map[uploadKey]map[int][]byte
+	uploads  map[secretUploadKey]map[int][]byte
 	nextFile int64
 	acked    map[int64]int // user -> max qts confirmed with receivedQueue
 }
 
 func (s *Server) registerSecret(d *tg.ServerDispatcher) {
 	r := &secretRelay{s: s, chats: map[int]*secretChat{}, files: map[int64]*secretFile{},
-		uploads: map[uploadKey]map[int][]byte{}, acked: map[int64]int{}}
+		uploads: map[secretUploadKey]map[int][]byte{}, acked: map[int64]int{}}
 	d.OnMessagesGetDhConfig(r.getDhConfig)
 	d.OnMessagesRequestEncryption(r.requestEncryption)
 	d.OnMessagesAcceptEncryption(r.acceptEncryption)
@@ -355,7 +355,7 @@ func (r *secretRelay) resolveFileLocked(auth [8]byte, in tg.InputEncryptedFileCl
 }
 
 func (r *secretRelay) assembleLocked(auth [8]byte, id int64, parts, fp int) (int64, *secretFile, error) {
-	k := uploadKey{auth, id}
+	k := secretUploadKey{auth, id}
 	got := r.uploads[k]
 	if got == nil || parts <= 0 || len(got) != parts {
 		return 0, nil, rpcErr(400, "FILE_PARTS_INVALID")
@@ -381,13 +381,13 @@ func (r *secretRelay) savePart(ctx context.Context, id int64, part, total int, d
 	if _, err := r.s.meLocked(ctx); err != nil {
 		return false, err
 	}
-	if part < 0 || part >= maxFileParts || (total >= 0 && (total > maxFileParts || part >= total)) {
+	if part < 0 || part >= maxSecretFileParts || (total >= 0 && (total > maxSecretFileParts || part >= total)) {
 		return false, rpcErr(400, "FILE_PART_INVALID")
 	}
-	if len(data) > maxFilePart {
+	if len(data) > maxSecretFilePart {
 		return false, rpcErr(400, "FILE_PART_TOO_BIG")
 	}
-	k := uploadKey{r.s.caller(ctx).keyID, id}
+	k := secretUploadKey{r.s.caller(ctx).keyID, id}
 	if r.uploads[k] == nil {
 		r.uploads[k] = map[int][]byte{}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gotd/td/tg"
 
@@ -84,15 +85,25 @@ type secretUser struct {
 }
 
 func newSecretUser(t *testing.T, ctx context.Context, s *sandbox.Server, phone, name string) *secretUser {
+	return newSecretUserOpts(t, ctx, s, phone, name, secret.Options{}, nil)
+}
+
+// newSecretUserOpts also takes manager options and lose, which may make the client lose an
+// incoming encrypted message (the update is consumed but never reaches the manager).
+func newSecretUserOpts(t *testing.T, ctx context.Context, s *sandbox.Server, phone, name string, opts secret.Options, lose func(*tg.UpdateNewEncryptedMessage) bool) *secretUser {
 	t.Helper()
 	r := start(t, ctx, s, clientOpts{})
 	u := &secretUser{r: r, rec: &secretRec{wake: make(chan struct{}, 1)}}
-	u.m = secret.NewManager(r.API(), secret.NewMemoryStorage(), secret.Options{Events: u.rec.add})
+	opts.Events = u.rec.add
+	u.m = secret.NewManager(r.API(), secret.NewMemoryStorage(), opts)
 	d := r.Dispatcher()
 	d.OnEncryption(func(ctx context.Context, _ tg.Entities, up *tg.UpdateEncryption) error {
 		return u.m.HandleEncryption(ctx, up)
 	})
 	d.OnNewEncryptedMessage(func(ctx context.Context, _ tg.Entities, up *tg.UpdateNewEncryptedMessage) error {
+		if lose != nil && lose(up) {
+			return nil
+		}
 		return u.m.HandleNewEncryptedMessage(ctx, up)
 	})
 	d.OnEncryptedMessagesRead(func(ctx context.Context, _ tg.Entities, up *tg.UpdateEncryptedMessagesRead) error {
@@ -322,4 +333,120 @@ func TestSimulatedContactStartsSecretChatAfterSignUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	user.rec.wait(t, ctx, "answer", func(evs []secret.Event) bool { return len(secretTexts(evs, secret.KindText)) == 1 })
+}
+
+// testClock is a settable clock for self-destruct timers.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// A message lost on the way is healed by a Resend, and a self-destructing message
+// disappears on both sides once read and its time is up.
+func TestSecretChatGapAndTTLOverSandbox(t *testing.T) {
+	ctx := testCtx(t)
+	clock := &testClock{now: time.Unix(1_900_000_000, 0)}
+	s := newSandbox(t, sandbox.Options{Now: clock.Now})
+	opts := secret.Options{Now: clock.Now, RekeyAfterMessages: 1 << 20}
+	var mu sync.Mutex
+	armed, lost := false, 0
+	alice := newSecretUserOpts(t, ctx, s, "15554440007", "Alice", opts, nil)
+	bob := newSecretUserOpts(t, ctx, s, "15554440008", "Bob", opts, func(up *tg.UpdateNewEncryptedMessage) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		// Lose the first text message (sendEncrypted, not a service message) once armed.
+		if _, ok := up.Message.(*tg.EncryptedMessage); ok && armed && lost == 0 {
+			lost++
+			return true
+		}
+		return false
+	})
+	bobSelf := bob.r.Self()
+	id, err := alice.m.Start(ctx, bobSelf.ID, bobSelf.AccessHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob.rec.wait(t, ctx, "request", func(evs []secret.Event) bool { return countEv[secret.ChatRequested](evs) == 1 })
+	if err := bob.m.Accept(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []*secretUser{alice, bob} {
+		u.rec.wait(t, ctx, "ready", func(evs []secret.Event) bool {
+			for _, ev := range evs {
+				if l, ok := ev.(secret.LayerChanged); ok && l.PeerLayer == secret.Layer {
+					return true
+				}
+			}
+			return false
+		})
+	}
+	mu.Lock()
+	armed = true
+	mu.Unlock()
+	for i := range 4 {
+		if _, err := alice.m.SendText(ctx, id, fmt.Sprint(i), secret.SendOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs := bob.rec.wait(t, ctx, "4 messages", func(evs []secret.Event) bool { return len(secretTexts(evs, secret.KindText)) == 4 })
+	for i, m := range secretTexts(evs, secret.KindText) {
+		if m.Text != fmt.Sprint(i) {
+			t.Fatalf("message %d = %q", i, m.Text)
+		}
+	}
+	mu.Lock()
+	if lost != 1 {
+		t.Fatalf("%d messages lost, want 1", lost)
+	}
+	mu.Unlock()
+
+	// Self-destruct: 5 seconds after reading.
+	ttl := 5
+	sent, err := alice.m.SendText(ctx, id, "vanish", secret.SendOptions{TTL: &ttl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob.rec.wait(t, ctx, "vanish", func(evs []secret.Event) bool { return len(secretTexts(evs, secret.KindText)) == 5 })
+	if err := bob.m.MarkRead(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	alice.rec.wait(t, ctx, "read", func(evs []secret.Event) bool {
+		for _, ev := range evs {
+			if r, ok := ev.(secret.MessagesRead); ok {
+				for _, rid := range r.RandomIDs {
+					if rid == sent.RandomID {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	})
+	clock.Advance(6 * time.Second)
+	for _, u := range []*secretUser{alice, bob} {
+		if err := u.m.Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ms, _ := u.m.Messages(ctx, id)
+		for _, m := range ms {
+			if m.Text == "vanish" {
+				t.Fatalf("self-destructing message still there")
+			}
+		}
+		if len(ms) < 4 {
+			t.Fatalf("other messages deleted too (%d left)", len(ms))
+		}
+	}
 }
