@@ -134,6 +134,7 @@ func (s *Server) registrations() []func(*tg.ServerDispatcher) {
 		s.registerMessages,
 		s.registerUpdates,
 		s.registerSessions,
+		s.registerPrivacy,
 		s.registerSecret,
 	}
 }

@@ -77,6 +77,10 @@ type user struct {
 	signUpNoticesSilent bool
 	// privacy holds rules by privacy key type id.
 	privacy map[uint32][]tg.PrivacyRuleClass
+	// accountTTLDays is account.setAccountTTL (0: DefaultAccountTTLDays).
+	accountTTLDays int
+	// globalPrivacy is account.setGlobalPrivacySettings.
+	globalPrivacy tg.GlobalPrivacySettings
 
 	// Updates: pts-ordered log for getDifference and qts for secret chats.
 	pts    int
@@ -272,6 +276,8 @@ func (s *Server) send(ctx context.Context, d *delivery) {
 type faults struct {
 	mu    sync.Mutex
 	flood map[uint32]floodFault
+	// privacy misbehaves account.setPrivacy by privacy key (privacy.go).
+	privacy map[uint32]privacyFault
 }
 
 type floodFault struct {

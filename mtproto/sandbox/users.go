@@ -393,6 +393,9 @@ func (s *Server) setPrivacy(ctx context.Context, req *tg.AccountSetPrivacyReques
 			}
 		}
 	}
+	if res, faulted, err := s.privacyFaultLocked(me, id, rules); faulted {
+		return res, err
+	}
 	me.privacy[id] = rules
 	s.toUserLocked(&d, me.id, s.callOf(ctx).req.Session.ID, func() tg.UpdatesClass {
 		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdatePrivacy{Key: outKey, Rules: append([]tg.PrivacyRuleClass(nil), rules...)}}, Date: s.unix()}
