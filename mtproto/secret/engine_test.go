@@ -763,3 +763,105 @@ func BenchmarkEngineMessage(b *testing.B) {
 		}
 	}
 }
+
+// 5.1.15 (protocol side): attachments whose key/iv length or fingerprint do not match the
+// encrypted file, or whose size disagrees, are not offered for download.
+func TestEngineMediaValidation(t *testing.T) {
+	fk, err := NewFileKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := &EncryptedFile{ID: 1, AccessHash: 2, Size: EncryptedFileSize(100), DCID: 2, KeyFingerprint: fk.Fingerprint()}
+	doc := func(key, iv []byte, size int64) *e2e.DecryptedMessage {
+		m := &e2e.DecryptedMessage{RandomID: nonZeroRandInt64(), Message: "file"}
+		m.SetMedia(&e2e.DecryptedMessageMediaDocument{MimeType: "a/b", Size: size, Key: key, Iv: iv,
+			Thumb: []byte{1, 2}, ThumbW: 50, ThumbH: 40,
+			Attributes: []e2e.DocumentAttributeClass{&e2e.DocumentAttributeFilename{FileName: "x.bin"}}})
+		return m
+	}
+	cases := []struct {
+		name string
+		msg  *e2e.DecryptedMessage
+		file *EncryptedFile
+		ok   bool
+	}{
+		{"valid", doc(fk.Key[:], fk.IV[:], 100), good, true},
+		{"key 31 bytes", doc(fk.Key[:31], fk.IV[:], 100), good, false},
+		{"iv 33 bytes", doc(fk.Key[:], append(bytes.Clone(fk.IV[:]), 0), 100), good, false},
+		{"fingerprint mismatch", doc(fk.Key[:], fk.IV[:], 100), &EncryptedFile{ID: 1, AccessHash: 2, Size: good.Size, KeyFingerprint: good.KeyFingerprint ^ 1}, false},
+		{"no file", doc(fk.Key[:], fk.IV[:], 100), nil, false},
+		{"size larger than the file", doc(fk.Key[:], fk.IV[:], 200), good, false},
+		{"file far larger than the size", doc(fk.Key[:], fk.IV[:], 50), good, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := newEnds(t)
+			in, out := a.nextSeq()
+			rid, wire := a.craft(in, out, Layer, 15, tc.msg)
+			fx := b.run(func(ct *chatTx) error {
+				row := InboxMessage{ChatID: testChat, RandomID: rid, Date: 100, Bytes: wire, File: tc.file}
+				seq, err := ct.tx.PutInbox(row)
+				if err != nil {
+					return err
+				}
+				row.Seq = seq
+				return ct.receive(row)
+			})
+			h := b.history()
+			if len(h) != 1 {
+				t.Fatalf("message not shown")
+			}
+			if tc.ok {
+				if h[0].Kind != KindMedia || h[0].Media == nil || h[0].Media.Name != "x.bin" || h[0].Media.File != *good ||
+					!bytes.Equal(h[0].Media.Thumb, []byte{1, 2}) {
+					t.Fatalf("valid media: %+v", h[0])
+				}
+				return
+			}
+			if h[0].Media != nil || h[0].Kind != KindText {
+				t.Fatalf("invalid media offered: %+v", h[0].Media)
+			}
+			found := false
+			for _, ev := range fx.events {
+				if e, ok := ev.(ErrorEvent); ok && errors.Is(e.Err, ErrMedia) {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("no ErrMedia reported")
+			}
+		})
+	}
+}
+
+// Re-keying starts by itself after more than 100 messages, and after 7 days of use.
+func TestEngineRekeyTriggers(t *testing.T) {
+	a, b := newEnds(t)
+	a.cfg = config{rekeyAfterUses: 100, rekeyAfterAge: 7 * 24 * time.Hour}
+	for i := 0; i < 100; i++ {
+		b.deliver(a.send("m"))
+	}
+	if rekeyState(a).State != RekeyIdle {
+		t.Fatalf("re-key started after only 100 uses")
+	}
+	a.send("101st")
+	if rekeyState(a).State != RekeyRequested {
+		t.Fatalf("no re-key after 101 uses")
+	}
+	c, d := newEnds(t)
+	c.cfg = config{rekeyAfterUses: 100, rekeyAfterAge: 7 * 24 * time.Hour}
+	d.deliver(c.send("one"))
+	c.now = c.now.Add(7*24*time.Hour + time.Second)
+	c.run(func(*chatTx) error { return nil })
+	if rekeyState(c).State != RekeyRequested {
+		t.Fatalf("no re-key after 7 days")
+	}
+	// A key that never encrypted anything is not replaced for its age.
+	e, _ := newEnds(t)
+	e.cfg = c.cfg
+	e.now = e.now.Add(30 * 24 * time.Hour)
+	e.run(func(*chatTx) error { return nil })
+	if rekeyState(e).State != RekeyIdle {
+		t.Fatalf("unused key re-keyed for its age")
+	}
+}

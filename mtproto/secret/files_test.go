@@ -67,3 +67,27 @@ func TestBigFileRoundTrip(t *testing.T) {
 }
 
 func TestEmptyFileRoundTrip(t *testing.T) { testFileRoundTrip(t, 0, false) }
+
+func TestPhotoWithThumbnail(t *testing.T) {
+	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	data := make([]byte, 200*1024)
+	_, _ = rand.Read(data)
+	thumb := bytes.Repeat([]byte{7}, 1500)
+	if _, err := w.alice.m.SendFile(ctx, id, bytes.NewReader(data), int64(len(data)), "p.jpg", "image/jpeg",
+		secret.FileOptions{Photo: true, W: 1280, H: 960, Thumb: thumb, ThumbW: 90, ThumbH: 67, Caption: "view"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	evs := w.bob.rec.waitFor(t, "photo", func(evs []secret.Event) bool { return len(received(evs)) == 1 })
+	got := received(evs)[0]
+	md := got.Media
+	if md == nil || md.Kind != secret.MediaPhoto || md.W != 1280 || md.H != 960 || !bytes.Equal(md.Thumb, thumb) ||
+		md.ThumbW != 90 || got.Text != "view" {
+		t.Fatalf("photo %+v", md)
+	}
+	var out bytes.Buffer
+	if err := w.bob.m.DownloadFile(ctx, id, got.RandomID, &out, nil); err != nil || !bytes.Equal(out.Bytes(), data) {
+		t.Fatalf("photo download: %v", err)
+	}
+}
