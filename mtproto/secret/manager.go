@@ -324,6 +324,9 @@ func (m *Manager) kick(id ChatID) {
 
 var errNotReadyYet = errors.New("secret: chat not ready yet")
 
+// unknownChatRetention is how long ciphertext for an unknown chat is kept.
+const unknownChatRetention = 7 * 24 * time.Hour
+
 // service is one pass of a chat's worker.
 func (m *Manager) service(ctx context.Context, id ChatID) error {
 	lock := m.chatLock(id)
@@ -351,7 +354,19 @@ func (m *Manager) service(ctx context.Context, id ChatID) error {
 				}
 				return errNotReadyYet // kept until the key exchange completes
 			})
-			if errors.Is(err, errNotReadyYet) || errors.Is(err, ErrNotFound) {
+			if errors.Is(err, ErrNotFound) {
+				// A chat we do not know (yet): keep the message for as long as the server
+				// would (7 days), then drop the ciphertext.
+				if time.Unix(int64(row.Date), 0).Before(m.opts.Now().Add(-unknownChatRetention)) {
+					if err := m.store.Update(ctx, func(tx Tx) error { return tx.DeleteInbox(row.Seq) }); err != nil {
+						return fmt.Errorf("secret: drop stale message: %w", err)
+					}
+					continue
+				}
+				stop = true
+				break
+			}
+			if errors.Is(err, errNotReadyYet) {
 				stop = true
 				break
 			}

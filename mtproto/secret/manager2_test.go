@@ -226,3 +226,37 @@ func TestFailedSendRetriedWithStoredBytes(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// Ciphertext for a chat this device does not know is kept for a week (the chat may still
+// appear), then dropped.
+func TestUnknownChatMessagesExpireFromInbox(t *testing.T) {
+	w := newWorld(t, secret.Options{})
+	ctx := ctxT(t)
+	u := &tg.UpdateNewEncryptedMessage{Qts: 5, Message: &tg.EncryptedMessage{RandomID: 1, ChatID: 4242,
+		Date: int(w.clock.Now().Unix()), Bytes: make([]byte, 64), File: &tg.EncryptedFileEmpty{}}}
+	if err := w.bob.m.HandleNewEncryptedMessage(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	inbox := func() int {
+		var n int
+		_ = w.bob.store.View(ctx, func(tx secret.Tx) error { in, _ := tx.Inbox(4242); n = len(in); return nil })
+		return n
+	}
+	if err := w.bob.m.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if inbox() != 1 {
+		t.Fatalf("message for an unknown chat dropped at once")
+	}
+	w.clock.Advance(8 * 24 * time.Hour)
+	if err := w.bob.m.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for inbox() != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("stale ciphertext kept")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
