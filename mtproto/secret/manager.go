@@ -95,7 +95,9 @@ func NewManager(api API, store Storage, opts Options) *Manager {
 // Close stops the Manager's goroutines and delivers the remaining events. Work in the store
 // (inbox, unsent messages) is picked up again by the next Manager's Run.
 func (m *Manager) Close() {
+	m.mu.Lock() // kick checks the context and adds to wg under m.mu
 	m.cancel()
+	m.mu.Unlock()
 	m.wg.Wait()
 	m.events.close()
 }
