@@ -37,8 +37,9 @@ func (m *Manager) SendFile(ctx context.Context, id ChatID, r io.Reader, size int
 	if c.State != StateReady {
 		return Message{}, ErrNotReady
 	}
-	if size < 0 {
-		return Message{}, fmt.Errorf("secret: send file: negative size")
+	if size <= 0 {
+		// Telegram stores no empty files (an upload needs at least one non-empty part).
+		return Message{}, fmt.Errorf("secret: send file: the file is empty")
 	}
 	fk, err := NewFileKey()
 	if err != nil {

@@ -66,7 +66,13 @@ func TestBigFileRoundTrip(t *testing.T) {
 	testFileRoundTrip(t, 12*1024*1024+5, true)
 }
 
-func TestEmptyFileRoundTrip(t *testing.T) { testFileRoundTrip(t, 0, false) }
+func TestEmptyFileRefused(t *testing.T) {
+	w := newWorld(t, secret.Options{})
+	id := w.establish(t)
+	if _, err := w.alice.m.SendFile(ctxT(t), id, bytes.NewReader(nil), 0, "empty", "text/plain", secret.FileOptions{}, nil); err == nil {
+		t.Fatal("empty file accepted")
+	}
+}
 
 func TestPhotoWithThumbnail(t *testing.T) {
 	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
