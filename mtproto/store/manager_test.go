@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,5 +188,138 @@ func TestSecretManagerOverStore(t *testing.T) {
 	}
 	if countEvents[secret.Rekeyed](alice.ev.snapshot()) == 0 {
 		t.Error("no re-key happened during the run")
+	}
+}
+
+// TestSecretChatSurvivesStoreReopen restarts one side (manager and store)
+// in the middle of a conversation: the chat, its keys and sequence numbers
+// come back from the encrypted database and the conversation continues, every
+// message present exactly once and in order.
+func TestSecretChatSurvivesStoreReopen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("protocol run")
+	}
+	ctx := testContext(t)
+	relay := secrettest.NewRelay()
+	var withhold atomic.Bool
+	var heldMu sync.Mutex
+	var held []tg.UpdateClass
+	const bobID = 2002
+	relay.Filter = func(to int64, u tg.UpdateClass) bool {
+		if to == bobID && withhold.Load() {
+			heldMu.Lock()
+			held = append(held, u)
+			heldMu.Unlock()
+			return false
+		}
+		return true
+	}
+	alice := newManagerPeer(t, relay, 1001)
+	bobDir := t.TempDir()
+	bobKey := testKey(t)
+	bobStore, err := Open(ctx, bobDir, bobKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobEvents := newEvents()
+	var bobMu sync.Mutex
+	var bob *secret.Manager
+	cli := relay.Connect(bobID, func(ctx context.Context, u tg.UpdateClass) error {
+		bobMu.Lock()
+		m := bob
+		bobMu.Unlock()
+		_, err := m.Handle(ctx, u)
+		return err
+	})
+	t.Cleanup(cli.Close)
+	bobMu.Lock()
+	bob = secret.NewManager(cli, bobStore.Secret(), secret.Options{Events: bobEvents.add})
+	bobMu.Unlock()
+
+	id, err := alice.m.Start(ctx, bobID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobEvents.waitFor(t, "request", func(evs []secret.Event) bool { return countEvents[secret.ChatRequested](evs) == 1 })
+	if err := bob.Accept(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	alice.ev.waitFor(t, "ready", func(evs []secret.Event) bool { return countEvents[secret.ChatReady](evs) == 1 })
+	bobEvents.waitFor(t, "ready", func(evs []secret.Event) bool { return countEvents[secret.ChatReady](evs) == 1 })
+
+	send := func(m *secret.Manager, from, to int) {
+		t.Helper()
+		for i := from; i < to; i++ {
+			if _, err := m.SendText(ctx, id, fmt.Sprintf("msg%d", i), secret.SendOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	send(alice.m, 0, 30)
+	bobEvents.waitFor(t, "first 30", func(evs []secret.Event) bool { return countEvents[secret.MessageReceived](evs) >= 30 })
+
+	// Bob goes away; what Alice sends meanwhile waits at the relay.
+	withhold.Store(true)
+	bobMu.Lock()
+	bob.Close()
+	bobMu.Unlock()
+	if err := bobStore.Close(); err != nil {
+		t.Fatal(err)
+	}
+	send(alice.m, 30, 60)
+
+	// Bob comes back with the same database.
+	bobStore, err = Open(ctx, bobDir, bobKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bobStore.Close()
+	bobEvents = newEvents()
+	bobMu.Lock()
+	bob = secret.NewManager(cli, bobStore.Secret(), secret.Options{Events: bobEvents.add})
+	bobMu.Unlock()
+	defer bob.Close()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go bob.Run(runCtx)
+
+	withhold.Store(false)
+	heldMu.Lock()
+	queued := held
+	held = nil
+	heldMu.Unlock()
+	for _, u := range queued {
+		relay.Deliver(bobID, u)
+	}
+	bobEvents.waitFor(t, "messages sent while away", func(evs []secret.Event) bool {
+		return countEvents[secret.MessageReceived](evs) >= 30
+	})
+	send(bob, 100, 110)
+	alice.ev.waitFor(t, "Bob's replies", func(evs []secret.Event) bool { return countEvents[secret.MessageReceived](evs) >= 10 })
+
+	hist, err := bobStore.SecretLatest(ctx, id, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var in, out []string
+	for _, m := range hist {
+		if m.Out {
+			out = append(out, m.Text)
+		} else {
+			in = append(in, m.Text)
+		}
+	}
+	if len(in) != 60 || len(out) != 10 {
+		t.Fatalf("Bob's history: %d incoming, %d outgoing; want 60 and 10", len(in), len(out))
+	}
+	for i, text := range in {
+		if want := fmt.Sprintf("msg%d", i); text != want {
+			t.Fatalf("incoming %d = %q, want %q", i, text, want)
+		}
+	}
+	for _, ev := range bobEvents.snapshot() {
+		if c, ok := ev.(secret.ChatClosed); ok {
+			t.Fatalf("chat closed after the restart: %+v", c)
+		}
 	}
 }
