@@ -12,6 +12,7 @@ type peerKind int
 const (
 	peerUserKind peerKind = iota
 	peerChatKind
+	peerChannelKind
 )
 
 // peerRef names a dialog from the box owner's point of view.
@@ -23,8 +24,11 @@ type peerRef struct {
 func userPeer(id int64) peerRef { return peerRef{kind: peerUserKind, id: id} }
 
 func (p peerRef) tg() tg.PeerClass {
-	if p.kind == peerChatKind {
+	switch p.kind {
+	case peerChatKind:
 		return &tg.PeerChat{ChatID: p.id}
+	case peerChannelKind:
+		return &tg.PeerChannel{ChannelID: p.id}
 	}
 	return &tg.PeerUser{UserID: p.id}
 }
@@ -34,6 +38,10 @@ type msgAction int
 const (
 	actionNone msgAction = iota
 	actionContactSignUp
+	actionChatCreate
+	actionChatAddUser
+	actionChatDeleteUser
+	actionChannelCreate
 )
 
 // boxMessage is one message in a user's box.
@@ -50,6 +58,25 @@ type boxMessage struct {
 	action   msgAction
 	// twin is the id of the same message in the other party's box.
 	twin int
+
+	// Cloud chat fields (chats.go, channels.go, files.go, edits.go).
+	// order is a server-wide sequence number: dialogs sort by it.
+	order int64
+	// copies maps member -> id of this message in that member's box, shared
+	// by all copies of one basic-group message.
+	copies map[int64]int
+	// mentioned marks a copy whose owner is mentioned (or replied to).
+	mentioned bool
+	// mentions lists users mentioned (channel messages compute mentioned
+	// per viewer from it).
+	mentions []int64
+	deleted  bool
+	// post marks a broadcast channel post (no author shown).
+	post        bool
+	media       *storedFile
+	fwd         *fwdInfo
+	actionUsers []int64
+	actionTitle string
 }
 
 // toTG builds a fresh API object (tg objects mutate while encoding, so
@@ -57,17 +84,30 @@ type boxMessage struct {
 func (m *boxMessage) toTG() tg.MessageClass {
 	if m.action != actionNone {
 		sm := &tg.MessageService{ID: m.id, Out: m.out, PeerID: m.peer.tg(), Date: m.date}
-		sm.SetFromID(&tg.PeerUser{UserID: m.from})
+		if !m.post {
+			sm.SetFromID(&tg.PeerUser{UserID: m.from})
+		}
 		switch m.action {
 		case actionContactSignUp:
 			sm.Action = &tg.MessageActionContactSignUp{}
+		default:
+			sm.Action = m.cloudAction()
 		}
 		return sm
 	}
-	msg := &tg.Message{ID: m.id, Out: m.out, PeerID: m.peer.tg(), Date: m.date, Message: m.text}
-	msg.SetFromID(&tg.PeerUser{UserID: m.from})
+	msg := &tg.Message{ID: m.id, Out: m.out, PeerID: m.peer.tg(), Date: m.date, Message: m.text,
+		Mentioned: m.mentioned, MediaUnread: m.mentioned, Post: m.post}
+	if !m.post {
+		msg.SetFromID(&tg.PeerUser{UserID: m.from})
+	}
 	if len(m.entities) > 0 {
-		msg.SetEntities(append([]tg.MessageEntityClass(nil), m.entities...))
+		msg.SetEntities(cloneEntities(m.entities))
+	}
+	if m.media != nil {
+		msg.SetMedia(m.media.toTG())
+	}
+	if m.fwd != nil {
+		msg.SetFwdFrom(m.fwd.toTG())
 	}
 	if m.replyTo != 0 {
 		msg.SetReplyTo(&tg.MessageReplyHeader{ReplyToMsgID: m.replyTo})
@@ -96,6 +136,12 @@ func (s *Server) usersOfLocked(viewer *user, msgs []*boxMessage) []tg.UserClass 
 		if m.peer.kind == peerUserKind {
 			add(m.peer.id)
 		}
+		for _, id := range m.actionUsers {
+			add(id)
+		}
+		if m.fwd != nil && m.fwd.fromUser != 0 {
+			add(m.fwd.fromUser)
+		}
 	}
 	return out
 }
@@ -105,6 +151,9 @@ func (s *Server) usersOfLocked(viewer *user, msgs []*boxMessage) []tg.UserClass 
 func (s *Server) appendMessageLocked(d *delivery, owner *user, m *boxMessage, skip int64) (pts int) {
 	owner.box = append(owner.box, m)
 	m.id = len(owner.box)
+	if m.order == 0 {
+		m.order = s.nextOrderLocked()
+	}
 	pts = s.addPtsLocked(owner, 1, m, func() tg.UpdateClass {
 		return &tg.UpdateNewMessage{Message: m.toTG(), Pts: 0, PtsCount: 1}
 	})
@@ -112,6 +161,7 @@ func (s *Server) appendMessageLocked(d *delivery, owner *user, m *boxMessage, sk
 		return &tg.Updates{
 			Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: m.toTG(), Pts: pts, PtsCount: 1}},
 			Users:   s.usersOfLocked(owner, []*boxMessage{m}),
+			Chats:   s.chatsOfLocked(owner, []*boxMessage{m}),
 			Date:    s.unix(),
 		}
 	})
@@ -147,6 +197,10 @@ func (s *Server) resolvePeerLocked(me *user, p tg.InputPeerClass) (*user, error)
 }
 
 func (s *Server) sendMessage(ctx context.Context, req *tg.MessagesSendMessageRequest) (tg.UpdatesClass, error) {
+	switch req.Peer.(type) {
+	case *tg.InputPeerChat, *tg.InputPeerChannel:
+		return s.sendCloudMessage(ctx, req)
+	}
 	var d delivery
 	defer s.send(ctx, &d)
 	s.mu.Lock()
@@ -177,16 +231,19 @@ func (s *Server) sendMessage(ctx context.Context, req *tg.MessagesSendMessageReq
 	}
 	skip := s.callOf(ctx).req.Session.ID
 	now := s.unix()
-	out := &boxMessage{peer: userPeer(to.id), from: me.id, out: true, date: now, text: req.Message, entities: req.Entities, replyTo: replyTo}
+	entities := s.storeEntitiesLocked(req.Entities)
+	out := &boxMessage{peer: userPeer(to.id), from: me.id, out: true, date: now, text: req.Message, entities: entities, replyTo: replyTo}
 	pts := s.appendMessageLocked(&d, me, out, skip)
 	if req.RandomID != 0 {
 		me.randomIDs[req.RandomID] = out.id
 	}
 	if to.id != me.id {
-		in := &boxMessage{peer: userPeer(me.id), from: me.id, date: now, text: req.Message, entities: req.Entities, twin: out.id}
+		in := &boxMessage{peer: userPeer(me.id), from: me.id, date: now, text: req.Message, entities: entities, twin: out.id, order: out.order}
 		if replyTo != 0 && replyTo <= len(me.box) {
 			in.replyTo = me.box[replyTo-1].twin
+			in.mentioned = !me.box[replyTo-1].out
 		}
+		in.mentioned = in.mentioned || mentionsUser(entities, to)
 		s.appendMessageLocked(&d, to, in, 0)
 		out.twin = in.id
 	}
@@ -198,7 +255,7 @@ func (s *Server) sendMessage(ctx context.Context, req *tg.MessagesSendMessageReq
 func dialogMessagesLocked(owner *user, p peerRef) []*boxMessage {
 	var out []*boxMessage
 	for i := len(owner.box) - 1; i >= 0; i-- {
-		if owner.box[i].peer == p {
+		if owner.box[i].peer == p && !owner.box[i].deleted {
 			out = append(out, owner.box[i])
 		}
 	}
@@ -212,11 +269,22 @@ func (s *Server) getHistory(ctx context.Context, req *tg.MessagesGetHistoryReque
 	if err != nil {
 		return nil, err
 	}
-	peer, err := s.resolvePeerLocked(me, req.Peer)
-	if err != nil {
-		return nil, err
+	var all []*boxMessage
+	switch p := req.Peer.(type) {
+	case *tg.InputPeerChannel:
+		return s.channelHistoryLocked(me, p, req)
+	case *tg.InputPeerChat:
+		if _, err := s.chatOfLocked(me, p.ChatID, false); err != nil {
+			return nil, err
+		}
+		all = dialogMessagesLocked(me, peerRef{kind: peerChatKind, id: p.ChatID})
+	default:
+		peer, err := s.resolvePeerLocked(me, req.Peer)
+		if err != nil {
+			return nil, err
+		}
+		all = dialogMessagesLocked(me, userPeer(peer.id))
 	}
-	all := dialogMessagesLocked(me, userPeer(peer.id))
 	start := 0
 	if req.OffsetID > 0 {
 		for start < len(all) && all[start].id >= req.OffsetID {
@@ -248,13 +316,16 @@ func (s *Server) getHistory(ctx context.Context, req *tg.MessagesGetHistoryReque
 	for i, m := range page {
 		msgs[i] = m.toTG()
 	}
-	return &tg.MessagesMessagesSlice{Count: len(all), Messages: msgs, Users: s.usersOfLocked(me, page)}, nil
+	return &tg.MessagesMessagesSlice{Count: len(all), Messages: msgs, Users: s.usersOfLocked(me, page), Chats: s.chatsOfLocked(me, page)}, nil
 }
 
 type dialogInfo struct {
-	peer   peerRef
-	top    *boxMessage
-	unread int
+	peer     peerRef
+	top      *boxMessage
+	unread   int
+	mentions int
+	// Channel dialogs: the viewer's read marks and the channel's pts.
+	readIn, readOut, pts int
 }
 
 // dialogsLocked summarises owner's dialogs, most recent first.
@@ -263,17 +334,24 @@ func (s *Server) dialogsLocked(owner *user) []dialogInfo {
 	var out []dialogInfo
 	for i := len(owner.box) - 1; i >= 0; i-- {
 		m := owner.box[i]
+		if m.deleted {
+			continue
+		}
 		j, ok := idx[m.peer]
 		if !ok {
 			j = len(out)
 			idx[m.peer] = j
-			out = append(out, dialogInfo{peer: m.peer, top: m})
+			out = append(out, dialogInfo{peer: m.peer, top: m, readIn: owner.readInbox[m.peer.id], readOut: owner.readOut[m.peer.id]})
 		}
 		if !m.out && m.id > owner.readInbox[m.peer.id] && m.action == actionNone {
 			out[j].unread++
+			if m.mentioned {
+				out[j].mentions++
+			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].top.id > out[j].top.id })
+	out = append(out, s.channelDialogsLocked(owner)...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].top.order > out[j].top.order })
 	return out
 }
 
@@ -284,16 +362,15 @@ func (s *Server) getDialogs(ctx context.Context, req *tg.MessagesGetDialogsReque
 	if err != nil {
 		return nil, err
 	}
-	all := s.dialogsLocked(me)
+	folder, _ := req.GetFolderID()
+	all := s.folderDialogsLocked(me, folder)
 	limit := req.Limit
 	if limit <= 0 || limit > 100 {
 		limit = 100
 	}
+	start := dialogsOffsetLocked(all, req)
 	var page []dialogInfo
-	for _, d := range all {
-		if req.OffsetID > 0 && d.top.id >= req.OffsetID {
-			continue
-		}
+	for _, d := range all[start:] {
 		if len(page) == limit {
 			break
 		}
@@ -302,14 +379,23 @@ func (s *Server) getDialogs(ctx context.Context, req *tg.MessagesGetDialogsReque
 	res := &tg.MessagesDialogsSlice{Count: len(all)}
 	var tops []*boxMessage
 	for _, d := range page {
-		res.Dialogs = append(res.Dialogs, &tg.Dialog{
-			Peer: d.peer.tg(), TopMessage: d.top.id, ReadInboxMaxID: me.readInbox[d.peer.id],
-			ReadOutboxMaxID: me.readOut[d.peer.id], UnreadCount: d.unread, NotifySettings: tg.PeerNotifySettings{},
-		})
-		res.Messages = append(res.Messages, d.top.toTG())
+		dlg := &tg.Dialog{
+			Peer: d.peer.tg(), TopMessage: d.top.id, ReadInboxMaxID: d.readIn,
+			ReadOutboxMaxID: d.readOut, UnreadCount: d.unread, UnreadMentionsCount: d.mentions,
+			NotifySettings: tg.PeerNotifySettings{},
+		}
+		if d.peer.kind == peerChannelKind {
+			dlg.SetPts(d.pts)
+		}
+		if folder != 0 {
+			dlg.SetFolderID(folder)
+		}
+		res.Dialogs = append(res.Dialogs, dlg)
+		res.Messages = append(res.Messages, s.messageViewLocked(me, d.top))
 		tops = append(tops, d.top)
 	}
 	res.Users = s.usersOfLocked(me, tops)
+	res.Chats = s.chatsOfLocked(me, tops)
 	return res, nil
 }
 
@@ -321,6 +407,9 @@ func (s *Server) readHistory(ctx context.Context, req *tg.MessagesReadHistoryReq
 	me, err := s.meLocked(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if p, ok := req.Peer.(*tg.InputPeerChat); ok {
+		return s.readChatHistoryLocked(ctx, &d, me, p.ChatID, req.MaxID)
 	}
 	peer, err := s.resolvePeerLocked(me, req.Peer)
 	if err != nil {

@@ -55,6 +55,8 @@ type Server struct {
 	faults      faults
 	contacts    []*Contact
 	signUpHooks []func(userID, accessHash int64)
+	// cloud holds groups, channels, uploads and folders (chats.go).
+	cloud cloudState
 }
 
 type callKey struct{}
@@ -134,6 +136,11 @@ func (s *Server) registrations() []func(*tg.ServerDispatcher) {
 		s.registerMessages,
 		s.registerUpdates,
 		s.registerSessions,
+		s.registerChats,
+		s.registerChannels,
+		s.registerFiles,
+		s.registerEdits,
+		s.registerSearch,
 		s.registerPrivacy,
 		s.registerSecret,
 	}

@@ -101,17 +101,23 @@ func (s *Server) getDifference(ctx context.Context, req *tg.UpdatesGetDifference
 	if !sliced {
 		st = s.stateLocked(me)
 	}
+	// Channels keep their own pts: name the ones that changed meanwhile
+	// and let the client ask each for its difference.
+	channelUps, channelChats := s.channelTooLongLocked(me, req.Date)
+	other = append(other, channelUps...)
+	n += len(channelUps)
 	if n == 0 {
 		return &tg.UpdatesDifferenceEmpty{Date: st.Date, Seq: st.Seq}, nil
 	}
 	users := s.usersOfLocked(me, boxMsgs)
 	users = append(users, s.extraDifferenceUsersLocked(me, other)...)
+	chats := append(s.chatsOfLocked(me, boxMsgs), channelChats...)
 	if sliced {
 		return &tg.UpdatesDifferenceSlice{NewMessages: msgs, NewEncryptedMessages: enc, OtherUpdates: other,
-			Users: users, IntermediateState: st}, nil
+			Users: users, Chats: chats, IntermediateState: st}, nil
 	}
 	return &tg.UpdatesDifference{NewMessages: msgs, NewEncryptedMessages: enc, OtherUpdates: other,
-		Users: users, State: st}, nil
+		Users: users, Chats: chats, State: st}, nil
 }
 
 // extraDifferenceUsersLocked lists users other updates refer to.
@@ -152,6 +158,8 @@ func setPts(u tg.UpdateClass, pts, count int) {
 	case *tg.UpdateReadMessagesContents:
 		u.Pts, u.PtsCount = pts, count
 	case *tg.UpdateWebPage:
+		u.Pts, u.PtsCount = pts, count
+	case *tg.UpdateFolderPeers:
 		u.Pts, u.PtsCount = pts, count
 	}
 }
