@@ -3,7 +3,7 @@
 // It owns everything Tacit keeps on disk about an account: the MTProto session
 // (it implements gotd's session.Storage, so the auth key never sits in a plain
 // file), the updates state (updates.StateStorage and the access hashers), peers
-// and access hashes, users, dialogs, cloud messages, the secret chat state with
+// and access hashes (also as gotd's peers.Storage), users, dialogs, cloud messages, the secret chat state with
 // its inbox, pending queue and outbox (it implements secret.Storage), the
 // "verified" marks of key fingerprints, small named values (such as the 2-step
 // verification hint), a full-text index over cloud and secret messages, and
@@ -49,6 +49,7 @@
 //	telegram.Options{SessionStorage: s.Session(), ...}
 //	st := s.UpdateState()
 //	updates.Config{Storage: st, AccessHasher: st, UserAccessHasher: st, ...}
+//	peers.Options{Storage: s.Peers(), ...} (if gotd's peer manager is used)
 //	secret manager: s.Secret() (secret.Storage)
 //	UI at start-up, before any network call: s.Dialogs(ctx, 0), then
 //	s.Latest(ctx, peer, 50) or s.SecretLatest(ctx, chat, 50) for the open chat;

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gotd/td/session"
+	"github.com/gotd/td/telegram/peers"
 
 	"tacit/mtproto/secret"
 )
@@ -163,6 +164,9 @@ func writeKnownPlaintext(t *testing.T, ctx context.Context, s *Store, cloudText,
 		t.Fatal(err)
 	}
 	if err := s.PutMessages(ctx, Message{Peer: UserPeer(77), ID: 1, Date: time.Now(), Text: cloudText}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Peers().SavePhone(ctx, phone, peers.Key{Prefix: "users_", ID: 77}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetValue(ctx, "auth.password_hint", []byte(hint)); err != nil {

@@ -248,6 +248,14 @@ CREATE TRIGGER secret_messages_media_delete AFTER DELETE ON secret_messages BEGI
 	DELETE FROM media WHERE owner_kind = 4 AND owner_peer = old.chat_id AND owner_msg = old.random_id;
 END;
 `,
+	// 4: phone numbers resolved by gotd's peer manager.
+	`
+CREATE TABLE peer_phones (
+	phone TEXT PRIMARY KEY,
+	kind  INTEGER NOT NULL,
+	id    INTEGER NOT NULL
+) WITHOUT ROWID;
+`,
 }
 
 // SchemaVersion returns the schema version this build of Tacit writes.
