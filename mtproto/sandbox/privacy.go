@@ -192,7 +192,31 @@ func (s *Server) privacyFaultLocked(me *user, key uint32, rules []tg.PrivacyRule
 		me.privacy[key] = []tg.PrivacyRuleClass{other}
 		return &tg.AccountPrivacyRules{Rules: []tg.PrivacyRuleClass{other}}, true, nil
 	case PrivacyForget:
-		return &tg.AccountPrivacyRules{Rules: rules}, true, nil
+		return &tg.AccountPrivacyRules{Rules: rules, Users: s.privacyUsersLocked(me, rules)}, true, nil
 	}
 	return nil, false, nil
+}
+
+// privacyUsersLocked lists the users named in rules, as me sees them, for
+// the users field of account.privacyRules. s.mu must be held.
+func (s *Server) privacyUsersLocked(me *user, rules []tg.PrivacyRuleClass) []tg.UserClass {
+	var out []tg.UserClass
+	seen := map[int64]bool{}
+	add := func(ids []int64) {
+		for _, id := range ids {
+			if u, ok := s.st.users[id]; ok && !seen[id] {
+				seen[id] = true
+				out = append(out, s.userViewLocked(me, u))
+			}
+		}
+	}
+	for _, r := range rules {
+		switch r := r.(type) {
+		case *tg.PrivacyValueAllowUsers:
+			add(r.Users)
+		case *tg.PrivacyValueDisallowUsers:
+			add(r.Users)
+		}
+	}
+	return out
 }

@@ -359,7 +359,8 @@ func (s *Server) getPrivacy(ctx context.Context, key tg.InputPrivacyKeyClass) (*
 	if !ok {
 		return nil, rpcErr(400, "PRIVACY_KEY_INVALID")
 	}
-	return &tg.AccountPrivacyRules{Rules: s.rulesLocked(me, id)}, nil
+	rules := s.rulesLocked(me, id)
+	return &tg.AccountPrivacyRules{Rules: rules, Users: s.privacyUsersLocked(me, rules)}, nil
 }
 
 func (s *Server) setPrivacy(ctx context.Context, req *tg.AccountSetPrivacyRequest) (*tg.AccountPrivacyRules, error) {
@@ -400,7 +401,7 @@ func (s *Server) setPrivacy(ctx context.Context, req *tg.AccountSetPrivacyReques
 	s.toUserLocked(&d, me.id, s.callOf(ctx).req.Session.ID, func() tg.UpdatesClass {
 		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdatePrivacy{Key: outKey, Rules: append([]tg.PrivacyRuleClass(nil), rules...)}}, Date: s.unix()}
 	})
-	return &tg.AccountPrivacyRules{Rules: rules}, nil
+	return &tg.AccountPrivacyRules{Rules: rules, Users: s.privacyUsersLocked(me, rules)}, nil
 }
 
 func (s *Server) privacyRuleLocked(me *user, r tg.InputPrivacyRuleClass) (tg.PrivacyRuleClass, error) {
