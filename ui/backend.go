@@ -72,6 +72,18 @@ type Backend interface {
 	// SendText sends a text message and returns it as stored (with its ID and date).
 	SendText(ctx context.Context, dialog DialogID, text string) (Message, error)
 
+	// MarkRead marks the messages of a dialog up to and including maxID (a Message.ID the Backend gave) as
+	// read, so the dialog's unread count drops to zero here and on the account's other devices (and, for a
+	// secret chat, its read receipts go out). The UI calls it when a dialog with unread messages is opened
+	// and when a message arrives in the open dialog. It may tell the UI the new count with a DialogEvent; the
+	// UI shows the open dialog as read either way.
+	MarkRead(ctx context.Context, dialog DialogID, maxID int64) error
+
+	// LogOut ends the session of the signed-in account on the server and forgets its local state (the
+	// secret chats of this device end with it). Once it returns nil the UI shows the phone page and a new
+	// sign-in starts with SendCode; events from the old account must no longer be sent.
+	LogOut(ctx context.Context) error
+
 	// Subscribe registers fn for events the application pushes (new messages, changed dialogs) and returns a
 	// function that ends the subscription. fn may be called from any goroutine; the UI moves the work to
 	// the Fyne event goroutine itself.
@@ -195,6 +207,8 @@ const (
 	FieldLastName
 	FieldPassword
 	FieldEmail
+	FieldPassphrase  // the passphrase of the local database (Vault)
+	FieldRecoveryKey // the recovery key of the local database (Vault)
 )
 
 // UserError is an error whose text is meant for the user. Backend methods return errors that implement it

@@ -14,12 +14,15 @@ import (
 
 // chatList is the left pane: every dialog with who can read it.
 type chatList struct {
-	m       *mainWindow
-	list    *widget.List
-	empty   *widget.Label
-	err     *widget.Label
-	busy    *busyIndicator
-	content fyne.CanvasObject
+	m      *mainWindow
+	list   *widget.List
+	empty  *widget.Label
+	err    *widget.Label
+	busy   *busyIndicator
+	logout *widget.Button
+	// loggingOut shows the LogOut call under way.
+	loggingOut *busyIndicator
+	content    fyne.CanvasObject
 
 	lock, cloud fyne.Resource
 }
@@ -59,7 +62,11 @@ func newChatList(m *mainWindow) *chatList {
 	}
 	heading := widget.NewLabelWithStyle("Chats", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
-	top := container.NewVBox(container.NewHBox(heading, layoutSpacer(), c.busy.activity), c.err)
+	c.logout = widget.NewButtonWithIcon("Log out", theme.LogoutIcon(), func() { c.m.confirmLogOut() })
+	c.logout.Importance = widget.LowImportance
+	c.loggingOut = newBusy(c.logout)
+	top := container.NewVBox(
+		container.NewHBox(heading, layoutSpacer(), c.busy.activity, c.loggingOut.activity, c.logout), c.err)
 	c.content = container.NewBorder(top, nil, nil, nil, container.NewStack(c.list, container.NewPadded(c.empty)))
 	return c
 }

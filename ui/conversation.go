@@ -40,6 +40,12 @@ type conversation struct {
 	sending     *busyIndicator
 	pane        fyne.CanvasObject // header, messages and composer; hidden until a dialog is open
 	content     fyne.CanvasObject
+
+	// Marking read: the highest ID the Backend confirmed, the highest wanted, whether a MarkRead call is
+	// under way, and a counter that makes the results of calls for a previously open dialog stale.
+	readDone, readWant int64
+	reading            bool
+	readGen            uint64
 }
 
 func newConversation(m *mainWindow) *conversation {
@@ -84,11 +90,14 @@ func newConversation(m *mainWindow) *conversation {
 	return c
 }
 
-// open shows dialog d and loads its newest messages.
-func (c *conversation) open(d DialogSummary) {
+// open shows dialog d and loads its newest messages. unread says d had unread messages: they are marked
+// read once loaded.
+func (c *conversation) open(d DialogSummary, unread bool) {
 	c.setDialog(d)
 	c.messages = nil
 	c.seen = map[int64]bool{}
+	c.readDone, c.readWant, c.reading = 0, 0, false
+	c.readGen++
 	c.box.RemoveAll()
 	setError(c.loadErr, "")
 	setError(c.sendErr, "")
@@ -113,6 +122,9 @@ func (c *conversation) open(d DialogSummary) {
 			for _, m := range msgs {
 				c.add(m)
 			}
+			if unread {
+				c.markRead(c.newestID())
+			}
 		}
 	})
 	c.m.u.win.Canvas().Focus(c.entry)
@@ -133,10 +145,52 @@ func (c *conversation) setDialog(d DialogSummary) {
 	c.privacy.Refresh()
 }
 
-// add appends m unless it is already shown (a sent message can come back as an event too).
-func (c *conversation) add(m Message) {
-	if m.ID != 0 && c.seen[m.ID] {
+// newestID returns the highest message ID shown, or 0 when none is.
+func (c *conversation) newestID() int64 {
+	var id int64
+	for _, m := range c.messages {
+		id = max(id, m.ID)
+	}
+	return id
+}
+
+// markRead tells the Backend that the open dialog is read up to id. Calls do not overlap: while one is under
+// way, a higher id waits for it and is sent next. A failed call is not repeated until more is to be marked
+// read (the next message or the next opening).
+func (c *conversation) markRead(id int64) {
+	if id <= 0 || c.dialog.ID == "" || id <= c.readDone {
 		return
+	}
+	c.readWant = max(c.readWant, id)
+	if c.reading {
+		return
+	}
+	c.reading = true
+	dialog, upTo, gen := c.dialog.ID, c.readWant, c.readGen
+	c.m.u.background(func(ctx context.Context) func() {
+		err := c.m.u.b.MarkRead(ctx, dialog, upTo)
+		return func() {
+			if c.readGen != gen {
+				return // another dialog was opened meanwhile
+			}
+			c.reading = false
+			if err != nil {
+				c.readWant = c.readDone
+				return
+			}
+			c.readDone = max(c.readDone, upTo)
+			if c.readWant > c.readDone {
+				c.markRead(c.readWant)
+			}
+		}
+	})
+}
+
+// add appends m unless it is already shown (a sent message can come back as an event too), and reports
+// whether it did.
+func (c *conversation) add(m Message) bool {
+	if m.ID != 0 && c.seen[m.ID] {
+		return false
 	}
 	c.seen[m.ID] = true
 	c.messages = append(c.messages, m)
@@ -150,6 +204,7 @@ func (c *conversation) add(m Message) {
 		c.box.Refresh()
 	}
 	c.scroll.ScrollToBottom()
+	return true
 }
 
 // submit sends what the composer holds. On failure the text stays in the composer.

@@ -32,6 +32,8 @@ type fakeBackend struct {
 	subs     map[int]func(Event)
 	nextSub  int
 	failSend error
+	marked   []fakeMarked // MarkRead calls
+	logOut   error        // what LogOut returns
 
 	// gate, when set, holds every login call until it is closed (to look at the page meanwhile).
 	gate chan struct{}
@@ -49,6 +51,11 @@ type fakeAccount struct {
 type fakeSignUp struct {
 	first, last  string
 	acknowledged bool
+}
+
+type fakeMarked struct {
+	dialog DialogID
+	maxID  int64
 }
 
 type fakeSent struct {
@@ -247,6 +254,36 @@ func (f *fakeBackend) SendText(_ context.Context, id DialogID, text string) (Mes
 	m := Message{ID: f.nextID, Dialog: id, Out: true, Text: text, Date: time.Now()}
 	f.history[id] = append(f.history[id], m)
 	return m, nil
+}
+
+func (f *fakeBackend) MarkRead(_ context.Context, id DialogID, maxID int64) error {
+	f.record("MarkRead")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.marked = append(f.marked, fakeMarked{id, maxID})
+	for i := range f.dialogs {
+		if f.dialogs[i].ID == id {
+			f.dialogs[i].Unread = 0
+		}
+	}
+	return nil
+}
+
+func (f *fakeBackend) LogOut(context.Context) error {
+	f.record("LogOut")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.logOut != nil {
+		return f.logOut
+	}
+	f.phone, f.pending = "", nil
+	return nil
+}
+
+func (f *fakeBackend) markedCalls() []fakeMarked {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]fakeMarked(nil), f.marked...)
 }
 
 func (f *fakeBackend) Subscribe(fn func(Event)) func() {

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 )
 
 // historyLimit is how many of the newest messages a conversation loads when it is opened.
@@ -21,6 +22,8 @@ type mainWindow struct {
 	split   *container.Split
 	now     func() time.Time
 	dialogs []DialogSummary // most recent first
+
+	logoutDialog *dialog.ConfirmDialog // the last "Log out?" question, for the tests
 }
 
 func (u *UI) showMain() {
@@ -84,14 +87,19 @@ func (m *mainWindow) apply(ev Event) {
 			}
 			m.upsert(d)
 		}
-		if m.conv.dialog.ID == msg.Dialog {
-			m.conv.add(msg)
+		if m.conv.dialog.ID == msg.Dialog && m.conv.add(msg) && !msg.Out {
+			m.conv.markRead(msg.ID)
 		}
 	}
 }
 
-// upsert puts d into the chat list, replacing the dialog with the same ID.
+// upsert puts d into the chat list, replacing the dialog with the same ID. The open dialog is shown as read:
+// what arrives in it is marked read as it is shown.
 func (m *mainWindow) upsert(d DialogSummary) {
+	if m.conv.dialog.ID == d.ID && d.Unread != 0 {
+		d.Unread = 0
+		m.conv.markRead(m.conv.newestID())
+	}
 	if i := m.index(d.ID); i >= 0 {
 		m.dialogs[i] = d
 	} else {
@@ -114,13 +122,59 @@ func (m *mainWindow) open(id DialogID) {
 	if i < 0 {
 		return
 	}
-	if m.dialogs[i].Unread != 0 {
+	unread := m.dialogs[i].Unread != 0
+	if unread {
 		m.dialogs[i].Unread = 0
 		m.chats.refreshItem(i)
 	}
 	if m.conv.dialog.ID != id {
-		m.conv.open(m.dialogs[i])
+		m.conv.open(m.dialogs[i], unread)
+	} else if unread {
+		m.conv.markRead(m.conv.newestID())
 	}
+}
+
+// confirmLogOut asks whether to log out, and does so on confirmation.
+func (m *mainWindow) confirmLogOut() {
+	if m.chats.loggingOut.active {
+		return
+	}
+	msg := wrapped("Tacit signs this computer out of your Telegram account and deletes the account's data " +
+		"here. Your cloud chats stay on Telegram's servers, but secret chats exist only on this computer: " +
+		"they end and their messages are lost.")
+	d := dialog.NewCustomConfirm("Log out?", "Log out", "Cancel", container.New(&widthLayout{width: 380}, msg),
+		func(ok bool) {
+			if ok {
+				m.logOut()
+			}
+		}, m.u.win)
+	m.logoutDialog = d
+	d.Show()
+}
+
+// logOut ends the session and goes back to the phone page.
+func (m *mainWindow) logOut() {
+	u := m.u
+	m.chats.showError("")
+	m.chats.loggingOut.set(true)
+	u.background(func(ctx context.Context) func() {
+		err := u.b.LogOut(ctx)
+		return func() {
+			m.chats.loggingOut.set(false)
+			if err != nil {
+				msg, _ := explain(err)
+				m.chats.showError(msg)
+				return
+			}
+			if u.unsubscribe != nil {
+				u.unsubscribe()
+				u.unsubscribe = nil
+			}
+			u.main = nil
+			u.phone, u.codeSent, u.stage, u.acknowledged = "", CodeSent{}, LoginStage{}, false
+			u.showPhone()
+		}
+	})
 }
 
 // sortDialogs orders dialogs most recent first, keeping the Backend's order among equal dates.

@@ -161,6 +161,15 @@ const (
 	pageSetPassword
 	pageConfirmEmail
 	pageMain
+
+	// The pages before sign-in when the UI holds a Vault (NewWithVault).
+	pageVaultStarting      // asking the Vault where the key custody stands
+	pageKeySetup           // first run: keyring or passphrase
+	pageRecoveryKey        // the recovery key, shown once after the key is created
+	pageUnlock             // a passphrase profile: ask for the passphrase
+	pageRecover            // recovery key and a new passphrase
+	pageKeyringUnavailable // the keyring holds the key but does not answer
+	pageOpening            // the Vault opens the database and connects
 )
 
 // pageFor maps a login step to the page that handles it. StepSignUpRequired always leads to the warning,

@@ -6,24 +6,26 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// startingPage is shown while the Backend reports where an existing session stands.
+// startingPage is shown while Tacit finds out what to show: where the key custody stands (Vault.State),
+// the database being opened (Vault.Open), or where an existing session stands (Backend.Resume).
 type startingPage struct {
 	err   *widget.Label
 	retry *widget.Button
 	busy  *busyIndicator
 }
 
-func (u *UI) showStarting() {
+// showWaiting shows a page with only a progress indicator while work runs. When work fails its error is
+// shown with a button that shows the page again (again).
+func (u *UI) showWaiting(pg page, intro string, again func(), work func(ctx context.Context) (apply func(), err error)) *startingPage {
 	p := &startingPage{err: errorLabel()}
-	p.retry = widget.NewButton("Try again", func() { u.showStarting() })
+	p.retry = widget.NewButton("Try again", again)
 	p.retry.Hide()
 	p.busy = newBusy()
-	u.starting = p
-	u.setPage(pageStarting, u.loginFrame("Tacit", "Opening your account…", p.err, buttonRow(p.busy, p.retry)))
+	u.setPage(pg, u.loginFrame("Tacit", intro, p.err, buttonRow(p.busy, p.retry)))
 
 	p.busy.set(true)
 	u.background(func(ctx context.Context) func() {
-		stage, err := u.b.Resume(ctx)
+		apply, err := work(ctx)
 		return func() {
 			p.busy.set(false)
 			if err != nil {
@@ -32,7 +34,65 @@ func (u *UI) showStarting() {
 				p.retry.Show()
 				return
 			}
-			u.showStage(stage)
+			apply()
 		}
 	})
+	return p
+}
+
+// showStarting asks the Backend where the session stands and shows the matching page.
+func (u *UI) showStarting() {
+	u.starting = u.showWaiting(pageStarting, "Opening your account…", u.showStarting,
+		func(ctx context.Context) (func(), error) {
+			stage, err := u.b.Resume(ctx)
+			return func() { u.showStage(stage) }, err
+		})
+}
+
+// showVaultStarting asks the Vault where the key custody stands and shows the matching page.
+func (u *UI) showVaultStarting() {
+	u.vaultStartPg = u.showWaiting(pageVaultStarting, "Opening the data on this computer…", u.showVaultStarting,
+		func(ctx context.Context) (func(), error) {
+			st, err := u.vault.State(ctx)
+			return func() { u.showVaultState(st) }, err
+		})
+}
+
+// showVaultState shows the page for what Vault.State reported.
+func (u *UI) showVaultState(st VaultState) {
+	u.vaultState = st
+	switch st.Status {
+	case VaultFirstRun:
+		u.showKeySetup(st)
+	case VaultUnlocked:
+		u.showOpening()
+	case VaultLocked:
+		u.showUnlock()
+	case VaultKeyringUnavailable:
+		u.showKeyringUnavailable(st)
+	case VaultKeyMissing:
+		u.showRecover(recoverKeyMissing)
+	default:
+		p := u.showWaiting(pageVaultStarting, "", u.showVaultStarting, func(context.Context) (func(), error) {
+			return nil, &Problem{Message: "Tacit cannot tell how the data on this computer is protected."}
+		})
+		u.vaultStartPg = p
+	}
+}
+
+// showOpening has the Vault open the database and connect, then goes on with the Backend it returns as Start
+// does.
+func (u *UI) showOpening() {
+	u.openingPg = u.showWaiting(pageOpening, "Opening your chats…", u.showOpening,
+		func(ctx context.Context) (func(), error) {
+			b, err := u.vault.Open(ctx)
+			if err == nil && b == nil {
+				err = &Problem{Message: genericFailure}
+			}
+			return func() {
+				u.b = b
+				u.sandboxHint = b.SandboxHint()
+				u.showStarting()
+			}, err
+		})
 }

@@ -1,10 +1,12 @@
-// Package ui is Tacit's user interface: Fyne views only. It owns the window, the sign-in pages (phone,
-// code, the registration warning, name, 2-step password, the forced new password, QR login) and the main
-// window (chat list and conversation), and grows into fingerprint comparison, the privacy check-up and
-// settings.
+// Package ui is Tacit's user interface: Fyne views only. It owns the window; the pages before sign-in that
+// open the local encrypted database (first-run key setup, the recovery key shown once, the passphrase
+// unlock, recovery, an unavailable keyring); the sign-in pages (phone, code, the registration warning, name,
+// 2-step password, the forced new password, QR login) and the main window (chat list and conversation), and
+// grows into fingerprint comparison, the privacy check-up and settings.
 //
-// It talks to the rest of Tacit only through the Backend interface it defines, with plain data types. It
-// must not speak Telegram, touch storage, keys or the keyring, or import the app or mtproto packages. The
+// It talks to the rest of Tacit only through the Vault and Backend interfaces it defines, with plain data
+// types. It must not speak Telegram, touch storage, keys or the keyring itself, or import the app, settings
+// or mtproto packages. The
 // Fyne event goroutine never waits on the Backend: every call runs on its own goroutine and its result
 // comes back through onMain, the one place in this package that calls fyne.Do.
 package ui
@@ -20,12 +22,13 @@ import (
 	"tacit/assets"
 )
 
-// UI is Tacit's window and everything shown in it. Create it with New; use it from the Fyne event
-// goroutine only.
+// UI is Tacit's window and everything shown in it. Create it with New or NewWithVault; use it from the Fyne
+// event goroutine only.
 type UI struct {
-	app fyne.App
-	b   Backend
-	win fyne.Window
+	app   fyne.App
+	vault Vault   // nil when created with New
+	b     Backend // nil until the Vault has opened the database
+	win   fyne.Window
 
 	ctx    context.Context // lives until Close
 	cancel context.CancelFunc
@@ -47,6 +50,9 @@ type UI struct {
 	pageCtx    context.Context
 	pageCancel context.CancelFunc
 
+	// vaultState is what the Vault reported last (Vault.State).
+	vaultState VaultState
+
 	// Sign-in state carried from page to page.
 	phone        string     // normalized number the code was sent to
 	codeSent     CodeSent   // how the code was delivered
@@ -54,25 +60,48 @@ type UI struct {
 	acknowledged bool       // the registration warning was acknowledged for this number
 
 	// The pages, kept for the tests; each is rebuilt when shown.
-	starting    *startingPage
-	phonePg     *phonePage
-	qrPg        *qrPage
-	codePg      *codePage
-	warningPg   *signUpWarningPage
-	namePg      *signUpNamePage
-	passwordPg  *passwordPage
-	setPassPg   *setPasswordPage
-	confirmPg   *confirmEmailPage
-	main        *mainWindow
-	unsubscribe func()
-	closeOnce   sync.Once
-	sandboxHint string
+	vaultStartPg *startingPage
+	keySetupPg   *keySetupPage
+	recoveryPg   *recoveryKeyPage
+	unlockPg     *unlockPage
+	recoverPg    *recoverPage
+	keyringPg    *keyringUnavailablePage
+	openingPg    *startingPage
+	starting     *startingPage
+	phonePg      *phonePage
+	qrPg         *qrPage
+	codePg       *codePage
+	warningPg    *signUpWarningPage
+	namePg       *signUpNamePage
+	passwordPg   *passwordPage
+	setPassPg    *setPasswordPage
+	confirmPg    *confirmEmailPage
+	main         *mainWindow
+	unsubscribe  func()
+	closeOnce    sync.Once
+	sandboxHint  string
 }
 
 // New creates Tacit's window on app, driven by b. It shows nothing until ShowLogin, Start or Run.
 func New(app fyne.App, b Backend) *UI {
+	u := newUI(app)
+	u.b = b
+	u.sandboxHint = b.SandboxHint()
+	return u
+}
+
+// NewWithVault creates Tacit's window on app for a database that must be unlocked first. Start (or Run)
+// shows the Vault's pages (first-run key setup, unlock, recovery) until the Vault is unlocked, then calls
+// Vault.Open and carries on with the Backend it returns exactly as Start does for New.
+func NewWithVault(app fyne.App, v Vault) *UI {
+	u := newUI(app)
+	u.vault = v
+	return u
+}
+
+func newUI(app fyne.App) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
-	u := &UI{app: app, b: b, ctx: ctx, cancel: cancel, post: fyne.Do, callTimeout: defaultCallTimeout, sandboxHint: b.SandboxHint()}
+	u := &UI{app: app, ctx: ctx, cancel: cancel, post: fyne.Do, callTimeout: defaultCallTimeout}
 	u.pageCtx, u.pageCancel = context.WithCancel(ctx)
 	app.SetIcon(assets.Icon())
 	u.win = app.NewWindow("Tacit")
@@ -85,7 +114,8 @@ func New(app fyne.App, b Backend) *UI {
 // Window returns Tacit's window.
 func (u *UI) Window() fyne.Window { return u.win }
 
-// ShowLogin shows the first sign-in page (the phone number) and the window.
+// ShowLogin shows the first sign-in page (the phone number) and the window. It needs the Backend: use it
+// with New, or after the Vault has been opened.
 func (u *UI) ShowLogin() {
 	u.showPhone()
 	u.win.Show()
@@ -93,9 +123,14 @@ func (u *UI) ShowLogin() {
 
 // Start shows the window and asks the Backend where the session stands (Backend.Resume), then shows the
 // matching page: the phone page without a session, the forced new password when the account has none, or
-// the main window.
+// the main window. A UI made with NewWithVault first asks the Vault (Vault.State) and shows what it needs
+// (key setup, unlock, recovery), then opens the database (Vault.Open) and goes on as above.
 func (u *UI) Start() {
-	u.showStarting()
+	if u.b == nil && u.vault != nil {
+		u.showVaultStarting()
+	} else {
+		u.showStarting()
+	}
 	u.win.Show()
 }
 

@@ -16,8 +16,19 @@ import (
 // what the UI hands to onMain is queued and run by drain and settle, never concurrently with the test.
 func newTestUI(t *testing.T, b *fakeBackend) *harness {
 	t.Helper()
+	return newHarness(t, func(a fyne.App) *UI { return New(a, b) })
+}
+
+// newVaultTestUI is newTestUI for a UI that starts with the Vault's pages.
+func newVaultTestUI(t *testing.T, v *fakeVault) *harness {
+	t.Helper()
+	return newHarness(t, func(a fyne.App) *UI { return NewWithVault(a, v) })
+}
+
+func newHarness(t *testing.T, newUI func(fyne.App) *UI) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
-	h := &harness{UI: New(a, b), t: t, queue: make(chan func(), 4096)}
+	h := &harness{UI: newUI(a), t: t, queue: make(chan func(), 4096)}
 	h.post = func(fn func()) { h.queue <- fn }
 	t.Cleanup(h.Close)
 	h.win.Resize(fyne.NewSize(960, 640))

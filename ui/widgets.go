@@ -97,6 +97,8 @@ func labeled(label string, field fyne.CanvasObject, below ...fyne.CanvasObject) 
 // busyIndicator shows that a Backend call is under way and disables the controls meanwhile.
 type busyIndicator struct {
 	activity *widget.Activity
+	label    *widget.Label     // what is happening, shown beside the activity; nil if none
+	view     fyne.CanvasObject // the activity, with the label if there is one
 	controls []fyne.Disableable
 	active   bool
 }
@@ -104,6 +106,18 @@ type busyIndicator struct {
 func newBusy(controls ...fyne.Disableable) *busyIndicator {
 	b := &busyIndicator{activity: widget.NewActivity(), controls: controls}
 	b.activity.Hide()
+	b.view = b.activity
+	return b
+}
+
+// newBusyWithText is newBusy with a few words beside the activity, for waits the user should understand
+// (deriving a key from a passphrase takes a moment).
+func newBusyWithText(text string, controls ...fyne.Disableable) *busyIndicator {
+	b := newBusy(controls...)
+	b.label = widget.NewLabel(text)
+	b.label.Importance = widget.LowImportance
+	b.label.Hide()
+	b.view = container.NewHBox(b.activity, b.label)
 	return b
 }
 
@@ -124,11 +138,16 @@ func (b *busyIndicator) set(on bool) {
 		b.activity.Stop()
 		b.activity.Hide()
 	}
+	if b.label != nil && on {
+		b.label.Show()
+	} else if b.label != nil {
+		b.label.Hide()
+	}
 }
 
 // buttonRow lays out the buttons of a page with the activity indicator on the left.
 func buttonRow(busy *busyIndicator, buttons ...fyne.CanvasObject) fyne.CanvasObject {
-	objs := append([]fyne.CanvasObject{busy.activity, layout.NewSpacer()}, buttons...)
+	objs := append([]fyne.CanvasObject{busy.view, layout.NewSpacer()}, buttons...)
 	return container.NewHBox(objs...)
 }
 

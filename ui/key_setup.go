@@ -1,0 +1,154 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// The two ways of keeping the database key, as offered on the first-run page.
+const (
+	choiceKeyring    = "System keyring (recommended)"
+	choicePassphrase = "Passphrase"
+)
+
+// Explanations of the two choices, shown under them.
+const (
+	keyringExplained = "Tacit opens without asking. The key is kept by your desktop's keyring, which is unlocked " +
+		"when you log in to this computer. Anyone who can use your desktop session can open Tacit."
+	passphraseExplained = "Tacit starts locked and asks for the passphrase every time it opens. Without the " +
+		"passphrase the data cannot be read, even by someone who uses your desktop session."
+)
+
+// keySetupPage is the first run: the database key is made here, kept in the OS keyring or behind a
+// passphrase.
+type keySetupPage struct {
+	state      VaultState
+	choice     *widget.RadioGroup // hidden when the keyring is not available
+	explained  *widget.Label      // what the chosen option means
+	notice     *widget.Label      // the keyring is not available
+	pass       *widget.Entry
+	confirm    *widget.Entry
+	passHint   *widget.Label
+	passErr    *widget.Label
+	passFields *fyne.Container // the passphrase fields, shown for the passphrase choice
+	err        *widget.Label
+	next       *widget.Button
+	busy       *busyIndicator
+}
+
+// usePassphrase reports whether the passphrase is chosen.
+func (p *keySetupPage) usePassphrase() bool {
+	return !p.state.KeyringAvailable || p.choice.Selected == choicePassphrase
+}
+
+func (u *UI) showKeySetup(st VaultState) {
+	p := &keySetupPage{
+		state: st, explained: wrapped(""), notice: wrapped(keyringUnavailableNotice),
+		pass: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
+		passHint: caption(passphraseHint("")), passErr: errorLabel(), err: errorLabel(),
+	}
+	p.notice.Importance = widget.WarningImportance
+	p.next = widget.NewButton("Create the key", func() { u.submitKeySetup(p) })
+	p.next.Importance = widget.HighImportance
+	p.passFields = container.NewVBox(
+		labeled("Passphrase", p.pass, p.passHint),
+		labeled("Repeat the passphrase", p.confirm, p.passErr),
+	)
+	p.choice = widget.NewRadioGroup([]string{choiceKeyring, choicePassphrase}, nil)
+	p.choice.Required = true
+	p.busy = newBusyWithText("", p.choice, p.pass, p.confirm, p.next)
+	p.pass.OnChanged = func(s string) { p.passHint.SetText(passphraseHint(s)) }
+	p.pass.OnSubmitted = func(string) { u.win.Canvas().Focus(p.confirm) }
+	p.confirm.OnSubmitted = func(string) { u.submitKeySetup(p) }
+	u.keySetupPg = p
+
+	if st.KeyringAvailable {
+		p.notice.Hide()
+		p.choice.SetSelected(choiceKeyring)
+	} else {
+		p.choice.Hide()
+		p.choice.SetSelected(choicePassphrase)
+	}
+	u.keySetupChoiceChanged(p, false)
+	p.choice.OnChanged = func(string) { u.keySetupChoiceChanged(p, true) }
+
+	footer := container.NewVBox(p.err, buttonRow(p.busy, p.next))
+	u.setPage(pageKeySetup, u.loginFrameWithFooter("Protect the data on this computer",
+		"Tacit keeps your chats, secret chat keys and the session of your account in one encrypted "+
+			"database on this computer. Choose how the key to it is kept.",
+		footer,
+		p.notice, p.choice, p.explained, p.passFields,
+	))
+	if p.usePassphrase() {
+		u.win.Canvas().Focus(p.pass)
+	}
+}
+
+// keySetupChoiceChanged shows what the chosen option means, and the passphrase fields when it is chosen.
+func (u *UI) keySetupChoiceChanged(p *keySetupPage, focus bool) {
+	setError(p.err, "")
+	if p.usePassphrase() {
+		p.explained.SetText(passphraseExplained)
+		p.passFields.Show()
+		if focus {
+			u.win.Canvas().Focus(p.pass)
+		}
+	} else {
+		p.explained.SetText(keyringExplained)
+		p.passFields.Hide()
+	}
+}
+
+func (u *UI) submitKeySetup(p *keySetupPage) {
+	if p.busy.active {
+		return
+	}
+	setError(p.err, "")
+	setError(p.passErr, "")
+	if !p.usePassphrase() {
+		p.busy.label.SetText("Saving the key in the keyring…")
+		p.busy.set(true)
+		u.background(func(ctx context.Context) func() {
+			recovery, err := u.vault.CreateWithKeyring(ctx)
+			return func() { u.keyCreated(p, recovery, err) }
+		})
+		return
+	}
+	if err := CheckNewPassphrase(p.pass.Text, p.confirm.Text); err != nil {
+		u.showKeySetupError(p, err)
+		return
+	}
+	pass := []byte(p.pass.Text)
+	p.busy.label.SetText("Protecting the key with the passphrase…")
+	p.busy.set(true)
+	u.background(func(ctx context.Context) func() {
+		recovery, err := u.vault.CreateWithPassphrase(ctx, pass)
+		clear(pass)
+		return func() { u.keyCreated(p, recovery, err) }
+	})
+}
+
+// keyCreated goes on to the recovery key once the key exists.
+func (u *UI) keyCreated(p *keySetupPage, recovery string, err error) {
+	p.busy.set(false)
+	if err != nil {
+		u.showKeySetupError(p, err)
+		return
+	}
+	p.pass.SetText("")
+	p.confirm.SetText("")
+	u.showRecoveryKey(recovery)
+}
+
+func (u *UI) showKeySetupError(p *keySetupPage, err error) {
+	msg, field := explain(err)
+	if field == FieldPassphrase && p.usePassphrase() {
+		setError(p.passErr, msg)
+		u.win.Canvas().Focus(p.pass)
+		return
+	}
+	setError(p.err, msg)
+}

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"context"
+	"strings"
+)
+
+// Vault is the local key custody as the UI sees it: the key to Tacit's encrypted database, kept in the OS
+// keyring or behind a passphrase, with a recovery key shown once when the key is created.
+//
+// Calls may be slow (the keyring over D-Bus, possibly waiting for the user to unlock it; Argon2id takes a
+// noticeable fraction of a second): the UI calls them from goroutines with progress shown, never from the
+// Fyne event goroutine, and cancels the context when the user leaves the page or closes the window.
+//
+// Errors meant for the user implement UserError, like the Backend's. An error about the passphrase the user
+// typed (wrong passphrase, too short) should carry FieldPassphrase, one about the recovery key (mistyped,
+// wrong) FieldRecoveryKey, so the UI shows it under that field. Error texts never contain the secrets.
+//
+// Passphrases are passed as []byte, which the UI zeroes as soon as the call returns; implementations must
+// not keep them. Recovery keys are strings (they are printed and typed), so they cannot be wiped; the UI
+// drops its references as soon as it no longer shows them.
+type Vault interface {
+	// State says what the window must show first.
+	State(ctx context.Context) (VaultState, error)
+
+	// CreateWithKeyring creates the database key in the OS keyring and returns the recovery key, which the
+	// UI shows once. If the keyring cannot be used it creates nothing and returns an error.
+	CreateWithKeyring(ctx context.Context) (recovery string, err error)
+
+	// CreateWithPassphrase creates the database key behind pass and returns the recovery key, which the UI
+	// shows once. The UI zeroes pass afterwards.
+	CreateWithPassphrase(ctx context.Context, pass []byte) (recovery string, err error)
+
+	// Unlock opens a passphrase profile (VaultLocked). A wrong passphrase is an error with FieldPassphrase.
+	Unlock(ctx context.Context, pass []byte) error
+
+	// Recover sets a new passphrase using the recovery key, for a forgotten passphrase and for a keyring
+	// profile whose keyring is unavailable or has lost the key. From then on the profile is a passphrase
+	// profile, unlocked for this run. The UI zeroes newPass afterwards.
+	Recover(ctx context.Context, recovery string, newPass []byte) error
+
+	// Open opens the database and connects, once the vault is unlocked (VaultUnlocked, or after a successful
+	// Create*, Unlock or Recover). It returns the Backend for sign-in and chats.
+	Open(ctx context.Context) (Backend, error)
+}
+
+// VaultStatus is where the key custody stands when the window opens.
+type VaultStatus int
+
+// What State can report.
+const (
+	// VaultFirstRun: no key exists yet. The UI offers the keyring (recommended when available) or a
+	// passphrase.
+	VaultFirstRun VaultStatus = iota
+	// VaultUnlocked: a keyring profile whose key was read; the UI goes straight to Open.
+	VaultUnlocked
+	// VaultLocked: a passphrase profile, which starts locked; the UI asks for the passphrase.
+	VaultLocked
+	// VaultKeyringUnavailable: the key is in the keyring, but the keyring cannot be reached now. The UI
+	// explains, offers to try again and offers the recovery key.
+	VaultKeyringUnavailable
+	// VaultKeyMissing: the database exists but the keyring no longer has its key. Only the recovery key
+	// helps; a new key would make the data unreadable.
+	VaultKeyMissing
+)
+
+var vaultStatusNames = [...]string{"first run", "unlocked", "locked", "keyring unavailable", "key missing"}
+
+func (s VaultStatus) String() string {
+	if s < 0 || int(s) >= len(vaultStatusNames) {
+		return "unknown vault status"
+	}
+	return vaultStatusNames[s]
+}
+
+// VaultState is what Vault.State found.
+type VaultState struct {
+	Status VaultStatus
+
+	// KeyringAvailable says, at first run, whether the OS keyring answered and can be offered.
+	KeyringAvailable bool
+
+	// Message gives details for VaultKeyringUnavailable (and VaultKeyMissing), in words for the user, such
+	// as "No D-Bus secret service is running." It may be empty.
+	Message string
+}
+
+// keyringUnavailableNotice is what the first-run page says when the keyring cannot be offered.
+const keyringUnavailableNotice = "The system keyring is not available (no D-Bus secret service); Tacit will " +
+	"protect the data with a passphrase instead."
+
+// MinPassphraseLength is the shortest passphrase for the local database Tacit accepts, in characters.
+const MinPassphraseLength = 8
+
+// CheckNewPassphrase checks a new passphrase for the local database against its confirmation.
+func CheckNewPassphrase(pass, confirm string) error {
+	switch n := len([]rune(pass)); {
+	case n == 0:
+		return &Problem{Field: FieldPassphrase, Message: "Choose a passphrase."}
+	case n < MinPassphraseLength:
+		return &Problem{Field: FieldPassphrase, Message: plural(MinPassphraseLength, "", "Use at least %d characters.")}
+	case strings.TrimSpace(pass) == "":
+		return &Problem{Field: FieldPassphrase, Message: "The passphrase cannot be only spaces."}
+	case pass != confirm:
+		return &Problem{Field: FieldPassphrase, Message: "The two passphrases are not the same."}
+	}
+	return nil
+}
+
+// passphraseHint is the line under a new passphrase field, updated as the user types.
+func passphraseHint(pass string) string {
+	switch n := len([]rune(pass)); {
+	case n == 0:
+		return plural(MinPassphraseLength, "", "At least %d characters. A few unrelated words are easy to remember and hard to guess.")
+	case n < MinPassphraseLength:
+		return plural(MinPassphraseLength-n, "Too short: %d more character needed.", "Too short: %d more characters needed.")
+	case n < 16:
+		return "Long enough. A longer passphrase, such as a few unrelated words, is much harder to guess."
+	default:
+		return "Good length."
+	}
+}
+
+// recoveryGroups splits a recovery key into its groups for display, or returns nil when it does not look
+// like groups separated by dashes or spaces (the UI then shows it as it is).
+func recoveryGroups(recovery string) []string {
+	groups := strings.FieldsFunc(recovery, func(r rune) bool { return r == '-' || r == ' ' })
+	if len(groups) < 2 {
+		return nil
+	}
+	return groups
+}
