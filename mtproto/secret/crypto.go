@@ -87,15 +87,56 @@ func Seal(key []byte, fromOriginator bool, payload []byte) ([]byte, error) {
 	dataLen := 4 + len(payload)
 	plainLen := paddedSize(dataLen)
 
-	out := make([]byte, headerSize+plainLen)
-	plain := out[headerSize:]
-	binary.LittleEndian.PutUint32(plain, uint32(len(payload)))
-	copy(plain[4:], payload)
-	if _, err := rand.Read(plain[dataLen:]); err != nil {
+	// The plaintext P = length || payload || padding is never assembled in full: it is hashed
+	// piece by piece, and the encryption copies each chunk of it straight from the pieces.
+	var prefix [4]byte
+	binary.LittleEndian.PutUint32(prefix[:], uint32(len(payload)))
+	padding := make([]byte, plainLen-dataLen)
+	if _, err := rand.Read(padding); err != nil {
 		return nil, fmt.Errorf("secret: seal: padding: %w", err)
 	}
-	sealPlaintext(key, sideOffset(fromOriginator), out)
+	pieces := [3][]byte{prefix[:], payload, padding}
+	x := sideOffset(fromOriginator)
+
+	out := make([]byte, headerSize+plainLen)
+	binary.LittleEndian.PutUint64(out[:fingerprintSize], uint64(KeyFingerprint(key)))
+	msgKey := (*[msgKeySize]byte)(out[fingerprintSize:headerSize])
+	h := sha256.New()
+	h.Write(key[88+x : 120+x])
+	for _, p := range pieces {
+		h.Write(p)
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	scrubHash(h)
+	copy(msgKey[:], sum[8:24])
+	clear(sum[:])
+
+	var aesKey, aesIV [32]byte
+	deriveAESKeyIV(&aesKey, &aesIV, key, msgKey, x)
+	var s ige
+	s.init(&aesKey, &aesIV)
+	clear(aesKey[:])
+	clear(aesIV[:])
+	s.encryptFrom(out[headerSize:], func(buf []byte, off int) { copyPieces(buf, off, pieces[:]) })
+	s.wipe()
 	return out, nil
+}
+
+// copyPieces fills buf with the bytes at offset off of the concatenation of pieces.
+func copyPieces(buf []byte, off int, pieces [][]byte) {
+	for _, p := range pieces {
+		if len(buf) == 0 {
+			return
+		}
+		if off >= len(p) {
+			off -= len(p)
+			continue
+		}
+		n := copy(buf, p[off:])
+		buf = buf[n:]
+		off = 0
+	}
 }
 
 // paddedSize returns the encrypted size for dataLen bytes of length prefix and payload: at least
@@ -339,12 +380,19 @@ func (s *ige) chunkBuffer(l int) []byte {
 
 func (s *ige) encrypt(dst, src []byte) {
 	n := len(src) &^ (blockSize - 1)
+	s.encryptFrom(dst[:n], func(buf []byte, off int) { copy(buf, src[off:]) })
+}
+
+// encryptFrom encrypts len(dst) bytes (rounded down to whole blocks) into dst; fill supplies the
+// plaintext chunk by chunk: it must fill buf with the plaintext bytes at offset off. It may read
+// from dst itself (in-place encryption): each chunk is read before it is overwritten.
+func (s *ige) encryptFrom(dst []byte, fill func(buf []byte, off int)) {
+	n := len(dst) &^ (blockSize - 1)
 	s.start(igeEncrypting, n)
-	dst = dst[:n]
 	for off := 0; off < n; off += igeChunk {
 		l := min(igeChunk, n-off)
 		in := s.chunkBuffer(l) // p_{i-2}, p_{i-1}, chunk plaintext
-		copy(in[2*blockSize:], src[off:off+l])
+		fill(in[2*blockSize:], off)
 		out := dst[off : off+l]
 		subtle.XORBytes(out, in[2*blockSize:], in[:l])       // q_i = p_i ^ p_{i-2}
 		s.cbc.CryptBlocks(out, out)                          // d_i
