@@ -11,6 +11,7 @@ import (
 	"github.com/gotd/td/tg"
 
 	"tacit/mtproto"
+	"tacit/mtproto/store"
 	"tacit/ui"
 )
 
@@ -22,6 +23,7 @@ type Backend struct {
 	sandbox interface {
 		Code(phone string) (string, bool)
 	}
+	cache cache
 
 	running chan struct{}
 	runOnce sync.Once
@@ -34,12 +36,13 @@ type Backend struct {
 
 var _ ui.Backend = (*Backend)(nil)
 
-// NewBackend wraps client. codes, when not nil, is the sandbox, whose login
-// codes the demo shows. Call Attach before the client runs.
+// NewBackend wraps client before it runs. codes, when not nil, is the
+// sandbox, whose login codes the demo shows. db, when not nil, caches what
+// the user sees (the encrypted store).
 func NewBackend(client *mtproto.Client, opts mtproto.LoginOptions, codes interface {
 	Code(phone string) (string, bool)
-}) *Backend {
-	b := &Backend{client: client, opts: opts, sandbox: codes, running: make(chan struct{}), subs: map[int]func(ui.Event){}, users: map[int64]*tg.User{}}
+}, db *store.Store) *Backend {
+	b := &Backend{client: client, opts: opts, sandbox: codes, cache: cache{db: db}, running: make(chan struct{}), subs: map[int]func(ui.Event){}, users: map[int64]*tg.User{}}
 	b.login = client.NewLogin(opts)
 	client.Dispatcher().OnNewMessage(b.onNewMessage)
 	return b
@@ -155,12 +158,39 @@ func (b *Backend) DemoCode(phone string) (string, bool) {
 
 func (b *Backend) remember(users []tg.UserClass) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	for _, u := range users {
 		if u, ok := u.(*tg.User); ok {
 			b.users[u.ID] = u
 		}
 	}
+	b.mu.Unlock()
+	_ = b.cache.users(context.Background(), users)
+}
+
+func (b *Backend) title(p store.Peer) string {
+	if p.Kind == store.PeerUser {
+		u, _ := b.user(p.ID)
+		return displayName(u)
+	}
+	return ""
+}
+
+// cachedDialogs is the chat list from the store, for when the server
+// cannot be reached.
+func (b *Backend) cachedDialogs(ctx context.Context) ([]ui.DialogSummary, error) {
+	ds, err := b.cache.db.Dialogs(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []ui.DialogSummary
+	for _, d := range ds {
+		if d.Peer.Kind != store.PeerUser {
+			continue
+		}
+		out = append(out, ui.DialogSummary{ID: dialogID(d.Peer.ID), Title: d.Title, Kind: ui.KindUser,
+			LastMessage: d.Preview, LastDate: d.TopDate, Unread: d.UnreadCount})
+	}
+	return out, nil
 }
 
 func (b *Backend) user(id int64) (*tg.User, bool) {
@@ -215,6 +245,11 @@ func messageText(m tg.MessageClass) string {
 func (b *Backend) Dialogs(ctx context.Context) ([]ui.DialogSummary, error) {
 	res, err := b.client.API().MessagesGetDialogs(ctx, &tg.MessagesGetDialogsRequest{OffsetPeer: &tg.InputPeerEmpty{}, Limit: 100})
 	if err != nil {
+		if b.cache.enabled() && ctx.Err() == nil {
+			if cached, cerr := b.cachedDialogs(ctx); cerr == nil && len(cached) > 0 {
+				return cached, nil
+			}
+		}
 		return nil, userError(err)
 	}
 	var dialogs []tg.DialogClass
@@ -233,6 +268,7 @@ func (b *Backend) Dialogs(ctx context.Context) ([]ui.DialogSummary, error) {
 	for _, m := range msgs {
 		top[m.GetID()] = m
 	}
+	_ = b.cache.messages(ctx, msgs, b.title)
 	var out []ui.DialogSummary
 	for _, d := range dialogs {
 		dd, ok := d.(*tg.Dialog)
@@ -245,6 +281,9 @@ func (b *Backend) Dialogs(ctx context.Context) ([]ui.DialogSummary, error) {
 		}
 		u, _ := b.user(pu.UserID)
 		s := ui.DialogSummary{ID: dialogID(pu.UserID), Title: displayName(u), Kind: ui.KindUser, Unread: dd.UnreadCount}
+		if b.cache.enabled() {
+			_ = b.cache.db.PutDialogs(ctx, store.Dialog{Peer: store.UserPeer(pu.UserID), Kind: store.DialogUser, Title: s.Title, UnreadCount: dd.UnreadCount})
+		}
 		if m, ok := top[dd.TopMessage]; ok {
 			s.LastMessage = messageText(m)
 			if mm, ok := m.(*tg.Message); ok {
@@ -273,12 +312,17 @@ func (b *Backend) convert(dialog ui.DialogID, m tg.MessageClass) (ui.Message, bo
 
 // History implements ui.Backend.
 func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([]ui.Message, error) {
-	peer, _, err := b.peerOf(dialog)
+	peer, uid, err := b.peerOf(dialog)
 	if err != nil {
 		return nil, err
 	}
 	res, err := b.client.API().MessagesGetHistory(ctx, &tg.MessagesGetHistoryRequest{Peer: peer, Limit: limit})
 	if err != nil {
+		if b.cache.enabled() && ctx.Err() == nil {
+			if cached, cerr := b.cache.db.Latest(ctx, store.UserPeer(uid), limit); cerr == nil && len(cached) > 0 {
+				return b.fromStore(dialog, cached), nil
+			}
+		}
 		return nil, userError(err)
 	}
 	var msgs []tg.MessageClass
@@ -290,6 +334,7 @@ func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([
 		msgs = r.Messages
 		b.remember(r.Users)
 	}
+	_ = b.cache.messages(ctx, msgs, b.title)
 	out := make([]ui.Message, 0, len(msgs))
 	for i := len(msgs) - 1; i >= 0; i-- {
 		if m, ok := b.convert(dialog, msgs[i]); ok {
@@ -302,7 +347,7 @@ func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([
 // SendText implements ui.Backend. Cloud chats never request link previews
 // unless the user turned them on.
 func (b *Backend) SendText(ctx context.Context, dialog ui.DialogID, text string) (ui.Message, error) {
-	peer, _, err := b.peerOf(dialog)
+	peer, uid, err := b.peerOf(dialog)
 	if err != nil {
 		return ui.Message{}, err
 	}
@@ -319,6 +364,9 @@ func (b *Backend) SendText(ctx context.Context, dialog ui.DialogID, text string)
 	msg := ui.Message{Dialog: dialog, Out: true, Sender: "You", Text: text, Date: time.Now()}
 	if r, ok := res.(*tg.UpdateShortSentMessage); ok {
 		msg.ID, msg.Date = int64(r.ID), time.Unix(int64(r.Date), 0)
+		if b.cache.enabled() {
+			_ = b.cache.db.PutMessages(ctx, store.Message{Peer: store.UserPeer(uid), ID: r.ID, Out: true, Date: msg.Date, Text: text})
+		}
 	}
 	return msg, nil
 }
@@ -364,6 +412,7 @@ func (b *Backend) onNewMessage(ctx context.Context, e tg.Entities, u *tg.UpdateN
 		return nil
 	}
 	id := dialogID(pu.UserID)
+	_ = b.cache.messages(ctx, []tg.MessageClass{m}, b.title)
 	if msg, ok := b.convert(id, m); ok {
 		b.publish(ui.MessageEvent{Message: msg})
 		peer, _ := b.user(pu.UserID)
@@ -380,4 +429,22 @@ func randomID() int64 {
 	}
 	return int64(uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7]&0x7f)<<56)
+}
+
+func (b *Backend) fromStore(dialog ui.DialogID, msgs []store.Message) []ui.Message {
+	out := make([]ui.Message, 0, len(msgs))
+	for _, m := range msgs {
+		sender := "You"
+		if !m.Out {
+			u, _ := b.user(m.From.ID)
+			sender = displayName(u)
+			if u == nil {
+				if su, err := b.cache.db.User(context.Background(), m.From.ID); err == nil {
+					sender = su.Name()
+				}
+			}
+		}
+		out = append(out, ui.Message{ID: int64(m.ID), Dialog: dialog, Out: m.Out, Sender: sender, Text: m.Text, Date: m.Date})
+	}
+	return out
 }

@@ -68,7 +68,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
-	backend := NewBackend(client, loginOptions(), codes)
+	backend := NewBackend(client, loginOptions(), codes, nil)
 
 	a := fyneapp.NewWithID(AppID)
 	u := ui.New(a, backend)

@@ -1,11 +1,15 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -13,6 +17,8 @@ import (
 
 	"tacit/mtproto"
 	"tacit/mtproto/sandbox"
+	"tacit/mtproto/store"
+	"tacit/ui"
 )
 
 // SelftestConfig configures `tacit selftest`.
@@ -54,6 +60,12 @@ type selftest struct {
 	results   []StepResult
 	out       io.Writer
 	extra     []selftestStep
+
+	dataDir string
+	cleanup []func()
+	key     []byte
+	db      *store.Store
+	backend *Backend
 }
 
 type selftestStep struct {
@@ -68,21 +80,31 @@ type selftestClient struct {
 	stop func()
 }
 
-func (t *selftest) startClient(ctx context.Context) (*selftestClient, error) {
-	c, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.srv.Endpoint(), Proxy: t.cfg.Proxy})
+func (t *selftest) startClient(ctx context.Context, db *store.Store) (*selftestClient, error) {
+	opts := mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.srv.Endpoint(), Proxy: t.cfg.Proxy}
+	if db != nil {
+		opts.Session, opts.State = db.Session(), db.UpdateState()
+	}
+	c, err := mtproto.New(opts)
 	if err != nil {
 		return nil, err
 	}
+	if db != nil {
+		t.backend = NewBackend(c, loginOptions(), t.srv, db)
+	}
 	sc := &selftestClient{c: c, msgs: make(chan *tg.Message, 64)}
-	c.Dispatcher().OnNewMessage(func(ctx context.Context, e tg.Entities, u *tg.UpdateNewMessage) error {
-		if m, ok := u.Message.(*tg.Message); ok {
-			select {
-			case sc.msgs <- m:
-			default:
+	if db == nil {
+		// With a store the Backend owns the new-message handler.
+		c.Dispatcher().OnNewMessage(func(ctx context.Context, e tg.Entities, u *tg.UpdateNewMessage) error {
+			if m, ok := u.Message.(*tg.Message); ok {
+				select {
+				case sc.msgs <- m:
+				default:
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	runCtx, cancel := context.WithCancel(ctx)
 	ready, done := make(chan struct{}), make(chan error, 1)
 	go func() {
@@ -121,10 +143,12 @@ func Selftest(ctx context.Context, cfg SelftestConfig, out io.Writer) error {
 	steps := []selftestStep{
 		{"start the local sandbox", stepSandbox},
 		{"start a simulated contact", stepContact},
+		{"open the encrypted store in a fresh data directory", stepStore},
 		{"sign up (warning acknowledged, no join notice)", stepSignUp},
 		{"set the forced 2-step password", stepSetPassword},
 		{"log in on a second device with code and 2-step password", stepPasswordLogin},
 		{"cloud message round trip with the contact", stepCloudRoundTrip},
+		{"reopen the store: history and session are there, no plaintext on disk", stepReopen},
 	}
 	steps = append(steps, t.extra...)
 	failed := false
@@ -189,8 +213,15 @@ func (t *selftest) close() {
 			c.stop()
 		}
 	}
+	if t.db != nil {
+		t.db.Close()
+	}
+	clear(t.key)
 	if t.srv != nil {
 		t.srv.Close()
+	}
+	for _, f := range t.cleanup {
+		f()
 	}
 }
 
@@ -215,7 +246,7 @@ func stepContact(ctx context.Context, t *selftest) (string, error) {
 }
 
 func stepSignUp(ctx context.Context, t *selftest) (string, error) {
-	c, err := t.startClient(ctx)
+	c, err := t.startClient(ctx, t.db)
 	if err != nil {
 		return "", err
 	}
@@ -267,7 +298,7 @@ func stepSetPassword(ctx context.Context, t *selftest) (string, error) {
 }
 
 func stepPasswordLogin(ctx context.Context, t *selftest) (string, error) {
-	c, err := t.startClient(ctx)
+	c, err := t.startClient(ctx, nil)
 	if err != nil {
 		return "", err
 	}
@@ -301,25 +332,30 @@ func stepCloudRoundTrip(ctx context.Context, t *selftest) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("find the contact: %w", err)
 	}
-	var peer *tg.User
-	for _, u := range alice.Users {
-		if u, ok := u.(*tg.User); ok && u.ID == t.alice.UserID {
-			peer = u
+	t.backend.remember(alice.Users)
+	events := make(chan ui.Event, 64)
+	defer t.backend.Subscribe(func(e ui.Event) {
+		select {
+		case events <- e:
+		default:
 		}
-	}
-	if peer == nil {
-		return "", errors.New("the contact was not found")
-	}
-	if _, err := t.user.c.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
-		Peer: &tg.InputPeerUser{UserID: peer.ID, AccessHash: peer.AccessHash}, Message: t.cfg.Message, RandomID: randomID(), NoWebpage: true,
-	}); err != nil {
+	})()
+	dialog := dialogID(t.alice.UserID)
+	if _, err := t.backend.SendText(ctx, dialog, t.cfg.Message); err != nil {
 		return "", err
 	}
 	want := "Alice received: " + t.cfg.Message
-	for _, c := range []*selftestClient{t.user, t.second} {
-		if err := waitText(ctx, c, want); err != nil {
-			return "", err
+	for got := false; !got; {
+		select {
+		case e := <-events:
+			m, ok := e.(ui.MessageEvent)
+			got = ok && m.Message.Dialog == dialog && m.Message.Text == want
+		case <-ctx.Done():
+			return "", fmt.Errorf("no reply before the deadline: %w", ctx.Err())
 		}
+	}
+	if err := waitText(ctx, t.second, want); err != nil {
+		return "", fmt.Errorf("second device: %w", err)
 	}
 	return fmt.Sprintf("sent %d characters, the reply reached both devices", len([]rune(t.cfg.Message))), nil
 }
@@ -335,4 +371,92 @@ func waitText(ctx context.Context, c *selftestClient, want string) error {
 			return fmt.Errorf("no reply before the deadline: %w", ctx.Err())
 		}
 	}
+}
+
+func stepStore(ctx context.Context, t *selftest) (string, error) {
+	dir := t.cfg.DataDir
+	if dir == "" {
+		tmp, err := os.MkdirTemp("", "tacit-selftest-")
+		if err != nil {
+			return "", err
+		}
+		dir = tmp
+		defer func() { t.cleanup = append(t.cleanup, func() { os.RemoveAll(tmp) }) }()
+	} else if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return "", fmt.Errorf("%s is not empty; the self-test needs a fresh directory", dir)
+	}
+	t.dataDir = dir
+	t.key = make([]byte, store.KeySize)
+	if _, err := cryptoRand(t.key); err != nil {
+		return "", err
+	}
+	db, err := store.Open(ctx, dir, t.key)
+	if err != nil {
+		return "", err
+	}
+	t.db = db
+	return dir, nil
+}
+
+func stepReopen(ctx context.Context, t *selftest) (string, error) {
+	t.user.stop()
+	t.user = nil
+	if err := t.db.Close(); err != nil {
+		return "", err
+	}
+	t.db = nil
+	db, err := store.Open(ctx, t.dataDir, t.key)
+	if err != nil {
+		return "", fmt.Errorf("reopen: %w", err)
+	}
+	t.db = db
+	msgs, err := db.Latest(ctx, store.UserPeer(t.alice.UserID), 10)
+	if err != nil {
+		return "", err
+	}
+	var sent, reply bool
+	for _, m := range msgs {
+		sent = sent || (m.Out && m.Text == t.cfg.Message)
+		reply = reply || (!m.Out && m.Text == "Alice received: "+t.cfg.Message)
+	}
+	if !sent || !reply {
+		return "", fmt.Errorf("history after reopening has %d messages; sent found: %v, reply found: %v", len(msgs), sent, reply)
+	}
+	if sess, err := db.Session().LoadSession(ctx); err != nil || len(sess) == 0 {
+		return "", fmt.Errorf("the session was not kept: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		return "", err
+	}
+	t.db = nil
+	needles := [][]byte{[]byte(t.cfg.Message), []byte(t.phone), t.pass}
+	found, err := findPlaintext(t.dataDir, needles)
+	if err != nil {
+		return "", err
+	}
+	if found != "" {
+		return "", fmt.Errorf("plaintext found on disk in %s", found)
+	}
+	return fmt.Sprintf("%d messages read back; message text, phone number and password absent from every file", len(msgs)), nil
+}
+
+// findPlaintext returns the first file under dir that contains one of needles.
+func findPlaintext(dir string, needles [][]byte) (string, error) {
+	var hit string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || hit != "" {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, n := range needles {
+			if len(n) > 0 && bytes.Contains(data, n) {
+				hit = path
+			}
+		}
+		return nil
+	})
+	return hit, err
 }
