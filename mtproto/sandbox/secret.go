@@ -64,24 +64,18 @@ type secretFile struct {
 	fp         int
 }
 
-type secretUploadKey struct {
-	auth [8]byte
-	id   int64
-}
-
 // secretRelay is the secret chat part of the data model, guarded by Server.mu.
 type secretRelay struct {
 	s        *Server
 	chats    map[int]*secretChat
 	files    map[int64]*secretFile
-	uploads  map[secretUploadKey]map[int][]byte
 	nextFile int64
 	acked    map[int64]int // user -> max qts confirmed with receivedQueue
 }
 
 func (s *Server) registerSecret(d *tg.ServerDispatcher) {
 	r := &secretRelay{s: s, chats: map[int]*secretChat{}, files: map[int64]*secretFile{},
-		uploads: map[secretUploadKey]map[int][]byte{}, acked: map[int64]int{}}
+		acked: map[int64]int{}}
 	d.OnMessagesGetDhConfig(r.getDhConfig)
 	d.OnMessagesRequestEncryption(r.requestEncryption)
 	d.OnMessagesAcceptEncryption(r.acceptEncryption)
@@ -110,13 +104,14 @@ func (s *Server) registerSecret(d *tg.ServerDispatcher) {
 	d.OnMessagesReadEncryptedHistory(r.readHistory)
 	d.OnMessagesSetEncryptedTyping(r.setTyping)
 	d.OnMessagesReceivedQueue(r.receivedQueue)
-	d.OnUploadSaveFilePart(func(ctx context.Context, req *tg.UploadSaveFilePartRequest) (bool, error) {
-		return r.savePart(ctx, req.FileID, req.FilePart, -1, req.Bytes)
+	// Uploads go through the cloud file handlers (files.go); downloads of encrypted files are
+	// served here and everything else is passed on.
+	d.OnUploadGetFile(func(ctx context.Context, req *tg.UploadGetFileRequest) (tg.UploadFileClass, error) {
+		if _, ok := req.Location.(*tg.InputEncryptedFileLocation); ok {
+			return r.getFile(ctx, req)
+		}
+		return s.getFile(ctx, req)
 	})
-	d.OnUploadSaveBigFilePart(func(ctx context.Context, req *tg.UploadSaveBigFilePartRequest) (bool, error) {
-		return r.savePart(ctx, req.FileID, req.FilePart, req.FileTotalParts, req.Bytes)
-	})
-	d.OnUploadGetFile(r.getFile)
 }
 
 func (r *secretRelay) getDhConfig(ctx context.Context, req *tg.MessagesGetDhConfigRequest) (tg.MessagesDhConfigClass, error) {
@@ -297,7 +292,7 @@ func (r *secretRelay) send(ctx context.Context, peer tg.InputEncryptedChat, rand
 	}
 	var ef *tg.EncryptedFile
 	if file != nil {
-		id, f, err := r.resolveFileLocked(r.s.caller(ctx).keyID, file)
+		id, f, err := r.resolveFileLocked(me, file)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -331,68 +326,32 @@ func (r *secretRelay) send(ctx context.Context, peer tg.InputEncryptedChat, rand
 	return date, &c, nil
 }
 
-func (r *secretRelay) resolveFileLocked(auth [8]byte, in tg.InputEncryptedFileClass) (int64, *secretFile, error) {
+func (r *secretRelay) resolveFileLocked(me *user, in tg.InputEncryptedFileClass) (int64, *secretFile, error) {
+	var (
+		up tg.InputFileClass
+		fp int
+	)
 	switch in := in.(type) {
 	case *tg.InputEncryptedFileUploaded:
-		id, f, err := r.assembleLocked(auth, in.ID, in.Parts, in.KeyFingerprint)
-		if err != nil {
-			return 0, nil, err
-		}
-		if in.MD5Checksum != "" {
-			if sum := md5.Sum(f.data); hex.EncodeToString(sum[:]) != in.MD5Checksum {
-				return 0, nil, rpcErr(400, "MD5_CHECKSUM_INVALID")
-			}
-		}
-		return id, f, nil
+		up, fp = &tg.InputFile{ID: in.ID, Parts: in.Parts, MD5Checksum: in.MD5Checksum}, in.KeyFingerprint
 	case *tg.InputEncryptedFileBigUploaded:
-		return r.assembleLocked(auth, in.ID, in.Parts, in.KeyFingerprint)
+		up, fp = &tg.InputFileBig{ID: in.ID, Parts: in.Parts}, in.KeyFingerprint
 	case *tg.InputEncryptedFile:
 		if f := r.files[in.ID]; f != nil && f.accessHash == in.AccessHash {
 			return in.ID, f, nil
 		}
+		return 0, nil, rpcErr(400, "FILE_ID_INVALID")
+	default:
+		return 0, nil, rpcErr(400, "FILE_ID_INVALID")
 	}
-	return 0, nil, rpcErr(400, "FILE_ID_INVALID")
-}
-
-func (r *secretRelay) assembleLocked(auth [8]byte, id int64, parts, fp int) (int64, *secretFile, error) {
-	k := secretUploadKey{auth, id}
-	got := r.uploads[k]
-	if got == nil || parts <= 0 || len(got) != parts {
-		return 0, nil, rpcErr(400, "FILE_PARTS_INVALID")
+	data, _, err := r.s.assembleLocked(me, up)
+	if err != nil {
+		return 0, nil, err
 	}
-	var data []byte
-	for i := 0; i < parts; i++ {
-		p, ok := got[i]
-		if !ok {
-			return 0, nil, rpcErr(400, "FILE_PARTS_INVALID")
-		}
-		data = append(data, p...)
-	}
-	delete(r.uploads, k)
 	r.nextFile++
 	f := &secretFile{accessHash: randInt64(), data: data, fp: fp}
 	r.files[r.nextFile] = f
 	return r.nextFile, f, nil
-}
-
-func (r *secretRelay) savePart(ctx context.Context, id int64, part, total int, data []byte) (bool, error) {
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	if _, err := r.s.meLocked(ctx); err != nil {
-		return false, err
-	}
-	if part < 0 || part >= maxSecretFileParts || (total >= 0 && (total > maxSecretFileParts || part >= total)) {
-		return false, rpcErr(400, "FILE_PART_INVALID")
-	}
-	if len(data) > maxSecretFilePart {
-		return false, rpcErr(400, "FILE_PART_TOO_BIG")
-	}
-	k := secretUploadKey{r.s.caller(ctx).keyID, id}
-	if r.uploads[k] == nil {
-		r.uploads[k] = map[int][]byte{}
-	}
-	r.uploads[k][part] = bytes.Clone(data)
-	return true, nil
 }
 
 func (r *secretRelay) getFile(ctx context.Context, req *tg.UploadGetFileRequest) (tg.UploadFileClass, error) {
@@ -409,7 +368,10 @@ func (r *secretRelay) getFile(ctx context.Context, req *tg.UploadGetFileRequest)
 	if f == nil || f.accessHash != loc.AccessHash {
 		return nil, rpcErr(400, "FILE_REFERENCE_INVALID")
 	}
-	if req.Offset < 0 || req.Limit <= 0 || req.Limit > 1<<20 || req.Limit%1024 != 0 {
+	if req.Offset < 0 || req.Offset%4096 != 0 {
+		return nil, rpcErr(400, "OFFSET_INVALID")
+	}
+	if req.Limit <= 0 || req.Limit > maxChunk || req.Limit%4096 != 0 || maxChunk%req.Limit != 0 {
 		return nil, rpcErr(400, "LIMIT_INVALID")
 	}
 	if req.Offset >= int64(len(f.data)) {
