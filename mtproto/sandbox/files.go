@@ -285,8 +285,8 @@ func (s *Server) sendMedia(ctx context.Context, req *tg.MessagesSendMediaRequest
 
 // getFile serves a chunk of a stored file under Telegram's rules: without
 // precise, offset and limit are multiples of 4 KiB and 1 MiB is a
-// multiple of limit; with precise, multiples of 1 KiB, limit at most
-// 1 MiB and the chunk inside one 1 MiB block.
+// multiple of limit; with precise, multiples of 1 KiB and limit at most
+// 1 MiB; either way the chunk stays inside one 1 MiB block.
 func (s *Server) getFile(ctx context.Context, req *tg.UploadGetFileRequest) (tg.UploadFileClass, error) {
 	if req.Limit <= 0 || req.Limit > maxChunk {
 		return nil, rpcErr(400, "LIMIT_INVALID")
@@ -305,7 +305,7 @@ func (s *Server) getFile(ctx context.Context, req *tg.UploadGetFileRequest) (tg.
 		if req.Limit%4096 != 0 || maxChunk%req.Limit != 0 {
 			return nil, rpcErr(400, "LIMIT_INVALID")
 		}
-		if req.Offset%4096 != 0 {
+		if req.Offset%4096 != 0 || req.Offset/maxChunk != (req.Offset+int64(req.Limit)-1)/maxChunk {
 			return nil, rpcErr(400, "OFFSET_INVALID")
 		}
 	}

@@ -1,0 +1,193 @@
+package mtproto_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gotd/td/session"
+	"github.com/gotd/td/telegram"
+	"github.com/gotd/td/telegram/updates"
+
+	"tacit/mtproto"
+	"tacit/mtproto/sandbox"
+)
+
+const testPassword = "correct horse battery"
+
+// testCtx bounds a whole test; nothing waits a fixed time.
+func testCtx(t *testing.T, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func newSandbox(t *testing.T) *sandbox.Server {
+	t.Helper()
+	s, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// device is what a test keeps across restarts of one client.
+type device struct {
+	session *session.StorageMemory
+	state   *mtproto.MemoryState
+	hashes  *channelHashes
+}
+
+func newDevice() *device {
+	return &device{session: &session.StorageMemory{}, state: mtproto.NewMemoryState(), hashes: &channelHashes{m: map[[2]int64]int64{}}}
+}
+
+// channelHashes is a ChannelAccessHasher that outlives a client.
+type channelHashes struct {
+	mu sync.Mutex
+	m  map[[2]int64]int64
+}
+
+var _ updates.ChannelAccessHasher = (*channelHashes)(nil)
+
+func (h *channelHashes) SetChannelAccessHash(_ context.Context, user, channel, hash int64) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.m[[2]int64{user, channel}] = hash
+	return nil
+}
+
+func (h *channelHashes) GetChannelAccessHash(_ context.Context, user, channel int64) (int64, bool, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	v, ok := h.m[[2]int64{user, channel}]
+	return v, ok, nil
+}
+
+// member is a running client with its cloud API and the events it saw.
+type member struct {
+	*mtproto.Client
+	cloud  *mtproto.Cloud
+	events chan mtproto.Event
+	seen   []mtproto.Event // read by waitEvent (test goroutine only)
+	stop   func()
+}
+
+type memberOpts struct {
+	dev          *device
+	linkPreviews bool
+	middlewares  []telegram.Middleware
+}
+
+// startMember connects a client with a Cloud collecting events.
+func startMember(t *testing.T, ctx context.Context, s *sandbox.Server, o memberOpts) *member {
+	t.Helper()
+	if o.dev == nil {
+		o.dev = newDevice()
+	}
+	c, err := mtproto.New(mtproto.Options{AppID: 42, AppHash: "test", Endpoint: s.Endpoint(),
+		Session: o.dev.session, State: o.dev.state, ChannelHashes: o.dev.hashes, Middlewares: o.middlewares})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &member{Client: c, events: make(chan mtproto.Event, 100000)}
+	m.cloud = mtproto.NewCloud(c, mtproto.CloudOptions{LinkPreviews: o.linkPreviews, OnEvent: func(e mtproto.Event) {
+		select {
+		case m.events <- e:
+		default:
+			panic("test event buffer full")
+		}
+	}})
+	runCtx, cancel := context.WithCancel(ctx)
+	ready, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- c.Run(runCtx, func(ctx context.Context) error {
+			close(ready)
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("client run: %v", err)
+	}
+	var once sync.Once
+	m.stop = func() {
+		once.Do(func() {
+			cancel()
+			<-done
+		})
+	}
+	t.Cleanup(m.stop)
+	return m
+}
+
+// signUp registers phone through the whole flow, forced password included.
+func signUp(t *testing.T, ctx context.Context, s *sandbox.Server, m *member, phone, name string) {
+	t.Helper()
+	l := m.NewLogin(mtproto.LoginOptions{})
+	if _, err := l.SendCode(ctx, phone); err != nil {
+		t.Fatalf("send code: %v", err)
+	}
+	code, ok := s.Code(phone)
+	if !ok {
+		t.Fatal("sandbox has no code for", phone)
+	}
+	if st, err := l.SubmitCode(ctx, code); err != nil || st != mtproto.StageSignUp {
+		t.Fatalf("submit code: %v %v", st, err)
+	}
+	if st, err := l.SignUp(ctx, mtproto.SignUpForm{FirstName: name, Acknowledged: true}); err != nil || st != mtproto.StageSetPassword {
+		t.Fatalf("sign up: %v %v", st, err)
+	}
+	if st, err := l.SetPassword(ctx, []byte(testPassword), "", ""); err != nil || st != mtproto.StageReady {
+		t.Fatalf("set password: %v %v", st, err)
+	}
+}
+
+// resume restarts a stopped member's device and logs in from its session.
+func resume(t *testing.T, ctx context.Context, s *sandbox.Server, dev *device) *member {
+	t.Helper()
+	m := startMember(t, ctx, s, memberOpts{dev: dev})
+	if st, err := m.NewLogin(mtproto.LoginOptions{}).Resume(ctx); err != nil || st != mtproto.StageReady {
+		t.Fatalf("resume: %v %v", st, err)
+	}
+	return m
+}
+
+// peer is the private chat with m's account.
+func (m *member) peer() mtproto.Peer {
+	u := m.Self()
+	return mtproto.Peer{Kind: mtproto.PeerUser, ID: u.ID, AccessHash: u.AccessHash}
+}
+
+// waitEvent returns the first event (seen before or still to come) that
+// matches pred.
+func (m *member) waitEvent(t *testing.T, ctx context.Context, what string, pred func(mtproto.Event) bool) mtproto.Event {
+	t.Helper()
+	for _, e := range m.seen {
+		if pred(e) {
+			return e
+		}
+	}
+	for {
+		select {
+		case e := <-m.events:
+			m.seen = append(m.seen, e)
+			if pred(e) {
+				return e
+			}
+		case <-ctx.Done():
+			t.Fatalf("%s: no event %q before the deadline", m.Self().FirstName, what)
+			return mtproto.Event{}
+		}
+	}
+}
+
+func newText(peer mtproto.Peer, text string) func(mtproto.Event) bool {
+	return func(e mtproto.Event) bool {
+		return e.Kind == mtproto.EventNew && e.Peer.Key() == peer.Key() && e.Message.Text == text
+	}
+}
