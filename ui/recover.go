@@ -23,7 +23,7 @@ const (
 // passphrase, whatever it was before.
 type recoverPage struct {
 	reason      recoverReason
-	recovery    *widget.Entry
+	recovery    *recoveryEntry
 	recoveryErr *widget.Label
 	pass        *widget.Entry
 	confirm     *widget.Entry
@@ -37,12 +37,10 @@ type recoverPage struct {
 
 func (u *UI) showRecover(reason recoverReason) {
 	p := &recoverPage{
-		reason: reason, recovery: widget.NewEntry(), recoveryErr: errorLabel(),
+		reason: reason, recovery: newRecoveryEntry(), recoveryErr: errorLabel(),
 		pass: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
 		passHint: caption(passphraseHint("")), passErr: errorLabel(), err: errorLabel(),
 	}
-	p.recovery.SetPlaceHolder("ABCD-EFGH-IJKL-…")
-	p.recovery.TextStyle = fyne.TextStyle{Monospace: true}
 	p.next = widget.NewButton("Set the new passphrase", func() { u.submitRecover(p) })
 	p.next.Importance = widget.HighImportance
 	controls := []fyne.Disableable{p.recovery, p.pass, p.confirm, p.next}
@@ -137,4 +135,35 @@ func (u *UI) showRecoverError(p *recoverPage, err error) {
 	default:
 		setError(p.err, msg)
 	}
+}
+
+// recoveryEntry is the field the recovery key is typed into: monospace, wrapped over two lines so the whole
+// key stays in view, with Return submitting and Tab moving on as in a one-line field.
+type recoveryEntry struct {
+	widget.Entry
+}
+
+func newRecoveryEntry() *recoveryEntry {
+	e := &recoveryEntry{}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapBreak
+	e.TextStyle = fyne.TextStyle{Monospace: true}
+	e.SetPlaceHolder("ABCD-EFGH-IJKL-MNOP-…")
+	e.SetMinRowsVisible(2)
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+// AcceptsTab reports false, so Tab moves the focus on instead of typing a tab.
+func (e *recoveryEntry) AcceptsTab() bool { return false }
+
+// TypedKey submits on Return or Enter (a recovery key has no line breaks) and passes other keys on.
+func (e *recoveryEntry) TypedKey(k *fyne.KeyEvent) {
+	if k.Name == fyne.KeyReturn || k.Name == fyne.KeyEnter {
+		if e.OnSubmitted != nil && !e.Disabled() {
+			e.OnSubmitted(e.Text)
+		}
+		return
+	}
+	e.Entry.TypedKey(k)
 }

@@ -71,7 +71,10 @@ func (u *harness) settle() {
 }
 
 // typeInto replaces the text of e by typing s, as a user would.
-func typeInto(e *widget.Entry, s string) {
+func typeInto(e interface {
+	fyne.Focusable
+	SetText(string)
+}, s string) {
 	e.SetText("")
 	test.Type(e, s)
 }

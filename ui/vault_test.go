@@ -236,6 +236,11 @@ func TestRecoverForgottenPassphrase(t *testing.T) {
 	wantError(t, p.recoveryErr, "Enter the recovery key")
 
 	typeInto(p.recovery, fakeRecoveryKey)
+	u.win.Canvas().Focus(p.recovery)
+	p.recovery.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if p.recovery.Text != fakeRecoveryKey || u.win.Canvas().Focused() != p.pass || p.recovery.AcceptsTab() {
+		t.Fatalf("Return in the recovery key field: text %q, focus not moved on", p.recovery.Text)
+	}
 	typeInto(p.pass, "new passphrase")
 	typeInto(p.confirm, "new passphrase!")
 	u.tap(p.next)
