@@ -72,8 +72,11 @@ func stageOf(l *mtproto.Login, st mtproto.Stage) ui.LoginStage {
 }
 
 func (b *Backend) stage(st mtproto.Stage, err error) (ui.LoginStage, error) {
-	return stageOf(b.login, st), userError(err)
+	return stageOf(b.currentLogin(), st), userError(err)
 }
+
+// connectWait bounds the wait for the first connection.
+const connectWait = 20 * time.Second
 
 // started is called once the client is connected and running.
 func (b *Backend) started() { b.runOnce.Do(func() { close(b.running) }) }
@@ -81,17 +84,21 @@ func (b *Backend) started() { b.runOnce.Do(func() { close(b.running) }) }
 // Resume implements ui.Backend. It waits for the connection first, since
 // it is the first call the window makes.
 func (b *Backend) Resume(ctx context.Context) (ui.LoginStage, error) {
+	wait := time.NewTimer(connectWait)
+	defer wait.Stop()
 	select {
 	case <-b.running:
+	case <-wait.C:
+		return ui.LoginStage{}, &ui.Problem{Message: "Cannot reach Telegram's servers. Check the network or the proxy settings, then try again."}
 	case <-ctx.Done():
-		return ui.LoginStage{}, &ui.Problem{Message: "Cannot connect. Check the network or the proxy settings.", Err: ctx.Err()}
+		return ui.LoginStage{}, &ui.Problem{Message: "Cannot reach Telegram's servers. Check the network or the proxy settings, then try again.", Err: ctx.Err()}
 	}
-	return b.stage(b.login.Resume(ctx))
+	return b.stage(b.currentLogin().Resume(ctx))
 }
 
 // SendCode implements ui.Backend.
 func (b *Backend) SendCode(ctx context.Context, phone string) (ui.CodeSent, error) {
-	sent, err := b.login.SendCode(ctx, phone)
+	sent, err := b.currentLogin().SendCode(ctx, phone)
 	if err != nil {
 		return ui.CodeSent{}, userError(err)
 	}
@@ -100,37 +107,37 @@ func (b *Backend) SendCode(ctx context.Context, phone string) (ui.CodeSent, erro
 
 // SubmitCode implements ui.Backend.
 func (b *Backend) SubmitCode(ctx context.Context, code string) (ui.LoginStage, error) {
-	return b.stage(b.login.SubmitCode(ctx, code))
+	return b.stage(b.currentLogin().SubmitCode(ctx, code))
 }
 
 // SignUp implements ui.Backend.
 func (b *Backend) SignUp(ctx context.Context, first, last string, acknowledged bool) (ui.LoginStage, error) {
-	return b.stage(b.login.SignUp(ctx, mtproto.SignUpForm{FirstName: first, LastName: last, Acknowledged: acknowledged}))
+	return b.stage(b.currentLogin().SignUp(ctx, mtproto.SignUpForm{FirstName: first, LastName: last, Acknowledged: acknowledged}))
 }
 
 // SubmitPassword implements ui.Backend.
 func (b *Backend) SubmitPassword(ctx context.Context, password []byte) (ui.LoginStage, error) {
-	return b.stage(b.login.SubmitPassword(ctx, password))
+	return b.stage(b.currentLogin().SubmitPassword(ctx, password))
 }
 
 // SetPassword implements ui.Backend.
 func (b *Backend) SetPassword(ctx context.Context, password []byte, hint, email string) (ui.LoginStage, error) {
-	return b.stage(b.login.SetPassword(ctx, password, hint, email))
+	return b.stage(b.currentLogin().SetPassword(ctx, password, hint, email))
 }
 
 // ConfirmEmail implements ui.Backend.
 func (b *Backend) ConfirmEmail(ctx context.Context, code string) (ui.LoginStage, error) {
-	return b.stage(b.login.ConfirmEmail(ctx, code))
+	return b.stage(b.currentLogin().ConfirmEmail(ctx, code))
 }
 
 // SkipEmail implements ui.Backend.
 func (b *Backend) SkipEmail(ctx context.Context) (ui.LoginStage, error) {
-	return b.stage(b.login.SkipEmail(ctx))
+	return b.stage(b.currentLogin().SkipEmail(ctx))
 }
 
 // QRLogin implements ui.Backend.
 func (b *Backend) QRLogin(ctx context.Context, show func(url string, expires time.Time)) (ui.LoginStage, error) {
-	return b.stage(b.login.QR(ctx, func(url string, expires time.Time) error {
+	return b.stage(b.currentLogin().QR(ctx, func(url string, expires time.Time) error {
 		show(url, expires)
 		return nil
 	}))
@@ -447,4 +454,53 @@ func (b *Backend) fromStore(dialog ui.DialogID, msgs []store.Message) []ui.Messa
 		out = append(out, ui.Message{ID: int64(m.ID), Dialog: dialog, Out: m.Out, Sender: sender, Text: m.Text, Date: m.Date})
 	}
 	return out
+}
+
+// MarkRead implements ui.Backend: the server learns the dialog was read up
+// to maxID (so other devices clear their counters) and the cache follows.
+func (b *Backend) MarkRead(ctx context.Context, dialog ui.DialogID, maxID int64) error {
+	peer, uid, err := b.peerOf(dialog)
+	if err != nil {
+		return err
+	}
+	if _, err := b.client.API().MessagesReadHistory(ctx, &tg.MessagesReadHistoryRequest{Peer: peer, MaxID: int(maxID)}); err != nil {
+		return userError(err)
+	}
+	if b.cache.enabled() {
+		_ = b.cache.db.SetUnreadCount(ctx, store.UserPeer(uid), 0)
+	}
+	return nil
+}
+
+// LogOut implements ui.Backend: the authorization ends on the server, the
+// local session and cached chats of the account are forgotten and a new
+// login can start.
+func (b *Backend) LogOut(ctx context.Context) error {
+	if err := b.client.LogOut(ctx); err != nil {
+		return userError(err)
+	}
+	if b.cache.enabled() {
+		if err := b.cache.db.DeleteSession(ctx); err != nil {
+			return &ui.Problem{Message: "Logged out, but the local session could not be deleted.", Err: err}
+		}
+		if ds, err := b.cache.db.Dialogs(ctx, 0); err == nil {
+			for _, d := range ds {
+				_ = b.cache.db.DeleteDialog(ctx, d.Peer)
+			}
+		}
+	}
+	b.mu.Lock()
+	b.users = map[int64]*tg.User{}
+	b.mu.Unlock()
+	l := b.client.NewLogin(b.opts)
+	b.mu.Lock()
+	b.login = l
+	b.mu.Unlock()
+	return nil
+}
+
+func (b *Backend) currentLogin() *mtproto.Login {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.login
 }

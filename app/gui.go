@@ -49,8 +49,12 @@ func Run(ctx context.Context, cfg Config) error {
 		proxy = prefs.Proxy
 	}
 	opts := mtproto.Options{AppID: prefs.APIID, AppHash: prefs.APIHash, Proxy: proxy}
-	var codes interface{ Code(string) (string, bool) }
+	if _, err := mtproto.ParseProxy(proxy); err != nil {
+		return err
+	}
+	a := fyneapp.NewWithID(AppID)
 	if cfg.Sandbox {
+		// The demo keeps nothing on disk: the sandbox lives in memory too.
 		srv, err := sandbox.New(sandbox.Options{})
 		if err != nil {
 			return err
@@ -60,31 +64,36 @@ func Run(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("app: demo contacts: %w", err)
 		}
 		opts.AppID, opts.AppHash, opts.Endpoint = 1, "sandbox", srv.Endpoint()
-		codes = srv
-	} else if prefs.APIID == 0 || prefs.APIHash == "" {
+		client, err := mtproto.New(opts)
+		if err != nil {
+			return err
+		}
+		backend := NewBackend(client, loginOptions(), srv, nil)
+		runErr := make(chan error, 1)
+		go func() {
+			runErr <- client.Run(ctx, func(ctx context.Context) error {
+				backend.started()
+				<-ctx.Done()
+				return nil
+			})
+		}()
+		ui.New(a, backend).Run()
+		cancel()
+		if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintln(os.Stderr, "tacit: connection:", err)
+		}
+		return nil
+	}
+	if prefs.APIID == 0 || prefs.APIHash == "" {
 		return fmt.Errorf("%w: get your own at https://my.telegram.org and put api_id and api_hash into %s, or run `tacit --sandbox` to try Tacit on a local demo server", ErrNoAPIKeys, paths.PreferencesFile())
 	}
-	client, err := mtproto.New(opts)
-	if err != nil {
+	if err := paths.Ensure(); err != nil {
 		return err
 	}
-	backend := NewBackend(client, loginOptions(), codes, nil)
-
-	a := fyneapp.NewWithID(AppID)
-	u := ui.New(a, backend)
-	runErr := make(chan error, 1)
-	go func() {
-		runErr <- client.Run(ctx, func(ctx context.Context) error {
-			backend.started()
-			<-ctx.Done()
-			return nil
-		})
-	}()
-	u.Run()
+	v := newVault(ctx, paths, settings.NewCustody(paths.Data, paths.Profile, settings.SystemKeyring{}), opts)
+	ui.NewWithVault(a, v).Run()
 	cancel()
-	if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
-		fmt.Fprintln(os.Stderr, "tacit: connection:", err)
-	}
+	v.close()
 	return nil
 }
 

@@ -81,6 +81,7 @@ type Client struct {
 	self        *tg.User
 	runCtx      context.Context
 	updatesOn   bool
+	stopUpdates func()
 	updatesErr  chan error
 	readyNotify []chan struct{}
 	loginToken  chan struct{}
@@ -214,6 +215,10 @@ func (c *Client) authorized(u *tg.User) {
 	if start {
 		started := make(chan struct{})
 		ended := make(chan struct{})
+		ctx, cancel := context.WithCancel(ctx)
+		c.mu.Lock()
+		c.stopUpdates = func() { cancel(); <-ended }
+		c.mu.Unlock()
 		go func() {
 			defer close(ended)
 			err := c.updates.Run(ctx, c.api, u.ID, updates.AuthOptions{OnStart: func(context.Context) { close(started) }})
@@ -239,14 +244,21 @@ func (c *Client) authorized(u *tg.User) {
 // keeps working but stops receiving pushes).
 func (c *Client) UpdatesErrors() <-chan error { return c.updatesErr }
 
-// LogOut ends this authorization on the server.
+// LogOut ends this authorization on the server and stops the updates of
+// the account; a new Login may follow on the same client.
 func (c *Client) LogOut(ctx context.Context) error {
 	if _, err := c.api.AuthLogOut(ctx); err != nil {
 		return fmt.Errorf("mtproto: log out: %w", Classify(err))
 	}
 	c.mu.Lock()
 	c.self = nil
+	stop := c.stopUpdates
+	c.stopUpdates, c.updatesOn = nil, false
 	c.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	c.updates.Reset()
 	return nil
 }
 
