@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
 )
 
 // historyLimit is how many of the newest messages a conversation loads when it is opened.
@@ -148,6 +149,7 @@ func (m *mainWindow) confirmLogOut() {
 				m.logOut()
 			}
 		}, m.u.win)
+	d.SetConfirmImportance(widget.DangerImportance)
 	m.logoutDialog = d
 	d.Show()
 }

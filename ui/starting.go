@@ -51,7 +51,7 @@ func (u *UI) showStarting() {
 
 // showVaultStarting asks the Vault where the key custody stands and shows the matching page.
 func (u *UI) showVaultStarting() {
-	u.vaultStartPg = u.showWaiting(pageVaultStarting, "Opening the data on this computer…", u.showVaultStarting,
+	u.vaultStartPg = u.showWaiting(pageVaultStarting, "Opening the data on this computer… If your system asks you to unlock its keyring, please do.", u.showVaultStarting,
 		func(ctx context.Context) (func(), error) {
 			st, err := u.vault.State(ctx)
 			return func() { u.showVaultState(st) }, err
