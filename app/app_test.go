@@ -52,7 +52,7 @@ func TestBackendSignUpAndChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := NewBackend(client, loginOptions(), srv, nil)
+	b := NewBackend(client, loginOptions(nil), srv, nil)
 	events := make(chan ui.Event, 64)
 	defer b.Subscribe(func(e ui.Event) { events <- e })()
 	done := make(chan error, 1)

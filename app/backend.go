@@ -11,6 +11,7 @@ import (
 	"github.com/gotd/td/tg"
 
 	"tacit/mtproto"
+	"tacit/mtproto/privacy"
 	"tacit/mtproto/store"
 	"tacit/ui"
 )
@@ -58,6 +59,7 @@ func stageOf(l *mtproto.Login, st mtproto.Stage) ui.LoginStage {
 	case mtproto.StageSignUp:
 		out.Step = ui.StepSignUpRequired
 		out.TermsOfService = l.TermsOfService()
+		out.SignUpNotice = privacy.SignUpNotice().Points
 	case mtproto.StagePassword:
 		out.Step = ui.StepPassword
 		out.PasswordHint = l.PasswordHint()

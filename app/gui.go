@@ -9,6 +9,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"tacit/mtproto"
+	"tacit/mtproto/privacy"
 	"tacit/mtproto/sandbox"
 	"tacit/settings"
 	"tacit/ui"
@@ -68,7 +69,7 @@ func Run(ctx context.Context, cfg Config) error {
 		if err != nil {
 			return err
 		}
-		backend := NewBackend(client, loginOptions(), srv, nil)
+		backend := NewBackend(client, loginOptions(nil), srv, nil)
 		runErr := make(chan error, 1)
 		go func() {
 			runErr <- client.Run(ctx, func(ctx context.Context) error {
@@ -98,7 +99,8 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 // loginOptions are the login rules of the real app: forced 2-step
-// verification, and the privacy lockdown right after sign-up.
-func loginOptions() mtproto.LoginOptions {
-	return mtproto.LoginOptions{AfterSignUp: afterSignUp}
+// verification, and the privacy lockdown right after sign-up, whose report
+// (each rule as read back) goes to record when it is not nil.
+func loginOptions(record func(privacy.Report)) mtproto.LoginOptions {
+	return mtproto.LoginOptions{AfterSignUp: privacy.AfterSignUp(record)}
 }

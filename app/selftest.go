@@ -16,6 +16,7 @@ import (
 	"github.com/gotd/td/tg"
 
 	"tacit/mtproto"
+	"tacit/mtproto/privacy"
 	"tacit/mtproto/sandbox"
 	"tacit/mtproto/store"
 	"tacit/ui"
@@ -43,6 +44,7 @@ type StepResult struct {
 	Step     string        `json:"step"`
 	OK       bool          `json:"ok"`
 	Detail   string        `json:"detail,omitempty"`
+	Lines    []string      `json:"lines,omitempty"`
 	Error    string        `json:"error,omitempty"`
 	Duration time.Duration `json:"duration_ns"`
 }
@@ -60,6 +62,9 @@ type selftest struct {
 	results   []StepResult
 	out       io.Writer
 	extra     []selftestStep
+
+	lockdown *privacy.Report
+	lines    []string // extra lines of the current step
 
 	dataDir string
 	cleanup []func()
@@ -90,7 +95,7 @@ func (t *selftest) startClient(ctx context.Context, db *store.Store) (*selftestC
 		return nil, err
 	}
 	if db != nil {
-		t.backend = NewBackend(c, loginOptions(), t.srv, db)
+		t.backend = NewBackend(c, t.loginOptions(), t.srv, db)
 	}
 	sc := &selftestClient{c: c, msgs: make(chan *tg.Message, 64)}
 	if db == nil {
@@ -145,6 +150,8 @@ func Selftest(ctx context.Context, cfg SelftestConfig, out io.Writer) error {
 		{"start a simulated contact", stepContact},
 		{"open the encrypted store in a fresh data directory", stepStore},
 		{"sign up (warning acknowledged, no join notice)", stepSignUp},
+		{"privacy lockdown right after sign-up, each rule read back", stepLockdown},
+		{"a stranger cannot find the account by its number", stepStranger},
 		{"set the forced 2-step password", stepSetPassword},
 		{"log in on a second device with code and 2-step password", stepPasswordLogin},
 		{"cloud message round trip with the contact", stepCloudRoundTrip},
@@ -158,8 +165,9 @@ func Selftest(ctx context.Context, cfg SelftestConfig, out io.Writer) error {
 			continue
 		}
 		start := time.Now()
+		t.lines = nil
 		detail, err := s.run(ctx, t)
-		r := StepResult{Step: s.name, OK: err == nil, Detail: detail, Duration: time.Since(start)}
+		r := StepResult{Step: s.name, OK: err == nil, Detail: detail, Lines: t.lines, Duration: time.Since(start)}
 		if err != nil {
 			r.Error = err.Error()
 			failed = true
@@ -205,6 +213,9 @@ func (t *selftest) record(r StepResult) {
 		line += ": " + r.Error
 	}
 	fmt.Fprintln(t.out, line)
+	for _, l := range r.Lines {
+		fmt.Fprintln(t.out, "         "+l)
+	}
 }
 
 func (t *selftest) close() {
@@ -251,7 +262,7 @@ func stepSignUp(ctx context.Context, t *selftest) (string, error) {
 		return "", err
 	}
 	t.user = c
-	l := c.c.NewLogin(mtproto.LoginOptions{})
+	l := c.c.NewLogin(t.loginOptions())
 	if _, err := l.SendCode(ctx, t.phone); err != nil {
 		return "", err
 	}
@@ -459,4 +470,33 @@ func findPlaintext(dir string, needles [][]byte) (string, error) {
 		return nil
 	})
 	return hit, err
+}
+
+func (t *selftest) loginOptions() mtproto.LoginOptions {
+	return loginOptions(func(r privacy.Report) { t.lockdown = &r })
+}
+
+func stepLockdown(ctx context.Context, t *selftest) (string, error) {
+	if t.lockdown == nil {
+		return "", errors.New("the lockdown did not run")
+	}
+	t.lines = t.lockdown.Lines()
+	n := len(t.lines) - len(t.lockdown.NotApplied())
+	detail := fmt.Sprintf("%d of %d rules applied and read back", n, len(t.lines))
+	return detail, t.lockdown.Err()
+}
+
+func stepStranger(ctx context.Context, t *selftest) (string, error) {
+	_, err := t.alice.Client().API().ContactsResolvePhone(ctx, t.phone)
+	if err == nil {
+		return "", errors.New("a stranger resolved the number")
+	}
+	imp, err := t.alice.Client().API().ContactsImportContacts(ctx, []tg.InputPhoneContact{{ClientID: 1, Phone: t.phone, FirstName: "Guess"}})
+	if err != nil {
+		return "", err
+	}
+	if len(imp.Imported) != 0 {
+		return "", errors.New("a stranger imported the number and found the account")
+	}
+	return "contacts.resolvePhone and contacts.importContacts found nothing", nil
 }

@@ -158,7 +158,7 @@ func (v *vault) Open(ctx context.Context) (ui.Backend, error) {
 		db.Close()
 		return nil, &ui.Problem{Message: "The connection settings are not valid: " + err.Error(), Err: err}
 	}
-	b := NewBackend(client, loginOptions(), nil, db)
+	b := NewBackend(client, loginOptions(nil), nil, db)
 	go func() {
 		v.runErr <- client.Run(v.runCtx, func(ctx context.Context) error {
 			b.started()
