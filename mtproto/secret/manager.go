@@ -1127,7 +1127,8 @@ func (m *Manager) Decline(ctx context.Context, id ChatID) error {
 }
 
 // Discard closes a chat (or cancels a request) for both sides; deleteHistory also wipes the
-// history here and asks the peer to do the same.
+// history here and asks the peer to do the same. The chat is closed locally at once; if the
+// server cannot be told now, that is retried (an ErrorEvent reports the failure).
 func (m *Manager) Discard(ctx context.Context, id ChatID, deleteHistory bool) error {
 	lock := m.chatLock(id)
 	lock.Lock()
@@ -1145,7 +1146,11 @@ func (m *Manager) Discard(ctx context.Context, id ChatID, deleteHistory bool) er
 		return fmt.Errorf("secret: discard: %w", err)
 	}
 	m.events.push(fx.events...)
-	return m.discardRemote(ctx, id)
+	if err := m.discardRemote(ctx, id); err != nil {
+		// Closed here already; the server is told later (Tick retries).
+		m.events.push(ErrorEvent{Chat: id, Err: err})
+	}
+	return nil
 }
 
 func (m *Manager) chat(ctx context.Context, id ChatID) (Chat, error) {

@@ -260,3 +260,79 @@ func TestUnknownChatMessagesExpireFromInbox(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// failingDiscard fails messages.discardEncryption while failing is set.
+type failingDiscard struct {
+	*secrettest.RelayClient
+	failing atomic.Bool
+}
+
+func (f *failingDiscard) MessagesDiscardEncryption(ctx context.Context, req *tg.MessagesDiscardEncryptionRequest) (bool, error) {
+	if f.failing.Load() {
+		return false, tgerr.New(500, "INTERNAL")
+	}
+	return f.RelayClient.MessagesDiscardEncryption(ctx, req)
+}
+
+// A discard that cannot reach the server is kept as a task and retried; the chat is closed
+// locally at once.
+func TestDiscardIsDurable(t *testing.T) {
+	w := newWorld(t, secret.Options{})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	api := &failingDiscard{RelayClient: w.alice.conn}
+	api.failing.Store(true)
+	m := secret.NewManager(api, w.alice.store, secret.Options{Now: w.clock.Now})
+	defer m.Close()
+	w.alice.m.Close()
+	if err := m.Discard(ctx, id, false); err != nil {
+		t.Fatal(err)
+	}
+	var c secret.Chat
+	_ = w.alice.store.View(ctx, func(tx secret.Tx) (err error) { c, err = tx.Chat(id); return })
+	if c.State != secret.StateClosed || !c.DiscardPending || len(c.Key) != 0 {
+		t.Fatalf("after a failed discard: state %v pending %v key %d", c.State, c.DiscardPending, len(c.Key))
+	}
+	api.failing.Store(false)
+	if err := m.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.bob.rec.waitFor(t, "discard reaches Bob", func(evs []secret.Event) bool { return count[secret.ChatClosed](evs, nil) == 1 })
+}
+
+// After an upgrade (a stored chat announced an older layer) the manager tells the peer its
+// layer again.
+func TestNotifyLayerAfterUpgrade(t *testing.T) {
+	w := newWorld(t, secret.Options{})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	w.alice.m.Close()
+	if err := w.alice.store.Update(ctx, func(tx secret.Tx) error {
+		c, err := tx.Chat(id)
+		if err != nil {
+			return err
+		}
+		c.MyLayer = 101
+		return tx.PutChat(c)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	before := len(sentFrom(w.relay, aliceID, "sendEncryptedService"))
+	m := secret.NewManager(w.alice.conn, w.alice.store, secret.Options{Now: w.clock.Now})
+	defer m.Close()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { _ = m.Run(runCtx) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for len(sentFrom(w.relay, aliceID, "sendEncryptedService")) == before {
+		if time.Now().After(deadline) {
+			t.Fatal("no NotifyLayer after the upgrade")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	var c secret.Chat
+	_ = w.alice.store.View(ctx, func(tx secret.Tx) (err error) { c, err = tx.Chat(id); return })
+	if c.MyLayer != secret.Layer {
+		t.Fatalf("my layer %d after resume", c.MyLayer)
+	}
+}
