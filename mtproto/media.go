@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/gotd/td/tg"
 )
@@ -20,6 +21,37 @@ const (
 	maxUploadParts   = 4000
 	DownloadChunk    = 1024 * 1024
 )
+
+// transientRetries is how often a transfer repeats one part or chunk after
+// a network failure (the client reconnects by itself meanwhile) before it
+// gives up and reports a TransferError.
+const transientRetries = 5
+
+// retryTransient runs call, repeating it after network failures with a
+// growing pause while ctx lasts.
+func retryTransient(ctx context.Context, call func() error) error {
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = call()
+		if err == nil || ctx.Err() != nil {
+			break
+		}
+		var e *Error
+		if !errors.As(classifyCloud(err), &e) || e.Kind != KindNetwork || attempt == transientRetries {
+			break
+		}
+		t := time.NewTimer(time.Duration(attempt+1) * 200 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+		case <-t.C:
+		}
+	}
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
 
 // Progress reports a transfer: done of total bytes. It runs on the
 // transferring goroutine.
@@ -169,17 +201,17 @@ func (cl *Cloud) UploadFile(ctx context.Context, rec *UploadRecord, src io.Reade
 		if _, err := src.ReadAt(buf[:n], off); err != nil && !(errors.Is(err, io.EOF) && n > 0) {
 			return fail(&Error{Kind: KindLocalFile, Detail: "Cannot read the file: " + err.Error(), cause: err})
 		}
-		var err error
-		if rec.Big() {
-			_, err = cl.api().UploadSaveBigFilePart(ctx, &tg.UploadSaveBigFilePartRequest{FileID: rec.FileID, FilePart: rec.Done,
-				FileTotalParts: rec.Parts, Bytes: buf[:n]})
-		} else {
-			_, err = cl.api().UploadSaveFilePart(ctx, &tg.UploadSaveFilePartRequest{FileID: rec.FileID, FilePart: rec.Done, Bytes: buf[:n]})
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				err = ctx.Err()
+		err := retryTransient(ctx, func() error {
+			var err error
+			if rec.Big() {
+				_, err = cl.api().UploadSaveBigFilePart(ctx, &tg.UploadSaveBigFilePartRequest{FileID: rec.FileID, FilePart: rec.Done,
+					FileTotalParts: rec.Parts, Bytes: buf[:n]})
+			} else {
+				_, err = cl.api().UploadSaveFilePart(ctx, &tg.UploadSaveFilePartRequest{FileID: rec.FileID, FilePart: rec.Done, Bytes: buf[:n]})
 			}
+			return err
+		})
+		if err != nil {
 			return fail(classifyCloud(err))
 		}
 		rec.Done++
@@ -283,11 +315,13 @@ func (cl *Cloud) Download(ctx context.Context, loc FileLocation, w io.WriterAt, 
 		if loc.Size > 0 && off >= loc.Size {
 			return off, nil
 		}
-		res, err := cl.api().UploadGetFile(ctx, &tg.UploadGetFileRequest{Location: loc.input(), Offset: off, Limit: DownloadChunk})
+		var res tg.UploadFileClass
+		err := retryTransient(ctx, func() error {
+			var err error
+			res, err = cl.api().UploadGetFile(ctx, &tg.UploadGetFileRequest{Location: loc.input(), Offset: off, Limit: DownloadChunk})
+			return err
+		})
 		if err != nil {
-			if ctx.Err() != nil {
-				err = ctx.Err()
-			}
 			return off, &TransferError{Op: "download", Name: name, Done: off, Total: loc.Size, Err: classifyCloud(err)}
 		}
 		f, ok := res.(*tg.UploadFile)
