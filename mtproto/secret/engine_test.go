@@ -660,26 +660,40 @@ func TestEngineInitialExchangeChecks(t *testing.T) {
 
 // 5.1.18: a shared key whose big-endian encoding is 255 bytes is left-padded; both sides agree.
 func TestEngineShortSharedKeyLeftPadded(t *testing.T) {
+	p := telegramPrime
 	g := big.NewInt(3)
-	for i := 0; i < 4000; i++ {
-		a, ga, _ := NewKeyPair(3, telegramPrime, nil)
-		b, gb, _ := NewKeyPair(3, telegramPrime, nil)
-		k := new(big.Int).Exp(ga, b, telegramPrime)
-		if len(k.Bytes()) != KeySize-1 {
-			continue
-		}
-		_ = g
-		ka, _ := SharedKey(gb, a, telegramPrime)
-		kb, _ := SharedKey(ga, b, telegramPrime)
-		if !bytes.Equal(ka, kb) || len(ka) != KeySize || ka[0] != 0 || !bytes.Equal(ka[1:], k.Bytes()) {
-			t.Fatalf("short key not left-padded")
-		}
-		if KeyFingerprint(ka) != KeyFingerprint(kb) {
-			t.Fatalf("fingerprints differ")
-		}
-		return
+	a, ga, err := NewKeyPair(3, p, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Skip("no 255-byte key in 4000 draws (probability ~1e-7)")
+	b, gb, err := NewKeyPair(3, p, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := new(big.Int).Exp(ga, b, p)
+	// Step b -> b+1 (g_b *= g, key *= g_a) until the key has a leading zero byte: about 1 in 256.
+	for i := 0; i < 100000 && len(k.Bytes()) != KeySize-1; i++ {
+		b.Add(b, big.NewInt(1))
+		gb.Mul(gb, g).Mod(gb, p)
+		k.Mul(k, ga).Mod(k, p)
+	}
+	if len(k.Bytes()) != KeySize-1 {
+		t.Fatal("no 255-byte key found")
+	}
+	ka, err := SharedKey(gb, a, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := SharedKey(ga, b, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(ka, kb) || len(ka) != KeySize || ka[0] != 0 || !bytes.Equal(ka[1:], k.Bytes()) {
+		t.Fatalf("short key not left-padded")
+	}
+	if KeyFingerprint(ka) != KeyFingerprint(kb) {
+		t.Fatalf("fingerprints differ")
+	}
 }
 
 func TestEngineTTLTimerStartsWhenRead(t *testing.T) {
