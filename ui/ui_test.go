@@ -59,7 +59,11 @@ func (u *harness) settle() {
 	u.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	for u.inflight.Load() > 0 {
+	for {
+		u.drain() // what is queued may start more calls
+		if u.inflight.Load() == 0 {
+			return
+		}
 		select {
 		case fn := <-u.queue:
 			fn()
@@ -67,7 +71,6 @@ func (u *harness) settle() {
 			u.t.Fatal("a Backend call never finished")
 		}
 	}
-	u.drain()
 }
 
 // typeInto replaces the text of e by typing s, as a user would.
