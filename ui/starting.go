@@ -72,11 +72,10 @@ func (u *UI) showVaultState(st VaultState) {
 		u.showKeyringUnavailable(st)
 	case VaultKeyMissing:
 		u.showRecover(recoverKeyMissing)
-	default:
-		p := u.showWaiting(pageVaultStarting, "", u.showVaultStarting, func(context.Context) (func(), error) {
+	default: // a status this UI does not know: say so, and let the user ask again
+		u.vaultStartPg = u.showWaiting(pageVaultStarting, "", u.showVaultStarting, func(context.Context) (func(), error) {
 			return nil, &Problem{Message: "Tacit cannot tell how the data on this computer is protected."}
 		})
-		u.vaultStartPg = p
 	}
 }
 

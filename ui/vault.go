@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 )
 
 // Vault is the local key custody as the UI sees it: the key to Tacit's encrypted database, kept in the OS
@@ -89,12 +90,13 @@ type VaultState struct {
 const keyringUnavailableNotice = "The system keyring is not available (no D-Bus secret service); Tacit will " +
 	"protect the data with a passphrase instead."
 
-// MinPassphraseLength is the shortest passphrase for the local database Tacit accepts, in characters.
+// MinPassphraseLength is the shortest passphrase for the local database Tacit accepts, in characters. The
+// key custody enforces the same minimum; the UI checks it first so a short passphrase never leaves the page.
 const MinPassphraseLength = 8
 
 // CheckNewPassphrase checks a new passphrase for the local database against its confirmation.
 func CheckNewPassphrase(pass, confirm string) error {
-	switch n := len([]rune(pass)); {
+	switch n := utf8.RuneCountInString(pass); {
 	case n == 0:
 		return &Problem{Field: FieldPassphrase, Message: "Choose a passphrase."}
 	case n < MinPassphraseLength:
@@ -109,7 +111,7 @@ func CheckNewPassphrase(pass, confirm string) error {
 
 // passphraseHint is the line under a new passphrase field, updated as the user types.
 func passphraseHint(pass string) string {
-	switch n := len([]rune(pass)); {
+	switch n := utf8.RuneCountInString(pass); {
 	case n == 0:
 		return plural(MinPassphraseLength, "", "At least %d characters. A few unrelated words are easy to remember and hard to guess.")
 	case n < MinPassphraseLength:
