@@ -6,9 +6,10 @@
 //
 // It talks to the rest of Tacit only through the Vault and Backend interfaces it defines, with plain data
 // types. It must not speak Telegram, touch storage, keys or the keyring itself, or import the app, settings
-// or mtproto packages. The
-// Fyne event goroutine never waits on the Backend: every call runs on its own goroutine and its result
-// comes back through onMain, the one place in this package that calls fyne.Do.
+// or mtproto packages. The Fyne event goroutine never waits on the Vault or the Backend: every call runs on
+// its own goroutine and its result comes back through onMain, the one place in this package that calls
+// fyne.Do. Passphrases pass through as []byte that is zeroed when the call returns, and the fields that held
+// them are cleared.
 package ui
 
 import (
