@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotd/td/session"
 	"github.com/gotd/td/tg"
 
+	"tacit/mtproto"
 	"tacit/mtproto/sandbox"
 	"tacit/mtproto/secret"
 )
@@ -79,9 +81,10 @@ func countEv[T secret.Event](evs []secret.Event) int {
 
 // secretUser is a signed-up Tacit client with a secret chat manager wired into its updates.
 type secretUser struct {
-	r   *running
-	m   *secret.Manager
-	rec *secretRec
+	r    *running
+	m    *secret.Manager
+	rec  *secretRec
+	stop func()
 }
 
 func newSecretUser(t *testing.T, ctx context.Context, s *sandbox.Server, phone, name string) *secretUser {
@@ -93,9 +96,18 @@ func newSecretUser(t *testing.T, ctx context.Context, s *sandbox.Server, phone, 
 func newSecretUserOpts(t *testing.T, ctx context.Context, s *sandbox.Server, phone, name string, opts secret.Options, lose func(*tg.UpdateNewEncryptedMessage) bool) *secretUser {
 	t.Helper()
 	r := start(t, ctx, s, clientOpts{})
+	u := attachSecret(t, ctx, r, secret.NewMemoryStorage(), opts, lose)
+	signUp(t, ctx, s, r, phone, name)
+	u.run(t, ctx)
+	return u
+}
+
+// attachSecret wires a secret chat manager over store into r's updates (before login).
+func attachSecret(t *testing.T, ctx context.Context, r *running, store secret.Storage, opts secret.Options, lose func(*tg.UpdateNewEncryptedMessage) bool) *secretUser {
+	t.Helper()
 	u := &secretUser{r: r, rec: &secretRec{wake: make(chan struct{}, 1)}}
 	opts.Events = u.rec.add
-	u.m = secret.NewManager(r.API(), secret.NewMemoryStorage(), opts)
+	u.m = secret.NewManager(r.API(), store, opts)
 	d := r.Dispatcher()
 	d.OnEncryption(func(ctx context.Context, _ tg.Entities, up *tg.UpdateEncryption) error {
 		return u.m.HandleEncryption(ctx, up)
@@ -112,12 +124,17 @@ func newSecretUserOpts(t *testing.T, ctx context.Context, s *sandbox.Server, pho
 	d.OnEncryptedChatTyping(func(ctx context.Context, _ tg.Entities, up *tg.UpdateEncryptedChatTyping) error {
 		return u.m.HandleTyping(ctx, up)
 	})
-	signUp(t, ctx, s, r, phone, name)
+	return u
+}
+
+// run starts the manager's Run loop until the test ends (or stop is called).
+func (u *secretUser) run(t *testing.T, ctx context.Context) {
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); _ = u.m.Run(runCtx) }()
-	t.Cleanup(func() { cancel(); <-done; u.m.Close() })
-	return u
+	var once sync.Once
+	u.stop = func() { once.Do(func() { cancel(); <-done; u.m.Close() }) }
+	t.Cleanup(u.stop)
 }
 
 func TestSecretChatTwoClientsOverSandbox(t *testing.T) {
@@ -449,4 +466,62 @@ func TestSecretChatGapAndTTLOverSandbox(t *testing.T) {
 			t.Fatalf("other messages deleted too (%d left)", len(ms))
 		}
 	}
+}
+
+// Secret messages sent while a client is offline arrive through updates.getDifference
+// (new_encrypted_messages) when it comes back, with the chat state from its store.
+func TestSecretMessagesWhileOffline(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t, sandbox.Options{})
+	alice := newSecretUser(t, ctx, s, "15556660001", "Alice")
+	sess := &session.StorageMemory{}
+	state := mtproto.NewMemoryState()
+	store := secret.NewMemoryStorage()
+	r := start(t, ctx, s, clientOpts{session: sess, state: state})
+	bob := attachSecret(t, ctx, r, store, secret.Options{}, nil)
+	signUp(t, ctx, s, r, "15556660002", "Bob")
+	bob.run(t, ctx)
+	me := r.Self()
+	id, err := alice.m.Start(ctx, me.ID, me.AccessHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob.rec.wait(t, ctx, "request", func(evs []secret.Event) bool { return countEv[secret.ChatRequested](evs) == 1 })
+	if err := bob.m.Accept(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	alice.rec.wait(t, ctx, "ready", func(evs []secret.Event) bool { return countEv[secret.ChatReady](evs) == 1 })
+	if _, err := alice.m.SendText(ctx, id, "before", secret.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	bob.rec.wait(t, ctx, "before", func(evs []secret.Event) bool { return len(secretTexts(evs, secret.KindText)) == 1 })
+
+	// Bob goes offline; Alice keeps writing.
+	bob.stop()
+	r.stop()
+	for i := range 3 {
+		if _, err := alice.m.SendText(ctx, id, fmt.Sprintf("away %d", i), secret.SendOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r2 := start(t, ctx, s, clientOpts{session: sess, state: state})
+	bob2 := attachSecret(t, ctx, r2, store, secret.Options{}, nil)
+	if st, err := r2.NewLogin(mtproto.LoginOptions{}).Resume(ctx); err != nil || st != mtproto.StageReady {
+		t.Fatalf("resume: %v %v", st, err)
+	}
+	bob2.run(t, ctx)
+	evs := bob2.rec.wait(t, ctx, "missed messages", func(evs []secret.Event) bool { return len(secretTexts(evs, secret.KindText)) == 3 })
+	for i, m := range secretTexts(evs, secret.KindText) {
+		if m.Text != fmt.Sprintf("away %d", i) {
+			t.Fatalf("message %d = %q", i, m.Text)
+		}
+	}
+	// And the chat goes on both ways.
+	if _, err := bob2.m.SendText(ctx, id, "back", secret.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	alice.rec.wait(t, ctx, "back", func(evs []secret.Event) bool {
+		got := secretTexts(evs, secret.KindText)
+		return len(got) == 1 && got[0].Text == "back"
+	})
 }
