@@ -336,3 +336,63 @@ func TestNotifyLayerAfterUpgrade(t *testing.T) {
 		t.Fatalf("my layer %d after resume", c.MyLayer)
 	}
 }
+
+// Deleting a message that has not reached the peer rewrites the stored copy as a self-delete
+// with the same seq numbers: the content never leaves, and the sequence has no hole.
+func TestDeleteUnsentMessageRewritten(t *testing.T) {
+	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	flaky := &flakyAPI{RelayClient: w.alice.conn}
+	m := secret.NewManager(flaky, w.alice.store, secret.Options{Now: w.clock.Now, RekeyAfterMessages: 1 << 20})
+	defer m.Close()
+	w.alice.m.Close()
+	flaky.failing.Store(true)
+	msg, err := m.SendText(ctx, id, "regret this", secret.SendOptions{})
+	if err == nil || msg.RandomID == 0 {
+		t.Fatalf("send while failing: %v", err)
+	}
+	var before secret.OutboxMessage
+	_ = w.alice.store.View(ctx, func(tx secret.Tx) error {
+		os, _ := tx.Outbox(id, 0, 1<<30)
+		for _, o := range os {
+			if o.RandomID == msg.RandomID {
+				before = o
+			}
+		}
+		return nil
+	})
+	if err := m.DeleteMessages(ctx, id, []int64{msg.RandomID}); err == nil {
+		t.Fatalf("delete flushed while the API fails")
+	}
+	var after secret.OutboxMessage
+	_ = w.alice.store.View(ctx, func(tx secret.Tx) error {
+		os, _ := tx.Outbox(id, before.OutSeq, before.OutSeq)
+		after = os[0]
+		return nil
+	})
+	if after.RandomID != before.RandomID || after.InSeq != before.InSeq || string(after.Bytes) == string(before.Bytes) {
+		t.Fatalf("stored message not rewritten in place")
+	}
+	flaky.failing.Store(false)
+	if _, err := m.SendText(ctx, id, "fine now", secret.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	evs := w.bob.rec.waitFor(t, "next message", func(evs []secret.Event) bool { return len(received(evs)) >= 1 })
+	for _, r := range received(evs) {
+		if r.Text == "regret this" {
+			t.Fatalf("deleted content reached the peer")
+		}
+	}
+	if got := received(evs); len(got) != 1 || got[0].Text != "fine now" {
+		t.Fatalf("Bob got %+v", got)
+	}
+	if count[secret.ChatClosed](evs, nil) != 0 {
+		t.Fatal("the rewrite broke the sequence")
+	}
+	for _, s := range sentFrom(w.relay, aliceID, "") {
+		if string(s.Data) == string(before.Bytes) {
+			t.Fatal("the original ciphertext was sent")
+		}
+	}
+}
