@@ -1051,54 +1051,82 @@ func (m *Manager) Accept(ctx context.Context, id ChatID) error {
 	if err != nil {
 		return err
 	}
-	if c.State != StateRequested {
+	var (
+		b, gb *big.Int
+		key   []byte
+		fp    int64
+	)
+	switch c.State {
+	case StateAccepting:
+		// A retry after a failed acceptEncryption: the same b, so that a server which did
+		// get the first call sees the same g_b and fingerprint.
+		p := new(big.Int).SetBytes(c.P)
+		b = new(big.Int).SetBytes(c.Secret)
+		gb = new(big.Int).Exp(big.NewInt(int64(c.G)), b, p)
+		key, fp = c.Key, c.KeyFingerprint
+	case StateRequested:
+		g, p, random, err := m.dhConfig(ctx)
+		if err != nil {
+			return err
+		}
+		ga, err := ParsePublicValue(c.PeerPublic, p)
+		if err != nil {
+			fx, uerr := m.chatUpdate(ctx, id, func(ct *chatTx) error { return ct.abort(err) })
+			if uerr == nil {
+				m.afterCommit(ctx, id, fx)
+			}
+			return fmt.Errorf("secret: accept: %w", err)
+		}
+		if b, gb, err = NewKeyPair(g, p, random); err != nil {
+			return err
+		}
+		if key, err = SharedKey(ga, b, p); err != nil {
+			WipeInt(b)
+			return err
+		}
+		fp = KeyFingerprint(key)
+		// Persist before the server learns about it.
+		if _, err := m.chatUpdate(ctx, id, func(ct *chatTx) error {
+			ct.c.State, ct.c.G, ct.c.P = StateAccepting, g, p.Bytes()
+			ct.c.Secret = b.FillBytes(make([]byte, KeySize))
+			ct.c.Key, ct.c.KeyFingerprint = key, fp
+			return nil
+		}); err != nil {
+			WipeInt(b)
+			return fmt.Errorf("secret: accept: %w", err)
+		}
+	default:
 		return fmt.Errorf("secret: accept: chat is %v", c.State)
 	}
-	g, p, random, err := m.dhConfig(ctx)
-	if err != nil {
-		return err
-	}
-	ga, err := ParsePublicValue(c.PeerPublic, p)
-	if err != nil {
-		fx, uerr := m.chatUpdate(ctx, id, func(ct *chatTx) error { return ct.abort(err) })
-		if uerr == nil {
-			m.afterCommit(ctx, id, fx)
-		}
-		return fmt.Errorf("secret: accept: %w", err)
-	}
-	b, gb, err := NewKeyPair(g, p, random)
-	if err != nil {
-		return err
-	}
 	defer WipeInt(b)
-	key, err := SharedKey(ga, b, p)
-	if err != nil {
-		return err
-	}
-	fp := KeyFingerprint(key)
-	// Persist before the server learns about it.
-	if _, err := m.chatUpdate(ctx, id, func(ct *chatTx) error {
-		ct.c.State, ct.c.G, ct.c.P = StateAccepting, g, p.Bytes()
-		ct.c.Key, ct.c.KeyFingerprint = key, fp
-		return nil
-	}); err != nil {
-		return fmt.Errorf("secret: accept: %w", err)
-	}
 	res, err := m.api.MessagesAcceptEncryption(ctx, &tg.MessagesAcceptEncryptionRequest{
 		Peer: inputChat(c), GB: gb.Bytes(), KeyFingerprint: fp})
-	if err != nil {
-		fx, uerr := m.chatUpdate(context.WithoutCancel(ctx), id, func(ct *chatTx) error {
-			if tgerr.Is(err, "ENCRYPTION_ALREADY_ACCEPTED", "ENCRYPTION_ALREADY_DECLINED", "CHAT_ID_INVALID") {
-				return ct.close(ClosedByPeer, err, false, false)
+	if err != nil && c.State == StateAccepting && tgerr.Is(err, "ENCRYPTION_ALREADY_ACCEPTED") {
+		// Our first call went through and only its answer was lost: the peer holds the key
+		// made from this very g_b.
+		fx, uerr := m.chatUpdate(ctx, id, func(ct *chatTx) error {
+			if ct.c.State != StateAccepting {
+				return nil
 			}
-			// Let the user try again.
-			wipe(ct.c.Key)
-			ct.c.State, ct.c.Key, ct.c.KeyFingerprint = StateRequested, nil, 0
-			return nil
+			return ct.becomeReady(ct.c.Key, ct.c.KeyFingerprint)
 		})
-		if uerr == nil {
-			m.afterCommit(ctx, id, fx)
+		if uerr != nil {
+			return fmt.Errorf("secret: accept: %w", uerr)
 		}
+		m.afterCommit(ctx, id, fx)
+		m.kick(id)
+		return nil
+	}
+	if err != nil {
+		if tgerr.Is(err, "ENCRYPTION_ALREADY_ACCEPTED", "ENCRYPTION_ALREADY_DECLINED", "CHAT_ID_INVALID") {
+			fx, uerr := m.chatUpdate(context.WithoutCancel(ctx), id, func(ct *chatTx) error {
+				return ct.close(ClosedByPeer, err, false, false)
+			})
+			if uerr == nil {
+				m.afterCommit(ctx, id, fx)
+			}
+		}
+		// Otherwise the chat stays Accepting; Accept may be called again.
 		return fmt.Errorf("secret: acceptEncryption: %w", err)
 	}
 	fx, err := m.chatUpdate(ctx, id, func(ct *chatTx) error {

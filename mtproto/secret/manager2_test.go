@@ -396,3 +396,53 @@ func TestDeleteUnsentMessageRewritten(t *testing.T) {
 		}
 	}
 }
+
+// failingAccept fails messages.acceptEncryption once, after the server has processed it
+// (the answer is lost).
+type failingAccept struct {
+	*secrettest.RelayClient
+	failed atomic.Bool
+}
+
+func (f *failingAccept) MessagesAcceptEncryption(ctx context.Context, req *tg.MessagesAcceptEncryptionRequest) (tg.EncryptedChatClass, error) {
+	res, err := f.RelayClient.MessagesAcceptEncryption(ctx, req)
+	if !f.failed.Swap(true) {
+		return nil, tgerr.New(500, "RPC_TIMEOUT")
+	}
+	return res, err
+}
+
+// A failed acceptEncryption (here: processed by the server, answer lost) leaves the chat
+// Accepting; accepting again reuses the same DH value, and the server's "already accepted"
+// completes the exchange with the key the peer has.
+func TestAcceptRetry(t *testing.T) {
+	w := newWorld(t, secret.Options{})
+	ctx := ctxT(t)
+	api := &failingAccept{RelayClient: w.bob.conn}
+	rec := newRecorder()
+	m := secret.NewManager(api, w.bob.store, secret.Options{Now: w.clock.Now, Events: rec.add})
+	defer m.Close()
+	w.bob.conn.SetHandler(func(ctx context.Context, u tg.UpdateClass) error { _, err := m.Handle(ctx, u); return err })
+	w.bob.m.Close()
+	id, err := w.alice.m.Start(ctx, bobID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.waitFor(t, "request", func(evs []secret.Event) bool { return count[secret.ChatRequested](evs, nil) == 1 })
+	if err := m.Accept(ctx, id); err == nil {
+		t.Fatal("accept succeeded through a failing API")
+	}
+	if info, _ := m.Chat(ctx, id); info.State != secret.StateAccepting {
+		t.Fatalf("state after a failed accept: %v", info.State)
+	}
+	if err := m.Accept(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitFor(t, "ready", func(evs []secret.Event) bool { return count[secret.ChatReady](evs, nil) == 1 })
+	w.alice.rec.waitFor(t, "ready", func(evs []secret.Event) bool { return count[secret.ChatReady](evs, nil) == 1 })
+	fa, _ := w.alice.m.Fingerprint(ctx, id)
+	fb, _ := m.Fingerprint(ctx, id)
+	if fa != fb {
+		t.Fatal("fingerprints differ after the retried accept")
+	}
+}
