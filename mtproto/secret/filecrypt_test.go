@@ -411,3 +411,28 @@ func FuzzFileDecrypt(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkFileParts measures encrypting and decrypting FilePartSize parts of a long file.
+func BenchmarkFileParts(b *testing.B) {
+	k, _ := NewFileKey()
+	part := make([]byte, FilePartSize)
+	rand.Read(part)
+	b.Run("encrypt", func(b *testing.B) {
+		e, _ := NewFileEncrypter(k, 1<<50)
+		b.SetBytes(FilePartSize)
+		for b.Loop() {
+			if _, err := e.EncryptPart(part); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("decrypt", func(b *testing.B) {
+		d, _ := NewFileDecrypter(k, 1<<50)
+		b.SetBytes(FilePartSize)
+		for b.Loop() {
+			if _, err := d.DecryptPart(part); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
