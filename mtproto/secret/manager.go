@@ -970,7 +970,9 @@ func (m *Manager) dhConfig(ctx context.Context) (int, *big.Int, []byte, error) {
 	return next.G, p, random, nil
 }
 
-// Start asks userID for a secret chat. The chat is Waiting until the peer accepts.
+// Start asks userID for a secret chat. The chat is Waiting until the peer accepts. If the
+// server refuses, no chat remains (id 0); if the request got lost on the way (a network
+// error), the id is returned with the error and the chat stays Waiting.
 func (m *Manager) Start(ctx context.Context, userID, accessHash int64) (ChatID, error) {
 	g, p, random, err := m.dhConfig(ctx)
 	if err != nil {
@@ -1013,8 +1015,16 @@ func (m *Manager) Start(ctx context.Context, userID, accessHash int64) (ChatID, 
 	res, err := m.api.MessagesRequestEncryption(ctx, &tg.MessagesRequestEncryptionRequest{
 		UserID: &tg.InputUser{UserID: userID, AccessHash: accessHash}, RandomID: int(id), GA: ga.Bytes()})
 	if err != nil {
-		_ = m.store.Update(context.WithoutCancel(ctx), func(tx Tx) error { return tx.DeleteChat(id) })
-		return 0, fmt.Errorf("secret: requestEncryption: %w", err)
+		var rpc *tgerr.Error
+		if errors.As(err, &rpc) {
+			// The server refused: nothing exists there.
+			_ = m.store.Update(context.WithoutCancel(ctx), func(tx Tx) error { return tx.DeleteChat(id) })
+			return 0, fmt.Errorf("secret: requestEncryption: %w", err)
+		}
+		// The request may have reached the server: keep the chat Waiting, so that an
+		// acceptance still completes it (Discard cancels it).
+		m.events.push(ChatWaiting{Chat: info})
+		return id, fmt.Errorf("secret: requestEncryption (chat kept waiting): %w", err)
 	}
 	fx, err := m.chatUpdate(ctx, id, func(ct *chatTx) error {
 		switch r := res.(type) {
