@@ -195,6 +195,12 @@ func (ct *chatTx) abort(cause error) error {
 }
 
 // receive processes one raw inbox message of a ready chat and removes it from the inbox.
+//
+// Failure policy: a message that cannot be opened (unknown key fingerprint, any failure of
+// Open, which reports all of them alike) or decoded, or whose inner random_id differs from the
+// envelope's, is dropped and reported as an ErrorEvent; the chat goes on, so a forged
+// ciphertext cannot close it. Violations of the seq_no, layer and Resend rules by a message
+// that did open with the chat key close the chat (ClosedByProtocol) and discard it.
 func (ct *chatTx) receive(row InboxMessage) error {
 	if err := ct.tx.DeleteInbox(row.Seq); err != nil {
 		return err
