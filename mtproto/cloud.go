@@ -414,6 +414,7 @@ var cloudRPC = map[string]struct {
 	"FILE_PART_EMPTY":          {KindFileInvalid, "Telegram rejected an empty part of the file."},
 	"FILE_PART_TOO_BIG":        {KindFileInvalid, "Telegram rejected a part of the file as too big."},
 	"FILE_PART_SIZE_INVALID":   {KindFileInvalid, "Telegram rejected the size of a part of the file."},
+	"FILE_PART_MISSING":        {KindFileInvalid, "Telegram is missing a part of the file; upload it again."},
 	"MD5_CHECKSUM_INVALID":     {KindFileInvalid, "The uploaded file arrived damaged."},
 	"IMAGE_PROCESS_FAILED":     {KindFileInvalid, "Telegram could not read this image."},
 	"PHOTO_INVALID_DIMENSIONS": {KindFileInvalid, "The image is too large to send as a photo; send it as a file."},
@@ -437,9 +438,6 @@ func classifyCloud(err error) error {
 	if rpc, ok := tgerr.As(err); ok {
 		if k, ok := cloudRPC[rpc.Type]; ok {
 			return &Error{Kind: k.kind, Detail: k.detail, cause: err}
-		}
-		if strings.HasPrefix(rpc.Type, "FILE_PART_") && strings.HasSuffix(rpc.Type, "_MISSING") {
-			return &Error{Kind: KindFileInvalid, Detail: "Telegram is missing a part of the file; upload it again.", cause: err}
 		}
 	}
 	return Classify(err)
