@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf16"
 
 	"github.com/gotd/td/tg"
@@ -89,8 +90,9 @@ func ParseMarkup(s string) (string, []Entity) {
 				continue
 			}
 			inner := rs[i+len(m) : end]
-			if p.kind == EntityItalic && strings.ContainsAny(string(inner), "\n") {
-				continue
+			if p.kind == EntityItalic && (strings.ContainsAny(string(inner), "\n") ||
+				(i > 0 && isWordRune(rs[i-1])) || (end+1 < len(rs) && isWordRune(rs[end+1]))) {
+				continue // snake_case_names are not italic
 			}
 			entities = append(entities, Entity{Kind: p.kind, Offset: units, Length: unitsOf(inner)})
 			out = append(out, inner...)
@@ -123,6 +125,8 @@ func ParseMarkup(s string) (string, []Entity) {
 	}
 	return string(out), entities
 }
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 func linkEntity(target string) (Entity, bool) {
 	u, err := url.Parse(target)
