@@ -44,6 +44,13 @@ type clientOpts struct {
 // start connects a client to the sandbox; it stops with the test.
 func start(t *testing.T, ctx context.Context, s *sandbox.Server, o clientOpts) *mtproto.Client {
 	t.Helper()
+	c, _ := startStoppable(t, ctx, s, o)
+	return c
+}
+
+// startStoppable is start with a function that stops the client earlier.
+func startStoppable(t *testing.T, ctx context.Context, s *sandbox.Server, o clientOpts) (*mtproto.Client, func()) {
+	t.Helper()
 	c, err := mtproto.New(mtproto.Options{AppID: 42, AppHash: "test", Endpoint: s.Endpoint(), Session: o.session, Device: o.device,
 		OnConnectionState: func(st mtproto.ConnectionState) {
 			if o.conn != nil {
@@ -71,13 +78,14 @@ func start(t *testing.T, ctx context.Context, s *sandbox.Server, o clientOpts) *
 		t.Fatalf("client run: %v", err)
 	}
 	var once sync.Once
-	t.Cleanup(func() {
+	stop := func() {
 		once.Do(func() {
 			cancel()
 			<-done
 		})
-	})
-	return c
+	}
+	t.Cleanup(stop)
+	return c, stop
 }
 
 // toSignUp drives a Login with opts to the sign-up stage for phone.

@@ -159,7 +159,7 @@ func TestReadyIsUnreachableWithoutAPassword(t *testing.T) {
 	s := newSandbox(t)
 	const phone = "447700900120"
 	store := &session.StorageMemory{}
-	c := start(t, ctx, s, clientOpts{session: store})
+	c, stop := startStoppable(t, ctx, s, clientOpts{session: store})
 	l := toSignUp(t, ctx, s, c, phone, mtproto.LoginOptions{AfterSignUp: privacy.AfterSignUp(nil)})
 	st, err := l.SignUp(ctx, mtproto.SignUpForm{FirstName: "Ola", Acknowledged: true})
 	if err != nil || st != mtproto.StageSetPassword {
@@ -179,16 +179,11 @@ func TestReadyIsUnreachableWithoutAPassword(t *testing.T) {
 	if _, err := l.ConfirmEmail(ctx, "12345"); !errors.Is(err, mtproto.ErrWrongStage) {
 		t.Fatalf("e-mail confirmation without a password: %v", err)
 	}
+	if _, err := l.SkipEmail(ctx); !errors.Is(err, mtproto.ErrWrongStage) {
+		t.Fatalf("skipping the e-mail without a password: %v", err)
+	}
 	if l.Stage() != mtproto.StageSetPassword || c.Self() != nil {
 		t.Fatal("login left the set-password stage")
-	}
-	// A restart with the same session still stops at the password.
-	again := start(t, ctx, s, clientOpts{session: store})
-	if st, err := again.NewLogin(mtproto.LoginOptions{}).Resume(ctx); err != nil || st != mtproto.StageSetPassword {
-		t.Fatalf("resume without password: %v %v", st, err)
-	}
-	if again.Self() != nil {
-		t.Fatal("resumed client is ready without a 2-step password")
 	}
 	up, err := privacy.CheckUp(ctx, c.API())
 	if err != nil {
@@ -197,25 +192,37 @@ func TestReadyIsUnreachableWithoutAPassword(t *testing.T) {
 	if it, _ := up.Item(privacy.ItemTwoStep); it.Rating != privacy.RatingRisk || it.CanHarden {
 		t.Fatalf("two-step item without password: %+v", it)
 	}
+	stop()
+
+	// A restart with the same session still stops at the password.
+	again, stop := startStoppable(t, ctx, s, clientOpts{session: store})
+	l = again.NewLogin(mtproto.LoginOptions{})
+	if st, err := l.Resume(ctx); err != nil || st != mtproto.StageSetPassword {
+		t.Fatalf("resume without password: %v %v", st, err)
+	}
+	if again.Self() != nil {
+		t.Fatal("resumed client is ready without a 2-step password")
+	}
 
 	// With a password the account passes.
 	if st, err := l.SetPassword(ctx, []byte(testPassword), "", ""); err != nil || st != mtproto.StageReady {
 		t.Fatalf("set password: %v %v", st, err)
 	}
-	if c.Self() == nil {
+	if again.Self() == nil {
 		t.Fatal("not ready after setting the password")
 	}
-	ts, err = privacy.ReadTwoStep(ctx, c.API())
+	ts, err = privacy.ReadTwoStep(ctx, again.API())
 	if err != nil || !ts.Ready() {
 		t.Fatalf("two-step state %+v %v", ts, err)
 	}
-	up, err = privacy.CheckUp(ctx, c.API())
+	up, err = privacy.CheckUp(ctx, again.API())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if it, _ := up.Item(privacy.ItemTwoStep); it.Rating != privacy.RatingOK {
 		t.Fatalf("two-step item with password: %+v", it)
 	}
+	stop()
 	third := start(t, ctx, s, clientOpts{session: store})
 	if st, err := third.NewLogin(mtproto.LoginOptions{}).Resume(ctx); err != nil || st != mtproto.StageReady {
 		t.Fatalf("resume with password: %v %v", st, err)
