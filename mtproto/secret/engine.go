@@ -664,8 +664,7 @@ func (ct *chatTx) onAcceptKey(a *e2e.DecryptedMessageActionAcceptKey) error {
 		ct.emit(ErrorEvent{Chat: c.ID, Err: errors.New("secret: AcceptKey for an exchange we did not start ignored")})
 		return nil
 	}
-	g, p := ct.chatPrime()
-	_ = g
+	_, p := ct.chatPrime()
 	abort := func(cause error) error {
 		ct.emit(ErrorEvent{Chat: c.ID, Err: fmt.Errorf("secret: re-key aborted: %w", cause)})
 		wipe(c.Rekey.Secret)
