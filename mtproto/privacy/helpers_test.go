@@ -39,6 +39,8 @@ type clientOpts struct {
 	device  *telegram.DeviceConfig
 	// conn receives connection state changes (dropped when full).
 	conn chan mtproto.ConnectionState
+	// pushed receives every update the client dispatches after login.
+	pushed chan tg.UpdateClass
 }
 
 // start connects a client to the sandbox; it stops with the test.
@@ -62,6 +64,17 @@ func startStoppable(t *testing.T, ctx context.Context, s *sandbox.Server, o clie
 		}})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if o.pushed != nil {
+		d := c.Dispatcher()
+		d.OnEncryption(func(ctx context.Context, e tg.Entities, u *tg.UpdateEncryption) error {
+			o.pushed <- u
+			return nil
+		})
+		d.OnNewMessage(func(ctx context.Context, e tg.Entities, u *tg.UpdateNewMessage) error {
+			o.pushed <- u
+			return nil
+		})
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	ready, done := make(chan struct{}), make(chan error, 1)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/gotd/td/telegram"
+	"github.com/gotd/td/tg"
 	"github.com/gotd/td/tgerr"
 
 	"tacit/mtproto"
@@ -144,5 +145,61 @@ func assertLoggedOut(t *testing.T, c *mtproto.Client, states <-chan mtproto.Conn
 			t.Fatalf("not classified as signed out: %v", mtproto.Classify(err))
 		}
 		return
+	}
+}
+
+func TestSessionThatRefusesSecretChatsIsNotAsked(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t)
+	const phone = "447700900310"
+	pushed1, pushed2 := make(chan tg.UpdateClass, 16), make(chan tg.UpdateClass, 16)
+	b1 := start(t, ctx, s, clientOpts{pushed: pushed1})
+	onboard(t, ctx, s, b1, phone, "Rae")
+	b2 := start(t, ctx, s, clientOpts{pushed: pushed2})
+	signIn(t, ctx, s, b2, phone)
+	if err := privacy.SetSecretChatsAllowed(ctx, b2.API(), privacy.CurrentSession, false); err != nil {
+		t.Fatal(err)
+	}
+
+	a := start(t, ctx, s, clientOpts{})
+	rawSignUp(t, ctx, s, a, "447700900311", "Ash")
+	peer := &tg.InputUser{UserID: b1.Self().ID, AccessHash: b1.Self().AccessHash}
+	ga := make([]byte, 256)
+	ga[0], ga[255] = 0x42, 0x07
+	if _, err := a.API().MessagesRequestEncryption(ctx, &tg.MessagesRequestEncryptionRequest{UserID: peer, RandomID: 77, GA: ga}); err != nil {
+		t.Fatal(err)
+	}
+	// A cloud message after the request marks the end of what each session
+	// was sent: updates to one session arrive in order.
+	if _, err := a.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
+		Peer: &tg.InputPeerUser{UserID: peer.UserID, AccessHash: peer.AccessHash}, Message: "marker", RandomID: 78}); err != nil {
+		t.Fatal(err)
+	}
+	asked := func(ch chan tg.UpdateClass) bool {
+		t.Helper()
+		got := false
+		for {
+			select {
+			case u := <-ch:
+				switch u := u.(type) {
+				case *tg.UpdateEncryption:
+					if _, ok := u.Chat.(*tg.EncryptedChatRequested); ok {
+						got = true
+					}
+				case *tg.UpdateNewMessage:
+					if m, ok := u.Message.(*tg.Message); ok && m.Message == "marker" {
+						return got
+					}
+				}
+			case <-ctx.Done():
+				t.Fatal("no marker message before the deadline")
+			}
+		}
+	}
+	if !asked(pushed1) {
+		t.Fatal("the session that accepts secret chats was not asked")
+	}
+	if asked(pushed2) {
+		t.Fatal("the session that refuses secret chats was asked")
 	}
 }
