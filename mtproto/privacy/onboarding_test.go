@@ -228,3 +228,43 @@ func TestReadyIsUnreachableWithoutAPassword(t *testing.T) {
 		t.Fatalf("resume with password: %v %v", st, err)
 	}
 }
+
+func TestCheckUpFollowsTheRecoveryEmail(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t)
+	const phone = "447700900130"
+	c := start(t, ctx, s, clientOpts{})
+	l := toSignUp(t, ctx, s, c, phone, mtproto.LoginOptions{AfterSignUp: privacy.AfterSignUp(nil)})
+	if _, err := l.SignUp(ctx, mtproto.SignUpForm{FirstName: "Pia", Acknowledged: true}); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := l.SetPassword(ctx, []byte(testPassword), "usual", "pia@example.org"); err != nil || st != mtproto.StageConfirmEmail {
+		t.Fatalf("set password with e-mail: %v %v", st, err)
+	}
+	up, err := privacy.CheckUp(ctx, c.API())
+	if err != nil {
+		t.Fatal(err)
+	}
+	it, _ := up.Item(privacy.ItemTwoStep)
+	if it.Rating != privacy.RatingWarn || !up.TwoStep.HasPassword || !up.TwoStep.EmailPending || !up.TwoStep.HasHint {
+		t.Fatalf("pending e-mail: %+v %+v", it, up.TwoStep)
+	}
+	if strings.Contains(it.Current+it.Why, "pia@") || strings.Contains(it.Current+it.Why, "usual") {
+		t.Fatalf("check-up repeats the e-mail or the hint: %+v", it)
+	}
+	uid, _ := s.UserByPhone(phone)
+	code, ok := s.EmailCode(uid)
+	if !ok {
+		t.Fatal("no e-mail code")
+	}
+	if st, err := l.ConfirmEmail(ctx, code); err != nil || st != mtproto.StageReady {
+		t.Fatalf("confirm e-mail: %v %v", st, err)
+	}
+	up, err = privacy.CheckUp(ctx, c.API())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it, _ := up.Item(privacy.ItemTwoStep); it.Rating != privacy.RatingOK || it.Current != "set, with a recovery e-mail" || !up.TwoStep.HasRecoveryEmail {
+		t.Fatalf("confirmed e-mail: %+v %+v", it, up.TwoStep)
+	}
+}
