@@ -104,8 +104,10 @@ func (s *Server) addChannelEventLocked(ch *channel, count int, message *boxMessa
 }
 
 // toChannelLocked queues an update for every session of every member
-// except the session skip; build runs per member (views differ).
-func (s *Server) toChannelLocked(d *delivery, ch *channel, skip int64, build func(viewer *user) tg.UpdateClass) {
+// except the session skip; build runs per member (views differ). The
+// users sent along are only those msgs name: members never learn who
+// else reads a channel.
+func (s *Server) toChannelLocked(d *delivery, ch *channel, skip int64, msgs []*boxMessage, build func(viewer *user) tg.UpdateClass) {
 	for uid, m := range ch.members {
 		if m.left {
 			continue
@@ -116,24 +118,9 @@ func (s *Server) toChannelLocked(d *delivery, ch *channel, skip int64, build fun
 		}
 		s.toUserLocked(d, uid, skip, func() tg.UpdatesClass {
 			return &tg.Updates{Updates: []tg.UpdateClass{build(viewer)}, Chats: []tg.ChatClass{s.channelViewLocked(viewer, ch)},
-				Users: s.channelUsersLocked(viewer, ch, nil), Date: s.unix()}
+				Users: s.usersOfLocked(viewer, msgs), Date: s.unix()}
 		})
 	}
-}
-
-// channelUsersLocked lists the users messages refer to (all members when
-// msgs is nil and the channel is small).
-func (s *Server) channelUsersLocked(viewer *user, ch *channel, msgs []*boxMessage) []tg.UserClass {
-	if msgs != nil {
-		return s.usersOfLocked(viewer, msgs)
-	}
-	var out []tg.UserClass
-	for uid := range ch.members {
-		if u := s.st.users[uid]; u != nil && len(out) < 50 {
-			out = append(out, s.userViewLocked(viewer, u))
-		}
-	}
-	return out
 }
 
 // appendChannelMessageLocked stores m as the next channel message, logs
@@ -147,7 +134,7 @@ func (s *Server) appendChannelMessageLocked(d *delivery, ch *channel, m *boxMess
 	}
 	pts := s.addChannelEventLocked(ch, 1, m, nil)
 	if push {
-		s.toChannelLocked(d, ch, skip, func(viewer *user) tg.UpdateClass {
+		s.toChannelLocked(d, ch, skip, []*boxMessage{m}, func(viewer *user) tg.UpdateClass {
 			return &tg.UpdateNewChannelMessage{Message: s.messageViewLocked(viewer, m), Pts: pts, PtsCount: 1}
 		})
 	}

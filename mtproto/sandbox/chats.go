@@ -218,7 +218,7 @@ func (s *Server) storeEntitiesLocked(in []tg.MessageEntityClass) []tg.MessageEnt
 	return cloneEntities(out)
 }
 
-// mentionsUser reports whether entities mention u by id or @username.
+// mentionsUser reports whether entities mention u by id.
 func mentionsUser(entities []tg.MessageEntityClass, u *user) bool {
 	for _, e := range entities {
 		if m, ok := e.(*tg.MessageEntityMentionName); ok && m.UserID == u.id {
@@ -228,7 +228,7 @@ func mentionsUser(entities []tg.MessageEntityClass, u *user) bool {
 	return false
 }
 
-// mentionedIn lists users that text/entities mention: by id, or by
+// mentionedLocked lists users that text/entities mention: by id, or by
 // @username written in the text.
 func (s *Server) mentionedLocked(text string, entities []tg.MessageEntityClass) []int64 {
 	var out []int64

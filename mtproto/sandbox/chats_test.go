@@ -213,6 +213,9 @@ func TestChannelDifferenceSlicesAndTooLong(t *testing.T) {
 				t.Fatalf("message %q, want %q", m.(*tg.Message).Message, want)
 			}
 		}
+		if len(diff.Users) != 0 {
+			t.Fatal("broadcast posts name the admin who posted them")
+		}
 		total += len(diff.NewMessages)
 		pts, final = diff.Pts, diff.Final
 	}

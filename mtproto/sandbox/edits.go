@@ -65,7 +65,7 @@ func (s *Server) editMessage(ctx context.Context, req *tg.MessagesEditMessageReq
 		pts = s.addChannelEventLocked(ch, 1, nil, func() tg.UpdateClass {
 			return &tg.UpdateEditChannelMessage{Message: m.toTG()}
 		})
-		s.toChannelLocked(&d, ch, skip, func(viewer *user) tg.UpdateClass {
+		s.toChannelLocked(&d, ch, skip, []*boxMessage{m}, func(viewer *user) tg.UpdateClass {
 			return &tg.UpdateEditChannelMessage{Message: s.messageViewLocked(viewer, m), Pts: pts, PtsCount: 1}
 		})
 		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEditChannelMessage{Message: s.messageViewLocked(me, m), Pts: pts, PtsCount: 1}},
@@ -217,7 +217,7 @@ func (s *Server) deleteChannelMessages(ctx context.Context, req *tg.ChannelsDele
 	pts := s.addChannelEventLocked(ch, len(ids), nil, func() tg.UpdateClass {
 		return &tg.UpdateDeleteChannelMessages{ChannelID: ch.id, Messages: append([]int(nil), ids...)}
 	})
-	s.toChannelLocked(&d, ch, s.callOf(ctx).req.Session.ID, func(*user) tg.UpdateClass {
+	s.toChannelLocked(&d, ch, s.callOf(ctx).req.Session.ID, nil, func(*user) tg.UpdateClass {
 		return &tg.UpdateDeleteChannelMessages{ChannelID: ch.id, Messages: append([]int(nil), ids...), Pts: pts, PtsCount: len(ids)}
 	})
 	return &tg.MessagesAffectedMessages{Pts: pts, PtsCount: len(ids)}, nil

@@ -132,7 +132,9 @@ func (s *Server) usersOfLocked(viewer *user, msgs []*boxMessage) []tg.UserClass 
 		}
 	}
 	for _, m := range msgs {
-		add(m.from)
+		if !m.post { // a broadcast post does not name its admin
+			add(m.from)
+		}
 		if m.peer.kind == peerUserKind {
 			add(m.peer.id)
 		}
