@@ -187,6 +187,9 @@ func TestGroupConversationAmongThree(t *testing.T) {
 			t.Fatal("a message reached a member who left")
 		}
 	}
+	if dialogOf(t, ctx, cat, group).CanPost {
+		t.Fatal("a group one left still offers to post")
+	}
 	if _, err := cat.cloud.SendText(ctx, group, "still here?", mtproto.SendOptions{}); !errors.Is(err, mtproto.ErrNotAllowed) {
 		t.Fatalf("writing after leaving: %v", err)
 	}
@@ -325,13 +328,20 @@ func TestChannelRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	ben.waitEvent(t, ctx, "joined", func(e mtproto.Event) bool { return e.Kind == mtproto.EventChatChanged && e.Peer.ID == channel.ID })
-	benChannel := dialogOf(t, ctx, ben, channel).Peer
+	benRow := dialogOf(t, ctx, ben, channel)
+	benChannel := benRow.Peer
+	if benRow.CanPost || !dialogOf(t, ctx, ann, channel).CanPost {
+		t.Fatal("CanPost wrong for a broadcast channel")
+	}
 	if _, err := ben.cloud.SendText(ctx, benChannel, "may I?", mtproto.SendOptions{}); !errors.Is(err, mtproto.ErrNotAllowed) {
 		t.Fatalf("member posting in a broadcast channel: %v", err)
 	}
 	if err := ann.cloud.SetAdmin(ctx, channel, ben.peer(), true); err != nil {
 		t.Fatal(err)
 	}
+	ben.waitEvent(t, ctx, "made admin", func(e mtproto.Event) bool {
+		return e.Kind == mtproto.EventChatChanged && e.Peer.ID == channel.ID && dialogOf(t, ctx, ben, channel).CanPost
+	})
 	post, err := ben.cloud.SendText(ctx, benChannel, "now I may", mtproto.SendOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -27,6 +27,9 @@ type Dialog struct {
 	ReadInboxMax  int
 	ReadOutboxMax int
 	Archived      bool
+	// CanPost says whether the user may write here: not in a group or
+	// channel they left, and in a broadcast channel only as an admin.
+	CanPost bool
 }
 
 // Dialogs lists every cloud chat of a folder (FolderMain or
@@ -77,6 +80,7 @@ func (cl *Cloud) Dialogs(ctx context.Context, folder int) ([]Dialog, error) {
 			p := cl.peerOf(d.Peer)
 			row := Dialog{Peer: p, Title: cl.title(p), Unread: d.UnreadCount, Mentions: d.UnreadMentionsCount,
 				ReadInboxMax: d.ReadInboxMaxID, ReadOutboxMax: d.ReadOutboxMaxID, Top: tops[fmt.Sprintf("%s/%d", p.Key(), d.TopMessage)]}
+			row.CanPost = cl.canPost(p)
 			fid, _ := d.GetFolderID()
 			row.Archived = fid == FolderArchive
 			out = append(out, row)
@@ -89,6 +93,25 @@ func (cl *Cloud) Dialogs(ctx context.Context, folder int) ([]Dialog, error) {
 		}
 	}
 	return out, nil
+}
+
+func (cl *Cloud) canPost(p Peer) bool {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	switch p.Kind {
+	case PeerUser:
+		return true
+	case PeerGroup:
+		c := cl.chats[p.ID]
+		return c != nil && !c.Left && !c.Deactivated
+	case PeerSupergroup:
+		c := cl.chans[p.ID]
+		return c != nil && !c.Left
+	case PeerChannel:
+		c := cl.chans[p.ID]
+		return c != nil && !c.Left && (c.Creator || c.AdminRights.PostMessages)
+	}
+	return false
 }
 
 // Archive moves peer to the archive folder, or back to the main list.
