@@ -17,13 +17,13 @@ import (
 const testPassword = "correct horse battery"
 
 // testCtx bounds a whole test; nothing waits a fixed time.
-func testCtx(t *testing.T, d time.Duration) context.Context {
+func testCtx(t testing.TB, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func newSandbox(t *testing.T) *sandbox.Server {
+func newSandbox(t testing.TB) *sandbox.Server {
 	t.Helper()
 	s, err := sandbox.New(sandbox.Options{})
 	if err != nil {
@@ -82,7 +82,7 @@ type memberOpts struct {
 }
 
 // startMember connects a client with a Cloud collecting events.
-func startMember(t *testing.T, ctx context.Context, s *sandbox.Server, o memberOpts) *member {
+func startMember(t testing.TB, ctx context.Context, s *sandbox.Server, o memberOpts) *member {
 	t.Helper()
 	if o.dev == nil {
 		o.dev = newDevice()
@@ -126,7 +126,7 @@ func startMember(t *testing.T, ctx context.Context, s *sandbox.Server, o memberO
 }
 
 // signUp registers phone through the whole flow, forced password included.
-func signUp(t *testing.T, ctx context.Context, s *sandbox.Server, m *member, phone, name string) {
+func signUp(t testing.TB, ctx context.Context, s *sandbox.Server, m *member, phone, name string) {
 	t.Helper()
 	l := m.NewLogin(mtproto.LoginOptions{})
 	if _, err := l.SendCode(ctx, phone); err != nil {
@@ -148,7 +148,7 @@ func signUp(t *testing.T, ctx context.Context, s *sandbox.Server, m *member, pho
 }
 
 // resume restarts a stopped member's device and logs in from its session.
-func resume(t *testing.T, ctx context.Context, s *sandbox.Server, dev *device) *member {
+func resume(t testing.TB, ctx context.Context, s *sandbox.Server, dev *device) *member {
 	t.Helper()
 	m := startMember(t, ctx, s, memberOpts{dev: dev})
 	if st, err := m.NewLogin(mtproto.LoginOptions{}).Resume(ctx); err != nil || st != mtproto.StageReady {
@@ -165,7 +165,7 @@ func (m *member) peer() mtproto.Peer {
 
 // waitEvent returns the first event (seen before or still to come) that
 // matches pred.
-func (m *member) waitEvent(t *testing.T, ctx context.Context, what string, pred func(mtproto.Event) bool) mtproto.Event {
+func (m *member) waitEvent(t testing.TB, ctx context.Context, what string, pred func(mtproto.Event) bool) mtproto.Event {
 	t.Helper()
 	for _, e := range m.seen {
 		if pred(e) {

@@ -23,7 +23,7 @@ import (
 // writeRandomFile writes size deterministic pseudo-random bytes to a file
 // in 1 MiB steps (never holding the whole file) and returns its path and
 // SHA-256.
-func writeRandomFile(t *testing.T, dir, name string, size int64, seed uint64) (string, [32]byte) {
+func writeRandomFile(t testing.TB, dir, name string, size int64, seed uint64) (string, [32]byte) {
 	t.Helper()
 	path := filepath.Join(dir, name)
 	f, err := os.Create(path)
@@ -48,7 +48,7 @@ func writeRandomFile(t *testing.T, dir, name string, size int64, seed uint64) (s
 	return path, sum
 }
 
-func fileSum(t *testing.T, path string) [32]byte {
+func fileSum(t testing.TB, path string) [32]byte {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -309,4 +309,45 @@ func TestTransferFailuresReportedAndRetried(t *testing.T) {
 	if b, _ := os.ReadFile(photoOut); !bytes.Equal(b, pngBytes.Bytes()) {
 		t.Fatal("photo differs")
 	}
+}
+
+// BenchmarkTransfer measures an 8 MiB upload and download through the
+// in-memory sandbox (MTProto encryption both ways included).
+func BenchmarkTransfer(b *testing.B) {
+	const size = 8 << 20
+	ctx := testCtx(b, 10*time.Minute)
+	s := newSandbox(b)
+	ann := startMember(b, ctx, s, memberOpts{})
+	signUp(b, ctx, s, ann, "447700930021", "Ann")
+	dir := b.TempDir()
+	path, sum := writeRandomFile(b, dir, "bench.bin", size, 4)
+	b.Run("upload", func(b *testing.B) {
+		b.SetBytes(size)
+		for b.Loop() {
+			if _, err := ann.cloud.UploadPath(ctx, path, nil, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	rec, err := ann.cloud.UploadPath(ctx, path, nil, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg, err := ann.cloud.SendMedia(ctx, ann.peer(), rec, mtproto.MediaOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("download", func(b *testing.B) {
+		b.SetBytes(size)
+		out := filepath.Join(dir, "out.bin")
+		for b.Loop() {
+			os.Remove(out)
+			if err := ann.cloud.DownloadFile(ctx, msg.Media.Location, out, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if fileSum(b, out) != sum {
+			b.Fatal("downloaded file differs")
+		}
+	})
 }
