@@ -81,9 +81,9 @@ func TestGetFileChunkRules(t *testing.T) {
 		{offset: 3 << 20, limit: 1 << 20, wantBytes: 100, wantFirstByte: 3 << 20},
 		{offset: 4 << 20, limit: 1 << 20, wantBytes: 0},
 		{offset: 0, limit: 2 << 20, want: "LIMIT_INVALID"},
-		{offset: 0, limit: 3 * 4096, want: "LIMIT_INVALID"},   // 1 MiB not a multiple
-		{offset: 0, limit: 1000, want: "LIMIT_INVALID"},       // not a multiple of 4 KiB
-		{offset: 1024, limit: 4096, want: "OFFSET_INVALID"},   // not a multiple of 4 KiB
+		{offset: 0, limit: 3 * 4096, want: "LIMIT_INVALID"},    // 1 MiB not a multiple
+		{offset: 0, limit: 1000, want: "LIMIT_INVALID"},        // not a multiple of 4 KiB
+		{offset: 1024, limit: 4096, want: "OFFSET_INVALID"},    // not a multiple of 4 KiB
 		{offset: 4096, limit: 1 << 20, want: "OFFSET_INVALID"}, // crosses a 1 MiB boundary
 		{precise: true, offset: 1024, limit: 3 * 1024, wantBytes: 3 * 1024, wantFirstByte: 1024},
 		{precise: true, offset: 1024, limit: 1000, want: "LIMIT_INVALID"},
