@@ -487,7 +487,7 @@ func (s *Server) getChannelDifference(ctx context.Context, req *tg.UpdatesGetCha
 		return nil, err
 	}
 	s.cloud.diffCalls[ch.id]++
-	if req.Pts <= 0 || req.Pts > ch.pts {
+	if req.Pts < 0 || req.Pts > ch.pts {
 		return nil, rpcErr(400, "PERSISTENT_TIMESTAMP_INVALID")
 	}
 	limit := req.Limit

@@ -389,7 +389,7 @@ func (s *Server) postChatLocked(d *delivery, from *user, c *chat, ct content, sk
 	mentions := s.mentionedLocked(ct.text, ct.entities)
 	// The replied-to message, found in the sender's box.
 	var replied *boxMessage
-	if ct.replyTo > 0 && ct.replyTo <= len(from.box) && from.box[ct.replyTo-1].peer.id == c.id {
+	if ct.replyTo > 0 && ct.replyTo <= len(from.box) && from.box[ct.replyTo-1].peer == (peerRef{kind: peerChatKind, id: c.id}) {
 		replied = from.box[ct.replyTo-1]
 	}
 	var mine *boxMessage
