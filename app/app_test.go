@@ -59,7 +59,7 @@ func TestBackendSignUpAndChat(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	go func() {
 		done <- client.Run(runCtx, func(ctx context.Context) error {
-			b.started()
+			b.run(ctx)
 			<-ctx.Done()
 			return nil
 		})

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -12,6 +13,7 @@ import (
 
 	"tacit/mtproto"
 	"tacit/mtproto/privacy"
+	"tacit/mtproto/secret"
 	"tacit/mtproto/store"
 	"tacit/ui"
 )
@@ -24,7 +26,10 @@ type Backend struct {
 	sandbox interface {
 		Code(phone string) (string, bool)
 	}
-	cache cache
+	cache  cache
+	secret *secret.Manager
+	// secretHook sees every secret chat event after the UI did (selftest).
+	secretHook func(secret.Event)
 
 	running chan struct{}
 	runOnce sync.Once
@@ -46,7 +51,23 @@ func NewBackend(client *mtproto.Client, opts mtproto.LoginOptions, codes interfa
 	b := &Backend{client: client, opts: opts, sandbox: codes, cache: cache{db: db}, running: make(chan struct{}), subs: map[int]func(ui.Event){}, users: map[int64]*tg.User{}}
 	b.login = client.NewLogin(opts)
 	client.Dispatcher().OnNewMessage(b.onNewMessage)
+	var storage secret.Storage = secret.NewMemoryStorage()
+	if db != nil {
+		storage = db.Secret()
+	}
+	b.attachSecret(storage)
 	return b
+}
+
+// run is called from inside the client's Run once it is connected; it
+// starts the secret chat manager (which resumes stored work) and returns at
+// once. The manager stops with ctx.
+func (b *Backend) run(ctx context.Context) {
+	go func() {
+		_ = b.secret.Run(ctx)
+		b.secret.Close()
+	}()
+	b.started()
 }
 
 func stageOf(l *mtproto.Login, st mtproto.Stage) ui.LoginStage {
@@ -301,6 +322,10 @@ func (b *Backend) Dialogs(ctx context.Context) ([]ui.DialogSummary, error) {
 		}
 		out = append(out, s)
 	}
+	if secrets, err := b.secretDialogs(ctx); err == nil {
+		out = append(out, secrets...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].LastDate.After(out[j].LastDate) })
 	return out, nil
 }
 
@@ -321,6 +346,9 @@ func (b *Backend) convert(dialog ui.DialogID, m tg.MessageClass) (ui.Message, bo
 
 // History implements ui.Backend.
 func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([]ui.Message, error) {
+	if id, ok := secretChatOf(dialog); ok {
+		return b.secretHistory(ctx, id, limit)
+	}
 	peer, uid, err := b.peerOf(dialog)
 	if err != nil {
 		return nil, err
@@ -356,6 +384,22 @@ func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([
 // SendText implements ui.Backend. Cloud chats never request link previews
 // unless the user turned them on.
 func (b *Backend) SendText(ctx context.Context, dialog ui.DialogID, text string) (ui.Message, error) {
+	if id, ok := secretChatOf(dialog); ok {
+		text = strings.TrimSpace(text)
+		if text == "" {
+			return ui.Message{}, &ui.Problem{Message: "Write something first."}
+		}
+		info, err := b.secret.Chat(ctx, id)
+		if err != nil {
+			return ui.Message{}, secretError(err)
+		}
+		m, err := b.secret.SendText(ctx, id, text, secret.SendOptions{})
+		if err != nil && m.RandomID == 0 {
+			return ui.Message{}, secretError(err)
+		}
+		// A stored message is sent later if the network failed now.
+		return b.secretMessage(info, m), nil
+	}
 	peer, uid, err := b.peerOf(dialog)
 	if err != nil {
 		return ui.Message{}, err
@@ -461,6 +505,9 @@ func (b *Backend) fromStore(dialog ui.DialogID, msgs []store.Message) []ui.Messa
 // MarkRead implements ui.Backend: the server learns the dialog was read up
 // to maxID (so other devices clear their counters) and the cache follows.
 func (b *Backend) MarkRead(ctx context.Context, dialog ui.DialogID, maxID int64) error {
+	if id, ok := secretChatOf(dialog); ok {
+		return secretError(b.secret.MarkRead(ctx, id))
+	}
 	peer, uid, err := b.peerOf(dialog)
 	if err != nil {
 		return err

@@ -161,7 +161,7 @@ func (v *vault) Open(ctx context.Context) (ui.Backend, error) {
 	b := NewBackend(client, loginOptions(nil), nil, db)
 	go func() {
 		v.runErr <- client.Run(v.runCtx, func(ctx context.Context) error {
-			b.started()
+			b.run(ctx)
 			<-ctx.Done()
 			return nil
 		})
