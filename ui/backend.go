@@ -79,6 +79,29 @@ type Backend interface {
 	// UI shows the open dialog as read either way.
 	MarkRead(ctx context.Context, dialog DialogID, maxID int64) error
 
+	// SecretChat describes the secret chat of a KindSecret dialog: where it stands and, once it is ready, its
+	// key in the three forms the user compares with the peer. The UI asks again whenever a DialogEvent arrives
+	// for the open secret dialog.
+	SecretChat(ctx context.Context, dialog DialogID) (SecretChatInfo, error)
+
+	// AcceptSecretChat accepts the peer's request for the secret chat of dialog (SecretRequested) and starts the
+	// key exchange. The UI calls it only when the user taps Accept: incoming requests are never accepted
+	// without the user.
+	AcceptSecretChat(ctx context.Context, dialog DialogID) error
+
+	// DeclineSecretChat declines the peer's request (SecretRequested), or ends a secret chat that is waiting or
+	// ready; the dialog becomes SecretClosed. The UI asks the user to confirm first.
+	DeclineSecretChat(ctx context.Context, dialog DialogID) error
+
+	// StartSecretChat starts (or finds) the secret chat with the person of a cloud user dialog (KindUser) and
+	// returns its dialog. The returned dialog may reach Dialogs (or arrive as a DialogEvent) only after the
+	// call returns; the UI opens it as soon as it knows it.
+	StartSecretChat(ctx context.Context, dialog DialogID) (DialogID, error)
+
+	// SetVerified remembers whether the user compared the key of the secret chat of dialog with the peer and
+	// found it the same. It is shown in the conversation header; it is never sent to anyone.
+	SetVerified(ctx context.Context, dialog DialogID, verified bool) error
+
 	// LogOut ends the session of the signed-in account on the server and forgets its local state (the
 	// secret chats of this device end with it). Once it returns nil the UI shows the phone page and a new
 	// sign-in starts with SendCode; events from the old account must no longer be sent.
@@ -170,6 +193,33 @@ type DialogSummary struct {
 	LastMessage string    // text of the newest message, possibly shortened; "" if none
 	LastDate    time.Time // date of the newest message; zero if none
 	Unread      int
+}
+
+// SecretState is where a secret chat stands.
+type SecretState int
+
+// The states of a secret chat, in the order a chat passes through them.
+const (
+	SecretRequested SecretState = iota // the peer asked; waiting for this user's Accept or Decline
+	SecretWaiting                      // this user asked; waiting for the peer (or accepting: key exchange running)
+	SecretReady                        // end-to-end encrypted; messages flow
+	SecretClosed                       // declined, discarded or aborted; read-only history
+)
+
+// SecretChatInfo describes a secret chat for its conversation header and the key comparison screen.
+type SecretChatInfo struct {
+	Dialog   DialogID
+	PeerName string // the other person, as the chat list names them
+	State    SecretState
+	Verified bool // the user marked the key as compared (SetVerified)
+
+	// The chat's key in three forms that show the same key hash; all are empty until the chat is ready.
+	Identicon [12][12]uint8 // colour indices 0..3, row by row (the palette of mtproto/secret.IdenticonRGB)
+	Emoji     [5]string     // five emoji
+	Hex       string        // hex digits in groups, in either case; spaces and line breaks between groups
+
+	TTL    int    // self-destruct timer in seconds, 0 = off
+	Closed string // why the chat closed (SecretClosed), a sentence for the user; may be empty
 }
 
 // Message is one message of a conversation.

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -41,6 +42,26 @@ type conversation struct {
 	pane        fyne.CanvasObject // header, messages and composer; hidden until a dialog is open
 	content     fyne.CanvasObject
 
+	// Secret chats: the chat's state as the Backend last described it (nil until it answered for the open
+	// dialog), a counter that makes older answers stale, the key state and timer in the header, the banner
+	// of an incoming request, and the line that says why the composer is off.
+	secret        *SecretChatInfo
+	secretGen     uint64
+	keyButton     *widget.Button
+	ttl           *widget.Label
+	request       *fyne.Container
+	requestText   *widget.Label
+	accept        *widget.Button
+	decline       *widget.Button
+	answering     *busyIndicator
+	declineDialog *dialog.ConfirmDialog // the last "Decline?" question, for the tests
+	composerNote  *widget.Label
+	keys          *keyScreen // the open key comparison screen, or nil
+
+	// Cloud chats with a person: the button that starts the secret chat with them.
+	startSecret  *widget.Button
+	startingChat *busyIndicator
+
 	// Marking read: the highest ID the Backend confirmed, the highest wanted, whether a MarkRead call is
 	// under way, and a counter that makes the results of calls for a previously open dialog stale.
 	readDone, readWant int64
@@ -72,15 +93,19 @@ func newConversation(m *mainWindow) *conversation {
 	c.send.Importance = widget.HighImportance
 	c.sending = newBusy(c.entry, c.send)
 	c.scroll = container.NewVScroll(container.NewPadded(c.box))
+	c.newSecretControls()
 
 	header := container.NewVBox(
 		container.NewBorder(nil, nil, nil, c.loading.activity, c.title),
-		container.NewHBox(c.privacyIcon, c.privacy),
+		container.NewHBox(c.privacyIcon, c.privacy, c.ttl, layoutSpacer(),
+			c.startingChat.activity, c.startSecret, c.keyButton),
+		c.request,
 		c.loadErr,
 		widget.NewSeparator(),
 	)
 	composer := container.NewVBox(
 		widget.NewSeparator(),
+		c.composerNote,
 		c.sendErr,
 		container.NewBorder(nil, nil, nil, container.NewHBox(c.sending.activity, container.NewCenter(c.send)), c.entry),
 	)
@@ -98,6 +123,7 @@ func (c *conversation) open(d DialogSummary, unread bool) {
 	c.seen = map[int64]bool{}
 	c.readDone, c.readWant, c.reading = 0, 0, false
 	c.readGen++
+	c.secret = nil
 	c.box.RemoveAll()
 	setError(c.loadErr, "")
 	setError(c.sendErr, "")
@@ -127,7 +153,11 @@ func (c *conversation) open(d DialogSummary, unread bool) {
 			}
 		}
 	})
-	c.m.u.win.Canvas().Focus(c.entry)
+	c.loadSecret()
+	c.showSecret()
+	if c.canWrite() {
+		c.m.u.win.Canvas().Focus(c.entry)
+	}
 }
 
 // setDialog updates the header for d.
@@ -143,6 +173,11 @@ func (c *conversation) setDialog(d DialogSummary) {
 		c.privacy.Importance = widget.WarningImportance
 	}
 	c.privacy.Refresh()
+	if d.Kind == KindUser {
+		c.startSecret.Show()
+	} else {
+		c.startSecret.Hide()
+	}
 }
 
 // newestID returns the highest message ID shown, or 0 when none is.
@@ -210,7 +245,7 @@ func (c *conversation) add(m Message) bool {
 // submit sends what the composer holds. On failure the text stays in the composer.
 func (c *conversation) submit() {
 	text := strings.TrimSpace(c.entry.Text)
-	if c.sending.active || text == "" || c.dialog.ID == "" {
+	if c.sending.active || text == "" || c.dialog.ID == "" || !c.canWrite() {
 		return
 	}
 	setError(c.sendErr, "")
@@ -220,6 +255,7 @@ func (c *conversation) submit() {
 		msg, err := c.m.u.b.SendText(ctx, id, text)
 		return func() {
 			c.sending.set(false)
+			c.updateComposer()
 			if c.dialog.ID != id {
 				return
 			}

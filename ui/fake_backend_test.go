@@ -35,6 +35,17 @@ type fakeBackend struct {
 	marked   []fakeMarked // MarkRead calls
 	logOut   error        // what LogOut returns
 
+	// Secret chats: their state by dialog, what Accept leads to, the dialog StartSecretChat returns (added
+	// to dialogs when startAdds is set) and the SetVerified calls.
+	secrets     map[DialogID]*SecretChatInfo
+	acceptTo    SecretState
+	startResult DialogID
+	startAdds   *DialogSummary
+	startErr    error
+	verifyErr   error
+	verifyCalls []bool
+	startedFrom []DialogID
+
 	// gate, when set, holds every login call until it is closed (to look at the page meanwhile).
 	gate chan struct{}
 	// qrStarted is closed once QRLogin has shown its first URL; qrScan ends QRLogin.
@@ -69,6 +80,8 @@ func newFakeBackend() *fakeBackend {
 		accounts: map[string]*fakeAccount{},
 		history:  map[DialogID][]Message{},
 		subs:     map[int]func(Event){},
+		secrets:  map[DialogID]*SecretChatInfo{},
+		acceptTo: SecretWaiting,
 		nextID:   100,
 	}
 }
@@ -323,4 +336,89 @@ func (f *fakeBackend) subscribers() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.subs)
+}
+
+// readySecret describes a ready secret chat with peer whose key hash is the bytes 0..35.
+func readySecret(id DialogID, peer string) *SecretChatInfo {
+	info := &SecretChatInfo{Dialog: id, PeerName: peer, State: SecretReady}
+	for i := range 144 {
+		bit := 2 * i
+		info.Identicon[i/12][i%12] = uint8(bit/8) >> (bit % 8) & 3
+	}
+	info.Emoji = [5]string{"😉", "🐼", "🍕", "🚀", "⚽"}
+	info.Hex = testKeyHex
+	return info
+}
+
+// testKeyHex is the hex of readySecret: the bytes 0..31 in 4 lines.
+const testKeyHex = "00 01 02 03  04 05 06 07\n08 09 0A 0B  0C 0D 0E 0F\n10 11 12 13  14 15 16 17\n18 19 1A 1B  1C 1D 1E 1F"
+
+func (f *fakeBackend) SecretChat(_ context.Context, id DialogID) (SecretChatInfo, error) {
+	f.record("SecretChat")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	info, ok := f.secrets[id]
+	if !ok {
+		return SecretChatInfo{}, &Problem{Message: "No such secret chat."}
+	}
+	return *info, nil
+}
+
+func (f *fakeBackend) AcceptSecretChat(_ context.Context, id DialogID) error {
+	f.record("AcceptSecretChat")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	info, ok := f.secrets[id]
+	if !ok || info.State != SecretRequested {
+		return &Problem{Message: "There is no request to accept."}
+	}
+	info.State = f.acceptTo
+	return nil
+}
+
+func (f *fakeBackend) DeclineSecretChat(_ context.Context, id DialogID) error {
+	f.record("DeclineSecretChat")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	info, ok := f.secrets[id]
+	if !ok {
+		return &Problem{Message: "No such secret chat."}
+	}
+	info.State, info.Closed = SecretClosed, "you declined it."
+	return nil
+}
+
+func (f *fakeBackend) StartSecretChat(_ context.Context, id DialogID) (DialogID, error) {
+	f.record("StartSecretChat")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.startedFrom = append(f.startedFrom, id)
+	if f.startErr != nil {
+		return "", f.startErr
+	}
+	if f.startAdds != nil {
+		f.dialogs = append(f.dialogs, *f.startAdds)
+	}
+	return f.startResult, nil
+}
+
+func (f *fakeBackend) SetVerified(_ context.Context, id DialogID, verified bool) error {
+	f.record("SetVerified")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.verifyCalls = append(f.verifyCalls, verified)
+	if f.verifyErr != nil {
+		return f.verifyErr
+	}
+	if info, ok := f.secrets[id]; ok {
+		info.Verified = verified
+	}
+	return nil
+}
+
+// setSecret changes the state of a secret chat as the other side or the network would.
+func (f *fakeBackend) setSecret(id DialogID, change func(*SecretChatInfo)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(f.secrets[id])
 }

@@ -24,6 +24,9 @@ type mainWindow struct {
 	now     func() time.Time
 	dialogs []DialogSummary // most recent first
 
+	// pendingOpen is a dialog to open as soon as the chat list has it (a secret chat just started).
+	pendingOpen DialogID
+
 	logoutDialog *dialog.ConfirmDialog // the last "Log out?" question, for the tests
 }
 
@@ -66,6 +69,9 @@ func (m *mainWindow) reload() {
 			m.chats.showError("")
 			m.dialogs = sortDialogs(dialogs)
 			m.chats.refresh()
+			if m.pendingOpen != "" && m.index(m.pendingOpen) >= 0 {
+				m.show(m.pendingOpen)
+			}
 		}
 	})
 }
@@ -75,6 +81,11 @@ func (m *mainWindow) apply(ev Event) {
 	switch ev := ev.(type) {
 	case DialogEvent:
 		m.upsert(ev.Dialog)
+		if m.pendingOpen == ev.Dialog.ID {
+			m.show(ev.Dialog.ID)
+		} else if m.conv.dialog.ID == ev.Dialog.ID {
+			m.conv.loadSecret() // a secret chat's state may have changed
+		}
 	case MessageEvent:
 		msg := ev.Message
 		i := m.index(msg.Dialog)
@@ -117,12 +128,30 @@ func (m *mainWindow) index(id DialogID) int {
 	return slices.IndexFunc(m.dialogs, func(d DialogSummary) bool { return d.ID == id })
 }
 
+// openSoon opens dialog id now if the chat list has it, or else as soon as it arrives (the list is fetched
+// again meanwhile).
+func (m *mainWindow) openSoon(id DialogID) {
+	if m.index(id) >= 0 {
+		m.show(id)
+		return
+	}
+	m.pendingOpen = id
+	m.reload()
+}
+
+// show opens dialog id and selects it in the chat list.
+func (m *mainWindow) show(id DialogID) {
+	m.open(id)
+	m.chats.refresh()
+}
+
 // open shows the conversation of dialog id.
 func (m *mainWindow) open(id DialogID) {
 	i := m.index(id)
 	if i < 0 {
 		return
 	}
+	m.pendingOpen = ""
 	unread := m.dialogs[i].Unread != 0
 	if unread {
 		m.dialogs[i].Unread = 0

@@ -482,6 +482,7 @@ func readyUI(t *testing.T) (*harness, *fakeBackend) {
 		{ID: 1, Dialog: "s1", Sender: "Alice", Text: "Hello from the other side", Date: now.Add(-2 * time.Minute)},
 		{ID: 2, Dialog: "s1", Out: true, Text: "See you", Date: now.Add(-time.Minute)},
 	}
+	b.secrets["s1"] = readySecret("s1", "Alice")
 	b.resume = LoginStage{Step: StepReady}
 	u := newTestUI(t, b)
 	u.Start()
