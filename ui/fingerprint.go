@@ -93,8 +93,12 @@ func emojiKey(s string) string {
 	}, s)
 }
 
-// fingerprintHexDigits is the number of hex digits the official apps show: the first 32 bytes of the key hash.
-const fingerprintHexDigits = 64
+// fingerprintHexDigits is the number of hex digits the official apps show (the first 32 bytes of the key
+// hash); keyHashHexDigits is the number of hex digits of the whole 36-byte key hash.
+const (
+	fingerprintHexDigits = 64
+	keyHashHexDigits     = 72
+)
 
 // compareKey compares what the user pasted (the hex or the emoji the peer sent, in any case, with any
 // spaces or line breaks) with the key of info. Hex is compared on the 32 bytes the apps show, or on all of
@@ -113,7 +117,7 @@ func compareKey(info SecretChatInfo, pasted string) keyComparison {
 			return compareMatch
 		case len(got) == fingerprintHexDigits && strings.HasPrefix(want, got):
 			return compareMatch
-		case len(got) > fingerprintHexDigits && len(want) == fingerprintHexDigits && strings.HasPrefix(got, want):
+		case len(got) == keyHashHexDigits && len(want) == fingerprintHexDigits && strings.HasPrefix(got, want):
 			return compareMatch // all 36 bytes pasted where only 32 are known
 		case len(got) < fingerprintHexDigits && strings.HasPrefix(want, got):
 			return compareIncomplete

@@ -151,7 +151,9 @@ func (m *mainWindow) open(id DialogID) {
 	if i < 0 {
 		return
 	}
-	m.pendingOpen = ""
+	if m.conv.dialog.ID != id {
+		m.pendingOpen = "" // the user chose another chat meanwhile
+	}
 	unread := m.dialogs[i].Unread != 0
 	if unread {
 		m.dialogs[i].Unread = 0

@@ -1,0 +1,245 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// secretUI is readyUI with a secret chat s2 with Carol in state, not yet open.
+func secretUI(t *testing.T, state SecretState) (*harness, *fakeBackend) {
+	t.Helper()
+	u, b := readyUI(t)
+	info := readySecret("s2", "Carol")
+	if state != SecretReady {
+		*info = SecretChatInfo{Dialog: "s2", PeerName: "Carol", State: state}
+	}
+	b.secrets["s2"] = info
+	d := DialogSummary{ID: "s2", Title: "Carol", Kind: KindSecret, LastDate: time.Now()}
+	b.dialogs = append(b.dialogs, d)
+	b.emit(DialogEvent{Dialog: d})
+	u.settle()
+	return u, b
+}
+
+func openDialog(u *harness, id DialogID) *conversation {
+	u.main.chats.list.Select(u.main.index(id))
+	u.settle()
+	return u.main.conv
+}
+
+func wantComposer(t *testing.T, c *conversation, enabled bool, note string) {
+	t.Helper()
+	if c.entry.Disabled() == enabled || c.send.Disabled() == enabled {
+		t.Fatalf("composer enabled: entry %v send %v, want %v", !c.entry.Disabled(), !c.send.Disabled(), enabled)
+	}
+	if note == "" && c.composerNote.Visible() {
+		t.Fatalf("composer note %q shown", c.composerNote.Text)
+	}
+	if note != "" && (!c.composerNote.Visible() || !strings.Contains(c.composerNote.Text, note)) {
+		t.Fatalf("composer note (visible %v) %q, want %q", c.composerNote.Visible(), c.composerNote.Text, note)
+	}
+}
+
+func TestSecretRequestWaitsForTheUser(t *testing.T) {
+	u, b := secretUI(t, SecretRequested)
+	c := openDialog(u, "s2")
+	if !c.request.Visible() ||
+		c.requestText.Text != "Carol wants to start a secret chat. Only the two of you can read it; Telegram cannot." {
+		t.Fatalf("request banner (visible %v) %q", c.request.Visible(), c.requestText.Text)
+	}
+	wantComposer(t, c, false, "Accept the request")
+	if c.keyButton.Visible() {
+		t.Fatal("key button shown before there is a key")
+	}
+
+	// Nothing accepts on its own: not opening, not events, not messages.
+	b.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
+	u.settle()
+	b.emit(MessageEvent{Message: Message{ID: 80, Dialog: "s2", Sender: "Carol", Text: "hi?", Date: time.Now()}})
+	u.settle()
+	if n := b.called("AcceptSecretChat"); n != 0 {
+		t.Fatalf("AcceptSecretChat called %d times without the user", n)
+	}
+	c.entry.SetText("hello") // the user cannot type into it; a stray Enter must not send either
+	c.submit()
+	u.settle()
+	if b.called("SendText") != 0 {
+		t.Fatal("sent into a chat that is not ready")
+	}
+
+	// Accept: the key exchange runs; the composer waits for it.
+	u.tap(c.accept)
+	if n := b.called("AcceptSecretChat"); n != 1 {
+		t.Fatalf("AcceptSecretChat called %d times", n)
+	}
+	if c.request.Visible() {
+		t.Fatal("request banner still shown after accepting")
+	}
+	wantComposer(t, c, false, "Waiting for Carol to accept…")
+
+	// The exchange completes: the Backend says so with a DialogEvent.
+	b.setSecret("s2", func(s *SecretChatInfo) { *s = *readySecret("s2", "Carol") })
+	b.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
+	u.settle()
+	wantComposer(t, c, true, "")
+	if !c.keyButton.Visible() || c.keyButton.Text != "Key not compared yet — Compare keys" {
+		t.Fatalf("key button (visible %v) %q", c.keyButton.Visible(), c.keyButton.Text)
+	}
+	if c.privacy.Text != privacyLabel(KindSecret) || !c.privacy.Visible() {
+		t.Fatalf("privacy label %q", c.privacy.Text)
+	}
+	typeInto(c.entry, "hello")
+	u.tap(c.send)
+	if len(b.sent) != 1 || b.sent[0] != (fakeSent{"s2", "hello"}) {
+		t.Fatalf("sent %+v", b.sent)
+	}
+	if c.entry.Disabled() {
+		t.Fatal("composer off after sending in a ready chat")
+	}
+}
+
+func TestDeclineAsksFirst(t *testing.T) {
+	u, b := secretUI(t, SecretRequested)
+	c := openDialog(u, "s2")
+	u.tap(c.decline)
+	if !strings.Contains(dialogText(t, u), "Carol sees that the request was declined") {
+		t.Fatalf("confirmation says %q", dialogText(t, u))
+	}
+	u.tap(dialogButton(t, u, "Cancel"))
+	if b.called("DeclineSecretChat") != 0 || !c.request.Visible() {
+		t.Fatal("declined without confirmation")
+	}
+
+	u.tap(c.decline)
+	u.tap(dialogButton(t, u, "Decline"))
+	if b.called("DeclineSecretChat") != 1 || b.called("AcceptSecretChat") != 0 {
+		t.Fatalf("Decline %d, Accept %d calls", b.called("DeclineSecretChat"), b.called("AcceptSecretChat"))
+	}
+	if c.request.Visible() {
+		t.Fatal("request banner still shown after declining")
+	}
+	wantComposer(t, c, false, "This secret chat is closed: you declined it.")
+}
+
+// dialogText returns the text of the labels of the dialog on top of the window.
+func dialogText(t *testing.T, u *harness) string {
+	t.Helper()
+	top := u.win.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no dialog shown")
+	}
+	var texts []string
+	for _, o := range test.LaidOutObjects(top) {
+		if l, ok := o.(*widget.Label); ok {
+			texts = append(texts, l.Text)
+		}
+	}
+	return strings.Join(texts, "\n")
+}
+
+func TestComposerOffWhileWaitingOrClosed(t *testing.T) {
+	u, b := secretUI(t, SecretWaiting)
+	c := openDialog(u, "s2")
+	wantComposer(t, c, false, "Waiting for Carol to accept…")
+	if c.request.Visible() || c.keyButton.Visible() {
+		t.Fatal("a waiting chat shows the request banner or the key button")
+	}
+	c.entry.SetText("hello")
+	c.entry.OnSubmitted("hello")
+	u.settle()
+	if b.called("SendText") != 0 {
+		t.Fatal("sent into a waiting chat")
+	}
+
+	// The peer declines: the chat closes with the Backend's reason.
+	b.setSecret("s2", func(s *SecretChatInfo) { s.State, s.Closed = SecretClosed, "Carol declined." })
+	b.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
+	u.settle()
+	wantComposer(t, c, false, "This secret chat is closed: Carol declined.")
+
+	// Another dialog is unaffected, and coming back shows the state again.
+	c = openDialog(u, "u1")
+	wantComposer(t, c, true, "")
+	c = openDialog(u, "s2")
+	wantComposer(t, c, false, "Carol declined.")
+}
+
+func TestSelfDestructTimerShown(t *testing.T) {
+	u, b := secretUI(t, SecretReady)
+	b.setSecret("s2", func(s *SecretChatInfo) { s.TTL = 86400 })
+	c := openDialog(u, "s2")
+	if !c.ttl.Visible() || !strings.Contains(c.ttl.Text, "1 day") {
+		t.Fatalf("timer (visible %v) %q", c.ttl.Visible(), c.ttl.Text)
+	}
+	for s, want := range map[int]string{1: "1 second", 5: "5 seconds", 60: "1 minute", 90: "90 seconds",
+		3600: "1 hour", 7200: "2 hours", 604800: "1 week"} {
+		if got := durationWords(s); got != want {
+			t.Errorf("durationWords(%d) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestStartSecretChatOpensTheReturnedDialog(t *testing.T) {
+	u, b := readyUI(t)
+	c := openDialog(u, "u1")
+	if !c.startSecret.Visible() || !c.privacy.Visible() || c.privacy.Text != privacyLabel(KindUser) {
+		t.Fatalf("cloud header: start button visible %v, label %q", c.startSecret.Visible(), c.privacy.Text)
+	}
+
+	// The Backend returns a secret chat the chat list does not have yet: it is fetched and opened.
+	b.startResult = "s3"
+	b.startAdds = &DialogSummary{ID: "s3", Title: "Bob", Kind: KindSecret, LastDate: time.Now()}
+	b.secrets["s3"] = &SecretChatInfo{Dialog: "s3", PeerName: "Bob", State: SecretWaiting}
+	u.tap(c.startSecret)
+	if !slices.Equal(b.startedFrom, []DialogID{"u1"}) {
+		t.Fatalf("StartSecretChat from %v", b.startedFrom)
+	}
+	if c.dialog.ID != "s3" {
+		t.Fatalf("open dialog %q after starting a secret chat", c.dialog.ID)
+	}
+	if c.startSecret.Visible() {
+		t.Fatal("start button shown in the secret chat")
+	}
+	wantComposer(t, c, false, "Waiting for Bob to accept…")
+	if got := u.main.dialogs[u.main.index("s3")].Title; got != "Bob" {
+		t.Fatalf("chat list has %q", got)
+	}
+
+	// Starting it again finds the same chat, which the list already has.
+	c = openDialog(u, "u1")
+	u.tap(c.startSecret)
+	if c.dialog.ID != "s3" || len(u.main.dialogs) != 5 {
+		t.Fatalf("open dialog %q, %d dialogs", c.dialog.ID, len(u.main.dialogs))
+	}
+
+	// A failure stays in the cloud chat and says why.
+	c = openDialog(u, "u1")
+	b.startErr = &Problem{Message: "Bob cannot receive secret chats."}
+	u.tap(c.startSecret)
+	if c.dialog.ID != "u1" {
+		t.Fatalf("open dialog %q after a failure", c.dialog.ID)
+	}
+	wantError(t, c.loadErr, "Bob cannot receive secret chats")
+}
+
+func TestStartSecretChatOpensADialogThatArrivesLater(t *testing.T) {
+	u, b := readyUI(t)
+	c := openDialog(u, "u1")
+	b.startResult = "s4" // not in Dialogs yet: it comes as an event
+	b.secrets["s4"] = &SecretChatInfo{Dialog: "s4", PeerName: "Bob", State: SecretWaiting}
+	u.tap(c.startSecret)
+	if c.dialog.ID != "u1" {
+		t.Fatalf("open dialog %q", c.dialog.ID)
+	}
+	b.emit(DialogEvent{Dialog: DialogSummary{ID: "s4", Title: "Bob", Kind: KindSecret, LastDate: time.Now()}})
+	u.settle()
+	if c.dialog.ID != "s4" {
+		t.Fatalf("open dialog %q after the new chat arrived", c.dialog.ID)
+	}
+	wantComposer(t, c, false, "Waiting for Bob")
+}
