@@ -129,7 +129,12 @@ type Cloud struct {
 }
 
 // NewCloud makes the cloud-chat API of c. Call it before c.Run: it
-// registers the handlers for new, edited and deleted messages.
+// takes over the dispatcher's handlers for new, edited and deleted
+// messages, read marks and channel changes (OnNewMessage,
+// OnNewChannelMessage, OnEditMessage, OnEditChannelMessage,
+// OnDeleteMessages, OnDeleteChannelMessages, OnReadHistoryInbox,
+// OnReadHistoryOutbox, OnReadChannelInbox, OnChannel), replacing any
+// registered before; receive those through CloudOptions.OnEvent.
 func NewCloud(c *Client, opts CloudOptions) *Cloud {
 	cl := &Cloud{c: c, opts: opts, users: map[int64]*tg.User{}, chans: map[int64]*tg.Channel{}, chats: map[int64]*tg.Chat{}}
 	d := c.Dispatcher()
