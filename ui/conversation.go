@@ -96,8 +96,8 @@ func newConversation(m *mainWindow) *conversation {
 	c.newSecretControls()
 
 	header := container.NewVBox(
-		container.NewBorder(nil, nil, nil, c.loading.activity, c.title),
-		container.NewHBox(c.privacyIcon, c.privacy, c.ttl, layoutSpacer(),
+		container.NewBorder(nil, nil, nil, container.NewHBox(c.ttl, c.loading.activity), c.title),
+		container.NewHBox(c.privacyIcon, c.privacy, layoutSpacer(),
 			c.startingChat.activity, c.startSecret, c.keyButton),
 		c.request,
 		c.loadErr,

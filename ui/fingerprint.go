@@ -230,7 +230,7 @@ func (c *conversation) showKeys() {
 	k.saving = newBusy(k.verified)
 
 	hexHead := widget.NewLabelWithStyle("Hex", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	left := container.NewVBox(container.NewCenter(newIdenticon(k.info.Identicon)), k.emoji)
+	left := container.NewVBox(container.NewCenter(newIdenticon(k.info.Identicon)), container.NewPadded(k.emoji))
 	right := container.NewVBox(
 		container.NewHBox(hexHead, layoutSpacer(), k.copyHex),
 		k.hex,

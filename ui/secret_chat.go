@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
@@ -23,7 +24,6 @@ func (c *conversation) newSecretControls() {
 	c.keyButton.Hide()
 	c.ttl = widget.NewLabel("")
 	c.ttl.SizeName = theme.SizeNameCaptionText
-	c.ttl.Importance = widget.LowImportance
 	c.ttl.Hide()
 
 	c.requestText = wrapped("")
@@ -32,10 +32,13 @@ func (c *conversation) newSecretControls() {
 	c.accept.Importance = widget.HighImportance
 	c.decline = widget.NewButtonWithIcon("Decline", theme.CancelIcon(), c.confirmDecline)
 	c.answering = newBusy(c.accept, c.decline)
-	c.request = container.NewVBox(
+	// The request stands out on a tinted card, like a message addressed to the user.
+	card := canvas.NewRectangle(bubbleColor(true))
+	card.CornerRadius = theme.Size(theme.SizeNameInputRadius) * 2
+	c.request = container.NewPadded(container.NewStack(card, container.NewPadded(container.NewVBox(
 		c.requestText,
 		container.NewHBox(c.accept, c.decline, c.answering.activity),
-	)
+	))))
 	c.request.Hide()
 
 	c.composerNote = wrapped("")
@@ -123,7 +126,7 @@ func (c *conversation) showSecret() {
 	if info.State == SecretReady {
 		if info.Verified {
 			c.keyButton.SetText("Keys compared ✓")
-			c.keyButton.SetIcon(theme.ConfirmIcon())
+			c.keyButton.SetIcon(nil)
 			c.keyButton.Importance = widget.LowImportance
 		} else {
 			c.keyButton.SetText("Key not compared yet — Compare keys")
@@ -137,7 +140,7 @@ func (c *conversation) showSecret() {
 	}
 
 	if info.TTL > 0 && info.State != SecretClosed {
-		c.ttl.SetText("· messages disappear after " + durationWords(info.TTL))
+		c.ttl.SetText("Messages disappear after " + durationWords(info.TTL))
 		c.ttl.Show()
 	} else {
 		c.ttl.Hide()
