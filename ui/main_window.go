@@ -27,11 +27,14 @@ type mainWindow struct {
 	// pendingOpen is a dialog to open as soon as the chat list has it (a secret chat just started).
 	pendingOpen DialogID
 
+	// accepted holds the secret chats whose request the user accepted in this window.
+	accepted map[DialogID]bool
+
 	logoutDialog *dialog.ConfirmDialog // the last "Log out?" question, for the tests
 }
 
 func (u *UI) showMain() {
-	m := &mainWindow{u: u, now: time.Now}
+	m := &mainWindow{u: u, now: time.Now, accepted: map[DialogID]bool{}}
 	m.chats = newChatList(m)
 	m.conv = newConversation(m)
 	m.split = container.NewHSplit(m.chats.content, m.conv.content)

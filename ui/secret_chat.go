@@ -157,7 +157,11 @@ func (c *conversation) showSecret() {
 	case SecretRequested:
 		c.setComposerNote("Accept the request above to write in this chat.")
 	case SecretWaiting:
-		c.setComposerNote("Waiting for " + name + " to accept…")
+		if c.m.accepted[c.dialog.ID] {
+			c.setComposerNote("Setting up the encryption with " + name + "…")
+		} else {
+			c.setComposerNote("Waiting for " + name + " to accept…")
+		}
 	case SecretClosed:
 		if info.Closed != "" {
 			c.setComposerNote("This secret chat is closed: " + info.Closed)
@@ -186,7 +190,7 @@ func (c *conversation) acceptRequest() {
 	if c.answering.active || c.secret == nil || c.secret.State != SecretRequested {
 		return
 	}
-	c.answer(c.m.u.b.AcceptSecretChat)
+	c.answer(c.m.u.b.AcceptSecretChat, true)
 }
 
 // confirmDecline asks whether to decline the peer's request, and does so on confirmation.
@@ -200,7 +204,7 @@ func (c *conversation) confirmDecline() {
 	d := dialog.NewCustomConfirm("Decline the secret chat?", "Decline", "Cancel",
 		container.New(&widthLayout{width: 380}, msg), func(ok bool) {
 			if ok {
-				c.answer(c.m.u.b.DeclineSecretChat)
+				c.answer(c.m.u.b.DeclineSecretChat, false)
 			}
 		}, c.m.u.win)
 	d.SetConfirmImportance(widget.DangerImportance)
@@ -209,8 +213,9 @@ func (c *conversation) confirmDecline() {
 }
 
 // answer calls the Backend with the user's answer to the request of the open dialog, then shows the state
-// the chat has moved to.
-func (c *conversation) answer(call func(context.Context, DialogID) error) {
+// the chat has moved to. accepting says the answer is yes: while the key exchange runs, the chat waits for
+// the exchange, not for the peer.
+func (c *conversation) answer(call func(context.Context, DialogID) error, accepting bool) {
 	setError(c.loadErr, "")
 	c.answering.set(true)
 	id := c.dialog.ID
@@ -218,6 +223,9 @@ func (c *conversation) answer(call func(context.Context, DialogID) error) {
 		err := call(ctx, id)
 		return func() {
 			c.answering.set(false)
+			if err == nil && accepting {
+				c.m.accepted[id] = true
+			}
 			if c.dialog.ID != id {
 				return
 			}

@@ -80,7 +80,7 @@ func TestSecretRequestWaitsForTheUser(t *testing.T) {
 	if c.request.Visible() {
 		t.Fatal("request banner still shown after accepting")
 	}
-	wantComposer(t, c, false, "Waiting for Carol to accept…")
+	wantComposer(t, c, false, "Setting up the encryption with Carol…")
 
 	// The exchange completes: the Backend says so with a DialogEvent.
 	b.setSecret("s2", func(s *SecretChatInfo) { *s = *readySecret("s2", "Carol") })

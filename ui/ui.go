@@ -1,12 +1,13 @@
 // Package ui is Tacit's user interface: Fyne views only. It owns the window; the pages before sign-in that
 // open the local encrypted database (first-run key setup, the recovery key shown once, the passphrase
 // unlock, recovery, an unavailable keyring); the sign-in pages (phone, code, the registration warning, name,
-// 2-step password, the forced new password, QR login) and the main window (chat list and conversation), and
-// grows into fingerprint comparison, the privacy check-up and settings.
+// 2-step password, the forced new password, QR login) and the main window (chat list and conversation, with
+// secret chats: the request the user accepts or declines, the key state, the key comparison screen, and
+// starting a secret chat from a cloud chat), and grows into the privacy check-up and settings.
 //
 // It talks to the rest of Tacit only through the Vault and Backend interfaces it defines, with plain data
 // types. It must not speak Telegram, touch storage, keys or the keyring itself, or import the app, settings
-// or mtproto packages. The Fyne event goroutine never waits on the Vault or the Backend: every call runs on
+// or mtproto packages (only a test reads mtproto/secret, to check the key picture's colours). The Fyne event goroutine never waits on the Vault or the Backend: every call runs on
 // its own goroutine and its result comes back through onMain, the one place in this package that calls
 // fyne.Do. Passphrases pass through as []byte that is zeroed when the call returns, and the fields that held
 // them are cleared.
