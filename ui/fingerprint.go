@@ -44,8 +44,8 @@ func newIdenticon(cells [12][12]uint8) fyne.CanvasObject {
 	})
 	img.SetMinSize(fyne.NewSize(identiconSize, identiconSize))
 	frame := canvas.NewRectangle(color.Transparent)
-	frame.StrokeColor = theme.Color(theme.ColorNameInputBorder)
-	frame.StrokeWidth = 1
+	frame.StrokeColor = color.NRGBA{R: 0x9E, G: 0x9E, B: 0x9E, A: 0xFF} // visible on light and dark themes
+	frame.StrokeWidth = 2
 	return container.NewStack(img, frame)
 }
 
