@@ -3,9 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +24,7 @@ type Backend struct {
 		Code(phone string) (string, bool)
 	}
 	cache  cache
+	cloud  *mtproto.Cloud
 	secret *secret.Manager
 	// secretHook sees every secret chat event after the UI did (selftest).
 	secretHook func(secret.Event)
@@ -38,6 +36,8 @@ type Backend struct {
 	subs   map[int]func(ui.Event)
 	nextID int
 	users  map[int64]*tg.User
+	// peers maps the dialogs the UI was given to their cloud chats.
+	peers map[ui.DialogID]mtproto.Peer
 }
 
 var _ ui.Backend = (*Backend)(nil)
@@ -48,9 +48,9 @@ var _ ui.Backend = (*Backend)(nil)
 func NewBackend(client *mtproto.Client, opts mtproto.LoginOptions, codes interface {
 	Code(phone string) (string, bool)
 }, db *store.Store) *Backend {
-	b := &Backend{client: client, opts: opts, sandbox: codes, cache: cache{db: db}, running: make(chan struct{}), subs: map[int]func(ui.Event){}, users: map[int64]*tg.User{}}
+	b := &Backend{client: client, opts: opts, sandbox: codes, cache: cache{db: db}, running: make(chan struct{}), subs: map[int]func(ui.Event){}, users: map[int64]*tg.User{}, peers: map[ui.DialogID]mtproto.Peer{}}
 	b.login = client.NewLogin(opts)
-	client.Dispatcher().OnNewMessage(b.onNewMessage)
+	b.cloud = mtproto.NewCloud(client, mtproto.CloudOptions{OnEvent: b.onCloudEvent})
 	var storage secret.Storage = secret.NewMemoryStorage()
 	if db != nil {
 		storage = db.Secret()
@@ -186,244 +186,6 @@ func (b *Backend) DemoCode(phone string) (string, bool) {
 	return b.sandbox.Code(p)
 }
 
-func (b *Backend) remember(users []tg.UserClass) {
-	b.mu.Lock()
-	for _, u := range users {
-		if u, ok := u.(*tg.User); ok {
-			b.users[u.ID] = u
-		}
-	}
-	b.mu.Unlock()
-	_ = b.cache.users(context.Background(), users)
-}
-
-func (b *Backend) title(p store.Peer) string {
-	if p.Kind == store.PeerUser {
-		u, _ := b.user(p.ID)
-		return displayName(u)
-	}
-	return ""
-}
-
-// cachedDialogs is the chat list from the store, for when the server
-// cannot be reached.
-func (b *Backend) cachedDialogs(ctx context.Context) ([]ui.DialogSummary, error) {
-	ds, err := b.cache.db.Dialogs(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	var out []ui.DialogSummary
-	for _, d := range ds {
-		if d.Peer.Kind != store.PeerUser {
-			continue
-		}
-		out = append(out, ui.DialogSummary{ID: dialogID(d.Peer.ID), Title: d.Title, Kind: ui.KindUser,
-			LastMessage: d.Preview, LastDate: d.TopDate, Unread: d.UnreadCount})
-	}
-	return out, nil
-}
-
-func (b *Backend) user(id int64) (*tg.User, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	u, ok := b.users[id]
-	return u, ok
-}
-
-func displayName(u *tg.User) string {
-	if u == nil {
-		return "Unknown"
-	}
-	if u.Self {
-		return "Saved Messages"
-	}
-	return strings.TrimSpace(u.FirstName + " " + u.LastName)
-}
-
-func dialogID(userID int64) ui.DialogID { return ui.DialogID("u" + strconv.FormatInt(userID, 10)) }
-
-func (b *Backend) peerOf(id ui.DialogID) (tg.InputPeerClass, int64, error) {
-	s := string(id)
-	if !strings.HasPrefix(s, "u") {
-		return nil, 0, &ui.Problem{Message: "This kind of chat cannot be opened yet."}
-	}
-	uid, err := strconv.ParseInt(s[1:], 10, 64)
-	if err != nil {
-		return nil, 0, &ui.Problem{Message: "Unknown chat."}
-	}
-	u, ok := b.user(uid)
-	if !ok {
-		return nil, 0, &ui.Problem{Message: "Unknown chat; reload the chat list."}
-	}
-	return &tg.InputPeerUser{UserID: u.ID, AccessHash: u.AccessHash}, uid, nil
-}
-
-func messageText(m tg.MessageClass) string {
-	switch m := m.(type) {
-	case *tg.Message:
-		return m.Message
-	case *tg.MessageService:
-		if _, ok := m.Action.(*tg.MessageActionContactSignUp); ok {
-			return "joined Telegram"
-		}
-		return "service message"
-	}
-	return ""
-}
-
-// Dialogs implements ui.Backend.
-func (b *Backend) Dialogs(ctx context.Context) ([]ui.DialogSummary, error) {
-	res, err := b.client.API().MessagesGetDialogs(ctx, &tg.MessagesGetDialogsRequest{OffsetPeer: &tg.InputPeerEmpty{}, Limit: 100})
-	if err != nil {
-		if b.cache.enabled() && ctx.Err() == nil {
-			if cached, cerr := b.cachedDialogs(ctx); cerr == nil && len(cached) > 0 {
-				return cached, nil
-			}
-		}
-		return nil, userError(err)
-	}
-	var dialogs []tg.DialogClass
-	var msgs []tg.MessageClass
-	switch r := res.(type) {
-	case *tg.MessagesDialogs:
-		dialogs, msgs = r.Dialogs, r.Messages
-		b.remember(r.Users)
-	case *tg.MessagesDialogsSlice:
-		dialogs, msgs = r.Dialogs, r.Messages
-		b.remember(r.Users)
-	default:
-		return nil, nil
-	}
-	top := map[int]tg.MessageClass{}
-	for _, m := range msgs {
-		top[m.GetID()] = m
-	}
-	_ = b.cache.messages(ctx, msgs, b.title)
-	var out []ui.DialogSummary
-	for _, d := range dialogs {
-		dd, ok := d.(*tg.Dialog)
-		if !ok {
-			continue
-		}
-		pu, ok := dd.Peer.(*tg.PeerUser)
-		if !ok {
-			continue
-		}
-		u, _ := b.user(pu.UserID)
-		s := ui.DialogSummary{ID: dialogID(pu.UserID), Title: displayName(u), Kind: ui.KindUser, Unread: dd.UnreadCount}
-		if b.cache.enabled() {
-			_ = b.cache.db.PutDialogs(ctx, store.Dialog{Peer: store.UserPeer(pu.UserID), Kind: store.DialogUser, Title: s.Title, UnreadCount: dd.UnreadCount})
-		}
-		if m, ok := top[dd.TopMessage]; ok {
-			s.LastMessage = messageText(m)
-			if mm, ok := m.(*tg.Message); ok {
-				s.LastDate = time.Unix(int64(mm.Date), 0)
-			}
-		}
-		out = append(out, s)
-	}
-	if secrets, err := b.secretDialogs(ctx); err == nil {
-		out = append(out, secrets...)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].LastDate.After(out[j].LastDate) })
-	return out, nil
-}
-
-func (b *Backend) convert(dialog ui.DialogID, m tg.MessageClass) (ui.Message, bool) {
-	msg, ok := m.(*tg.Message)
-	if !ok {
-		return ui.Message{}, false
-	}
-	sender := "You"
-	if !msg.Out {
-		if from, ok := msg.FromID.(*tg.PeerUser); ok {
-			u, _ := b.user(from.UserID)
-			sender = displayName(u)
-		}
-	}
-	return ui.Message{ID: int64(msg.ID), Dialog: dialog, Out: msg.Out, Sender: sender, Text: msg.Message, Date: time.Unix(int64(msg.Date), 0)}, true
-}
-
-// History implements ui.Backend.
-func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([]ui.Message, error) {
-	if id, ok := secretChatOf(dialog); ok {
-		return b.secretHistory(ctx, id, limit)
-	}
-	peer, uid, err := b.peerOf(dialog)
-	if err != nil {
-		return nil, err
-	}
-	res, err := b.client.API().MessagesGetHistory(ctx, &tg.MessagesGetHistoryRequest{Peer: peer, Limit: limit})
-	if err != nil {
-		if b.cache.enabled() && ctx.Err() == nil {
-			if cached, cerr := b.cache.db.Latest(ctx, store.UserPeer(uid), limit); cerr == nil && len(cached) > 0 {
-				return b.fromStore(dialog, cached), nil
-			}
-		}
-		return nil, userError(err)
-	}
-	var msgs []tg.MessageClass
-	switch r := res.(type) {
-	case *tg.MessagesMessages:
-		msgs = r.Messages
-		b.remember(r.Users)
-	case *tg.MessagesMessagesSlice:
-		msgs = r.Messages
-		b.remember(r.Users)
-	}
-	_ = b.cache.messages(ctx, msgs, b.title)
-	out := make([]ui.Message, 0, len(msgs))
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if m, ok := b.convert(dialog, msgs[i]); ok {
-			out = append(out, m)
-		}
-	}
-	return out, nil
-}
-
-// SendText implements ui.Backend. Cloud chats never request link previews
-// unless the user turned them on.
-func (b *Backend) SendText(ctx context.Context, dialog ui.DialogID, text string) (ui.Message, error) {
-	if id, ok := secretChatOf(dialog); ok {
-		text = strings.TrimSpace(text)
-		if text == "" {
-			return ui.Message{}, &ui.Problem{Message: "Write something first."}
-		}
-		info, err := b.secret.Chat(ctx, id)
-		if err != nil {
-			return ui.Message{}, secretError(err)
-		}
-		m, err := b.secret.SendText(ctx, id, text, secret.SendOptions{})
-		if err != nil && m.RandomID == 0 {
-			return ui.Message{}, secretError(err)
-		}
-		// A stored message is sent later if the network failed now.
-		return b.secretMessage(info, m), nil
-	}
-	peer, uid, err := b.peerOf(dialog)
-	if err != nil {
-		return ui.Message{}, err
-	}
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return ui.Message{}, &ui.Problem{Message: "Write something first."}
-	}
-	res, err := b.client.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
-		Peer: peer, Message: text, RandomID: randomID(), NoWebpage: true,
-	})
-	if err != nil {
-		return ui.Message{}, userError(err)
-	}
-	msg := ui.Message{Dialog: dialog, Out: true, Sender: "You", Text: text, Date: time.Now()}
-	if r, ok := res.(*tg.UpdateShortSentMessage); ok {
-		msg.ID, msg.Date = int64(r.ID), time.Unix(int64(r.Date), 0)
-		if b.cache.enabled() {
-			_ = b.cache.db.PutMessages(ctx, store.Message{Peer: store.UserPeer(uid), ID: r.ID, Out: true, Date: msg.Date, Text: text})
-		}
-	}
-	return msg, nil
-}
-
 // Subscribe implements ui.Backend.
 func (b *Backend) Subscribe(fn func(ui.Event)) func() {
 	b.mu.Lock()
@@ -450,31 +212,6 @@ func (b *Backend) publish(e ui.Event) {
 	}
 }
 
-func (b *Backend) onNewMessage(ctx context.Context, e tg.Entities, u *tg.UpdateNewMessage) error {
-	users := make([]tg.UserClass, 0, len(e.Users))
-	for _, x := range e.Users {
-		users = append(users, x)
-	}
-	b.remember(users)
-	m, ok := u.Message.(*tg.Message)
-	if !ok {
-		return nil
-	}
-	pu, ok := m.PeerID.(*tg.PeerUser)
-	if !ok {
-		return nil
-	}
-	id := dialogID(pu.UserID)
-	_ = b.cache.messages(ctx, []tg.MessageClass{m}, b.title)
-	if msg, ok := b.convert(id, m); ok {
-		b.publish(ui.MessageEvent{Message: msg})
-		peer, _ := b.user(pu.UserID)
-		b.publish(ui.DialogEvent{Dialog: ui.DialogSummary{ID: id, Title: displayName(peer), Kind: ui.KindUser,
-			LastMessage: msg.Text, LastDate: msg.Date}})
-	}
-	return nil
-}
-
 func randomID() int64 {
 	var b [8]byte
 	if _, err := cryptoRand(b[:]); err != nil {
@@ -482,43 +219,6 @@ func randomID() int64 {
 	}
 	return int64(uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
 		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7]&0x7f)<<56)
-}
-
-func (b *Backend) fromStore(dialog ui.DialogID, msgs []store.Message) []ui.Message {
-	out := make([]ui.Message, 0, len(msgs))
-	for _, m := range msgs {
-		sender := "You"
-		if !m.Out {
-			u, _ := b.user(m.From.ID)
-			sender = displayName(u)
-			if u == nil {
-				if su, err := b.cache.db.User(context.Background(), m.From.ID); err == nil {
-					sender = su.Name()
-				}
-			}
-		}
-		out = append(out, ui.Message{ID: int64(m.ID), Dialog: dialog, Out: m.Out, Sender: sender, Text: m.Text, Date: m.Date})
-	}
-	return out
-}
-
-// MarkRead implements ui.Backend: the server learns the dialog was read up
-// to maxID (so other devices clear their counters) and the cache follows.
-func (b *Backend) MarkRead(ctx context.Context, dialog ui.DialogID, maxID int64) error {
-	if id, ok := secretChatOf(dialog); ok {
-		return secretError(b.secret.MarkRead(ctx, id))
-	}
-	peer, uid, err := b.peerOf(dialog)
-	if err != nil {
-		return err
-	}
-	if _, err := b.client.API().MessagesReadHistory(ctx, &tg.MessagesReadHistoryRequest{Peer: peer, MaxID: int(maxID)}); err != nil {
-		return userError(err)
-	}
-	if b.cache.enabled() {
-		_ = b.cache.db.SetUnreadCount(ctx, store.UserPeer(uid), 0)
-	}
-	return nil
 }
 
 // LogOut implements ui.Backend: the authorization ends on the server, the
@@ -540,6 +240,7 @@ func (b *Backend) LogOut(ctx context.Context) error {
 	}
 	b.mu.Lock()
 	b.users = map[int64]*tg.User{}
+	b.peers = map[ui.DialogID]mtproto.Peer{}
 	b.mu.Unlock()
 	l := b.client.NewLogin(b.opts)
 	b.mu.Lock()

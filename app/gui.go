@@ -64,6 +64,9 @@ func Run(ctx context.Context, cfg Config) error {
 		if err := srv.DemoContacts(ctx); err != nil {
 			return fmt.Errorf("app: demo contacts: %w", err)
 		}
+		if err := srv.DemoGroups(ctx); err != nil {
+			return fmt.Errorf("app: demo group and channel: %w", err)
+		}
 		opts.AppID, opts.AppHash, opts.Endpoint = 1, "sandbox", srv.Endpoint()
 		client, err := mtproto.New(opts)
 		if err != nil {

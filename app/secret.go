@@ -282,3 +282,17 @@ func (b *Backend) SecretChat(ctx context.Context, dialog ui.DialogID) (ui.Secret
 	}
 	return out, nil
 }
+
+// secretSend sends a text in a secret chat. A message stored but not yet
+// sent (network down) is returned too: the manager sends it later.
+func (b *Backend) secretSend(ctx context.Context, id secret.ChatID, text string) (ui.Message, error) {
+	info, err := b.secret.Chat(ctx, id)
+	if err != nil {
+		return ui.Message{}, secretError(err)
+	}
+	m, err := b.secret.SendText(ctx, id, text, secret.SendOptions{})
+	if err != nil && m.RandomID == 0 {
+		return ui.Message{}, secretError(err)
+	}
+	return b.secretMessage(info, m), nil
+}

@@ -22,6 +22,9 @@ func Serve(ctx context.Context, listen string, out io.Writer) error {
 	if err := srv.DemoContacts(ctx); err != nil {
 		return fmt.Errorf("app: demo contacts: %w", err)
 	}
+	if err := srv.DemoGroups(ctx); err != nil {
+		return fmt.Errorf("app: demo group and channel: %w", err)
+	}
 	fmt.Fprintf(out, "tacit sandbox: listening on %s (obfuscated abridged MTProto). Stop with Ctrl+C.\n", srv.Addr())
 	<-ctx.Done()
 	return nil
