@@ -175,6 +175,8 @@ func (c *crashChild) onEvent(ev secret.Event) {
 		if n, ok := numbered(e.Message.Text, crashReceivePrefix); ok && !e.Message.Out {
 			c.out.line("GOT %d", n)
 		}
+	case secret.Rekeyed:
+		c.out.line("REKEYED %d", e.Chat)
 	case secret.ErrorEvent:
 		c.out.line("ERROR chat %d: %v", e.Chat, e.Err)
 	case secret.ChatClosed:

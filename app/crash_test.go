@@ -132,7 +132,7 @@ func TestCrashWhileReceiving(t *testing.T) {
 	p.exit()
 	h.peer.waitText(t, h.ctx, h.chat, crashDoneText)
 	h.checkClean()
-	t.Logf("%d messages received across %d kills and %d runs in %s", n, crashKills, h.runs, time.Since(h.started).Round(time.Millisecond))
+	t.Logf("%d messages received across %d kills and %d runs in %s; the child completed %d re-keys", n, crashKills, h.runs, time.Since(h.started).Round(time.Millisecond), h.rekeys)
 }
 
 func TestCrashWhileSending(t *testing.T) {
@@ -188,7 +188,7 @@ func TestCrashWhileSending(t *testing.T) {
 	p.expect("PING")
 	p.exit()
 	h.checkClean()
-	t.Logf("%d messages sent across %d kills and %d runs in %s", n, crashKills, h.runs, time.Since(h.started).Round(time.Millisecond))
+	t.Logf("%d messages sent across %d kills and %d runs in %s; the child completed %d re-keys", n, crashKills, h.runs, time.Since(h.started).Round(time.Millisecond), h.rekeys)
 }
 
 // crashHarness holds a scenario: the sandbox, the peer, and the child's
@@ -207,6 +207,7 @@ type crashHarness struct {
 
 	mu       sync.Mutex
 	problems []string
+	rekeys   int // re-keys the child completed, over all runs
 }
 
 func newCrashHarness(t *testing.T, role string) *crashHarness {
@@ -362,6 +363,10 @@ func (p *crashProc) handle(line string) (verb, arg string) {
 			p.fatalf("the sandbox has no login code")
 		}
 		p.command(code)
+	case "REKEYED":
+		p.h.mu.Lock()
+		p.h.rekeys++
+		p.h.mu.Unlock()
 	case "RESTART":
 		p.h.t.Logf("run %d: store at start: %s", p.run, arg)
 	case "ERROR", "CLOSED", "FAIL":

@@ -56,6 +56,9 @@ func (b *Backend) peerName(id int64) string {
 	if u, ok := b.user(id); ok {
 		return displayName(u)
 	}
+	if name := b.cloud.UserName(id); name != "" {
+		return name
+	}
 	if b.cache.enabled() {
 		if u, err := b.cache.db.User(context.Background(), id); err == nil && u.Name() != "" {
 			return u.Name()
