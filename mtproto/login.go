@@ -85,7 +85,10 @@ type Login struct {
 	tos        *tg.HelpTermsOfService
 	hint       string
 	pendingUsr *tg.User
-	qr         chan struct{}
+	// signedUp is the account auth.signUp created while its AfterSignUp
+	// hook has not succeeded yet.
+	signedUp *tg.User
+	qr       chan struct{}
 }
 
 // NewLogin starts a login on c.
@@ -276,6 +279,10 @@ func (l *Login) SignUp(ctx context.Context, form SignUpForm) (Stage, error) {
 	if !form.Acknowledged {
 		return l.stage, ErrSignUpNotAcknowledged
 	}
+	if l.signedUp != nil {
+		// The account exists; only the lockdown failed. Retry it.
+		return l.afterSignUp(ctx, l.signedUp)
+	}
 	first, last := strings.TrimSpace(form.FirstName), strings.TrimSpace(form.LastName)
 	if first == "" || len([]rune(first)) > 64 || len([]rune(last)) > 64 {
 		return l.stage, ErrNameInvalid
@@ -303,11 +310,20 @@ func (l *Login) SignUp(ctx context.Context, form SignUpForm) (Stage, error) {
 	if !ok {
 		return l.stage, &Error{Kind: KindServer, Detail: "The server returned no user for this sign-up."}
 	}
+	l.signedUp = u
+	return l.afterSignUp(ctx, u)
+}
+
+// afterSignUp runs the AfterSignUp hook. When it fails the login stays at
+// StageSignUp with the account created; calling SignUp again retries only
+// the hook, so the privacy lockdown is never skipped.
+func (l *Login) afterSignUp(ctx context.Context, u *tg.User) (Stage, error) {
 	if l.opts.AfterSignUp != nil {
 		if err := l.opts.AfterSignUp(ctx, l.c); err != nil {
 			return l.stage, fmt.Errorf("mtproto: after sign-up: %w", err)
 		}
 	}
+	l.signedUp = nil
 	return l.loggedIn(ctx, u)
 }
 

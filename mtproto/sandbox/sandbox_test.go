@@ -593,3 +593,31 @@ func TestJoinedNoticeOnlyWithoutOptOut(t *testing.T) {
 		t.Fatalf("notices = %+v", notices)
 	}
 }
+
+func TestSignUpHookFailureIsRetried(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t, sandbox.Options{})
+	r := start(t, ctx, s, clientOpts{})
+	calls := 0
+	l := r.NewLogin(mtproto.LoginOptions{AfterSignUp: func(ctx context.Context, c *mtproto.Client) error {
+		calls++
+		if calls == 1 {
+			return errors.New("lockdown refused")
+		}
+		return nil
+	}})
+	l.SendCode(ctx, "447700900030")
+	code, _ := s.Code("447700900030")
+	l.SubmitCode(ctx, code)
+	st, err := l.SignUp(ctx, mtproto.SignUpForm{FirstName: "Uma", Acknowledged: true})
+	if err == nil || st != mtproto.StageSignUp {
+		t.Fatalf("failed hook: %v %v", st, err)
+	}
+	if _, ok := s.UserByPhone("447700900030"); !ok {
+		t.Fatal("the account should exist")
+	}
+	st, err = l.SignUp(ctx, mtproto.SignUpForm{FirstName: "Uma", Acknowledged: true})
+	if err != nil || st != mtproto.StageSetPassword || calls != 2 {
+		t.Fatalf("retry: %v %v, hook calls %d", st, err, calls)
+	}
+}
