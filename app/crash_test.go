@@ -46,6 +46,10 @@ const (
 	// crashTimeout bounds a whole scenario.
 	crashTimeout = 3 * time.Minute
 
+	// crashPeerRekey is how many messages the peer encrypts or decrypts with
+	// one key before it starts a re-key.
+	crashPeerRekey = 40
+
 	crashChildPhone = "15550003001"
 	crashPeerPhone  = "15550003002"
 )
@@ -132,7 +136,10 @@ func TestCrashWhileReceiving(t *testing.T) {
 	p.exit()
 	h.peer.waitText(t, h.ctx, h.chat, crashDoneText)
 	h.checkClean()
-	t.Logf("%d messages received across %d kills and %d runs in %s; the child completed %d re-keys", n, crashKills, h.runs, time.Since(h.started).Round(time.Millisecond), h.rekeys)
+	h.peer.mu.Lock()
+	peerRekeys := h.peer.rekeys
+	h.peer.mu.Unlock()
+	t.Logf("%d messages received across %d kills and %d runs in %s; re-keys completed: %d reported by the child, %d by the peer", n, crashKills, h.runs, time.Since(h.started).Round(time.Millisecond), h.rekeys, peerRekeys)
 }
 
 func TestCrashWhileSending(t *testing.T) {
@@ -188,7 +195,10 @@ func TestCrashWhileSending(t *testing.T) {
 	p.expect("PING")
 	p.exit()
 	h.checkClean()
-	t.Logf("%d messages sent across %d kills and %d runs in %s; the child completed %d re-keys", n, crashKills, h.runs, time.Since(h.started).Round(time.Millisecond), h.rekeys)
+	h.peer.mu.Lock()
+	peerRekeys := h.peer.rekeys
+	h.peer.mu.Unlock()
+	t.Logf("%d messages sent across %d kills and %d runs in %s; re-keys completed: %d reported by the child, %d by the peer", n, crashKills, h.runs, time.Since(h.started).Round(time.Millisecond), h.rekeys, peerRekeys)
 }
 
 // crashHarness holds a scenario: the sandbox, the peer, and the child's
@@ -515,6 +525,9 @@ type crashPeer struct {
 	client *mtproto.Client
 	mgr    *secret.Manager
 	wake   chan struct{}
+
+	mu     sync.Mutex
+	rekeys int // re-keys the peer completed
 }
 
 func startCrashPeer(t *testing.T, ctx context.Context, srv *sandbox.Server, problem func(string, ...any)) *crashPeer {
@@ -524,7 +537,9 @@ func startCrashPeer(t *testing.T, ctx context.Context, srv *sandbox.Server, prob
 		t.Fatal(err)
 	}
 	p := &crashPeer{client: client, wake: make(chan struct{}, 1)}
-	p.mgr = secret.NewManager(client.API(), secret.NewMemoryStorage(), secret.Options{Events: func(ev secret.Event) {
+	// The peer re-keys more often than Tacit's default (every 100 messages), so
+	// that key changes started by either side overlap with the kills.
+	p.mgr = secret.NewManager(client.API(), secret.NewMemoryStorage(), secret.Options{RekeyAfterMessages: crashPeerRekey, Events: func(ev secret.Event) {
 		switch e := ev.(type) {
 		case secret.ChatRequested:
 			go func() {
@@ -532,6 +547,10 @@ func startCrashPeer(t *testing.T, ctx context.Context, srv *sandbox.Server, prob
 					problem("peer: accept: %v", err)
 				}
 			}()
+		case secret.Rekeyed:
+			p.mu.Lock()
+			p.rekeys++
+			p.mu.Unlock()
 		case secret.ErrorEvent:
 			problem("peer: chat %d: %v", e.Chat, e.Err)
 		case secret.ChatClosed:
