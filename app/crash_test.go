@@ -35,8 +35,10 @@ import (
 // resumes from its encrypted store. At the end every message must be there
 // exactly once and in order, and the chat must still work both ways.
 //
-// The kill points are drawn from a seeded generator whose seed is logged;
-// TACIT_CRASH_SEED=<seed> repeats the same kill points.
+// The kill points (how many messages each run may report before it is
+// killed) come from a seeded generator whose seed is logged;
+// TACIT_CRASH_SEED=<seed> draws the same ones again. Where exactly the signal
+// lands inside the child still depends on timing.
 
 const (
 	// crashMessages is how many numbered messages each scenario streams.
@@ -234,7 +236,7 @@ func newCrashHarness(t *testing.T, role string) *crashHarness {
 		}
 		seed = v
 	}
-	t.Logf("kill points seeded with %d (TACIT_CRASH_SEED=%d repeats them)", seed, seed)
+	t.Logf("kill points seeded with %d (TACIT_CRASH_SEED=%d draws them again)", seed, seed)
 	h := &crashHarness{t: t, ctx: ctx, cancel: cancel, rng: mrand.New(mrand.NewPCG(seed, seed^0x5eed)), started: time.Now()}
 
 	srv, err := sandbox.New(sandbox.Options{Listen: "127.0.0.1:0"})
