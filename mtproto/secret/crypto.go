@@ -152,25 +152,6 @@ func paddedSize(dataLen int) int {
 	return (need + step - 1) / step * step
 }
 
-// sealPlaintext encrypts out[headerSize:], a complete padded plaintext (a multiple of 16 bytes),
-// in place with the side offset x and writes key_fingerprint and msg_key into out[:headerSize].
-// It performs no check on the plaintext's layout, which lets tests build malformed messages.
-func sealPlaintext(key []byte, x int, out []byte) {
-	plain := out[headerSize:]
-	binary.LittleEndian.PutUint64(out[:fingerprintSize], uint64(KeyFingerprint(key)))
-	msgKey := (*[msgKeySize]byte)(out[fingerprintSize:headerSize])
-	computeMsgKey(msgKey, key, x, plain)
-
-	var aesKey, aesIV [32]byte
-	deriveAESKeyIV(&aesKey, &aesIV, key, msgKey, x)
-	var s ige
-	s.init(&aesKey, &aesIV)
-	clear(aesKey[:])
-	clear(aesIV[:])
-	s.encrypt(plain, plain)
-	s.wipe()
-}
-
 // Open decrypts a message sealed by the peer. fromOriginator tells whether the SENDER of msg
 // created the chat. It returns the payload (the serialized TL object, without length prefix or
 // padding). TL-level checks (decryptedMessageLayer, random_bytes >= 15, exact consumption) are

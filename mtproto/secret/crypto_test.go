@@ -43,6 +43,26 @@ func mustDecodeHex(t testing.TB, s string) []byte {
 	return b
 }
 
+// sealPlaintext encrypts out[headerSize:], a complete padded plaintext (a multiple of 16 bytes),
+// in place with the side offset x and writes key_fingerprint and msg_key into out[:headerSize].
+// It performs no check on the plaintext's layout, which lets tests build malformed messages and
+// check the published vector (whose plaintext has no length prefix).
+func sealPlaintext(key []byte, x int, out []byte) {
+	plain := out[headerSize:]
+	binary.LittleEndian.PutUint64(out[:fingerprintSize], uint64(KeyFingerprint(key)))
+	msgKey := (*[msgKeySize]byte)(out[fingerprintSize:headerSize])
+	computeMsgKey(msgKey, key, x, plain)
+
+	var aesKey, aesIV [32]byte
+	deriveAESKeyIV(&aesKey, &aesIV, key, msgKey, x)
+	var s ige
+	s.init(&aesKey, &aesIV)
+	clear(aesKey[:])
+	clear(aesIV[:])
+	s.encrypt(plain, plain)
+	s.wipe()
+}
+
 // TestPublishedVectorX0 checks the MTProto 2.0 vector (x = 0) of the reference, §6.1.
 func TestPublishedVectorX0(t *testing.T) {
 	key := keyBytes0to255()
