@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	gotdige "github.com/gotd/ige"
+	"github.com/gotd/td/bin"
 	gotdcrypto "github.com/gotd/td/crypto"
 )
 
@@ -149,6 +150,46 @@ func TestCrossImplementation(t *testing.T) {
 			}
 			if _, err := Open(key, originator, theirs); err != nil {
 				t.Fatalf("originator=%v size=%d: Open of gotd's record: %v", originator, size, err)
+			}
+		}
+	}
+}
+
+// TestSealCrossImplementation opens Seal's records with gotd's KDF and gotd/ige: fingerprint,
+// msg_key over the padded plaintext, length prefix, payload and padding bounds.
+func TestSealCrossImplementation(t *testing.T) {
+	for _, originator := range []bool{true, false} {
+		for _, size := range []int{0, 4, 52, 1000, 5000, 70000} {
+			key := randomChatKey(t)
+			payload := make([]byte, size)
+			rand.Read(payload)
+			msg, err := Seal(key, originator, payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gk gotdcrypto.Key
+			copy(gk[:], key)
+			side := gotdcrypto.Server
+			if originator {
+				side = gotdcrypto.Client
+			}
+			id := gk.ID()
+			if !bytes.Equal(msg[:8], id[:]) {
+				t.Fatal("fingerprint differs from gotd's key ID")
+			}
+			var mk bin.Int128
+			copy(mk[:], msg[8:24])
+			ak, aiv := gotdcrypto.Keys(gk, mk, side)
+			blk, _ := aes.NewCipher(ak[:])
+			plain := make([]byte, len(msg)-24)
+			gotdige.DecryptBlocks(blk, aiv[:], plain, msg[24:])
+			if gotdcrypto.MessageKey(gk, plain, side) != mk {
+				t.Fatalf("originator=%v size=%d: msg_key differs from gotd's", originator, size)
+			}
+			n := int(binary.LittleEndian.Uint32(plain))
+			pad := len(plain) - 4 - n
+			if n != size || !bytes.Equal(plain[4:4+n], payload) || pad < 12 || pad > 1024 {
+				t.Fatalf("originator=%v size=%d: plaintext layout wrong (n=%d, padding %d)", originator, size, n, pad)
 			}
 		}
 	}
