@@ -98,9 +98,17 @@ func Seal(key []byte, fromOriginator bool, payload []byte) ([]byte, error) {
 	pieces := [3][]byte{prefix[:], payload, padding}
 	x := sideOffset(fromOriginator)
 
-	out := make([]byte, headerSize+plainLen)
-	binary.LittleEndian.PutUint64(out[:fingerprintSize], uint64(KeyFingerprint(key)))
-	msgKey := (*[msgKeySize]byte)(out[fingerprintSize:headerSize])
+	// For large messages the output buffer is allocated (and its pages
+	// faulted in) on another core while this one hashes: the encryption
+	// cannot start before msg_key is known anyway.
+	var out []byte
+	var outReady chan []byte
+	if plainLen >= parallelMin {
+		outReady = make(chan []byte, 1)
+		go func() { outReady <- make([]byte, headerSize+plainLen) }()
+	} else {
+		out = make([]byte, headerSize+plainLen)
+	}
 	h := sha256.New()
 	h.Write(key[88+x : 120+x])
 	for _, p := range pieces {
@@ -109,6 +117,11 @@ func Seal(key []byte, fromOriginator bool, payload []byte) ([]byte, error) {
 	var sum [sha256.Size]byte
 	h.Sum(sum[:0])
 	scrubHash(h)
+	if outReady != nil {
+		out = <-outReady
+	}
+	binary.LittleEndian.PutUint64(out[:fingerprintSize], uint64(KeyFingerprint(key)))
+	msgKey := (*[msgKeySize]byte)(out[fingerprintSize:headerSize])
 	copy(msgKey[:], sum[8:24])
 	clear(sum[:])
 
@@ -122,6 +135,13 @@ func Seal(key []byte, fromOriginator bool, payload []byte) ([]byte, error) {
 	s.wipe()
 	return out, nil
 }
+
+// parallelMin is the message size from which Seal and Open use a second
+// goroutine; parallelChunk is the unit Open hands to its hashing goroutine.
+const (
+	parallelMin   = 128 << 10
+	parallelChunk = 64 << 10
+)
 
 // copyPieces fills buf with the bytes at offset off of the concatenation of pieces.
 func copyPieces(buf []byte, off int, pieces [][]byte) {
@@ -193,10 +213,30 @@ func Open(key []byte, fromOriginator bool, msg []byte) ([]byte, error) {
 	h := sha256.New()
 	h.Write(key[88+x : 120+x])
 	const chunk = 16 << 10
-	for off := 0; off < len(plain); off += chunk {
-		end := min(off+chunk, len(plain))
-		s.decrypt(plain[off:end], body[headerSize+off:headerSize+end])
-		h.Write(plain[off:end])
+	if len(plain) >= parallelMin {
+		// Large messages: hash each decrypted chunk on another core while
+		// this one decrypts the next. Every check still runs on every byte.
+		chunks := make(chan [2]int, 16)
+		hashed := make(chan struct{})
+		go func() {
+			for c := range chunks {
+				h.Write(plain[c[0]:c[1]])
+			}
+			close(hashed)
+		}()
+		for off := 0; off < len(plain); off += parallelChunk {
+			end := min(off+parallelChunk, len(plain))
+			s.decrypt(plain[off:end], body[headerSize+off:headerSize+end])
+			chunks <- [2]int{off, end}
+		}
+		close(chunks)
+		<-hashed
+	} else {
+		for off := 0; off < len(plain); off += chunk {
+			end := min(off+chunk, len(plain))
+			s.decrypt(plain[off:end], body[headerSize+off:headerSize+end])
+			h.Write(plain[off:end])
+		}
 	}
 	s.wipe()
 	var sum [sha256.Size]byte
