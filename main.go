@@ -16,12 +16,13 @@ import (
 )
 
 const usage = `Usage:
-  tacit [--data DIR | --profile NAME] [--sandbox] [--proxy URL]
+  tacit [--data DIR | --profile NAME] [--sandbox | --sandbox-endpoint FILE] [--proxy URL]
         open the window (--sandbox: against a local demo server)
   tacit selftest [--data DIR] [--message TEXT] [--proxy URL] [--json]
         run the headless end-to-end check against an in-process sandbox
-  tacit sandbox serve [--listen ADDR]
-        run the local sandbox server alone
+  tacit sandbox serve [--listen ADDR] [--endpoint FILE]
+        run the local sandbox server alone; windows join it with
+        tacit --sandbox-endpoint FILE
 `
 
 func main() {
@@ -55,10 +56,11 @@ func run(ctx context.Context, args []string) error {
 			}
 			fs := newFlags("sandbox serve")
 			listen := fs.String("listen", "127.0.0.1:0", "TCP address to listen on")
+			endpoint := fs.String("endpoint", app.DefaultEndpointFile(), "file that tells windows the address and server key")
 			if err := fs.Parse(args[2:]); err != nil {
 				return err
 			}
-			return app.Serve(ctx, *listen, os.Stdout)
+			return app.Serve(ctx, *listen, *endpoint, os.Stdout)
 		}
 	}
 	fs := newFlags("tacit")
@@ -66,6 +68,7 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.DataDir, "data", "", "data directory")
 	fs.StringVar(&cfg.Profile, "profile", "", "profile name")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "use a local demo server instead of Telegram")
+	fs.StringVar(&cfg.SandboxEndpoint, "sandbox-endpoint", "", "connect to `tacit sandbox serve` through its endpoint file")
 	fs.StringVar(&cfg.Proxy, "proxy", "", "proxy URL: socks5://host:port or tg://proxy?server=...&port=...&secret=...")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -24,6 +24,7 @@ type Backend struct {
 		Code(phone string) (string, bool)
 	}
 	cache  cache
+	hint   string // SandboxHint for a remote sandbox
 	cloud  *mtproto.Cloud
 	secret *secret.Manager
 	// secretHook sees every secret chat event after the UI did (selftest).
@@ -168,6 +169,9 @@ func (b *Backend) QRLogin(ctx context.Context, show func(url string, expires tim
 
 // SandboxHint implements ui.Backend.
 func (b *Backend) SandboxHint() string {
+	if b.hint != "" {
+		return b.hint
+	}
 	if b.sandbox == nil {
 		return ""
 	}

@@ -25,6 +25,9 @@ type Config struct {
 	Profile string
 	// Sandbox runs against an in-process local server instead of Telegram.
 	Sandbox bool
+	// SandboxEndpoint connects to a `tacit sandbox serve` instead (its
+	// endpoint file), so two windows can talk to each other.
+	SandboxEndpoint string
 	// Proxy is a proxy URL (socks5:// or tg://proxy?...), used from the first packet on.
 	Proxy string
 }
@@ -77,6 +80,33 @@ func Run(ctx context.Context, cfg Config) error {
 		go func() {
 			runErr <- client.Run(ctx, func(ctx context.Context) error {
 				backend.started()
+				<-ctx.Done()
+				return nil
+			})
+		}()
+		ui.New(a, backend).Run()
+		cancel()
+		if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintln(os.Stderr, "tacit: connection:", err)
+		}
+		return nil
+	}
+	if cfg.SandboxEndpoint != "" {
+		endpoint, addr, err := readEndpoint(cfg.SandboxEndpoint)
+		if err != nil {
+			return err
+		}
+		opts.AppID, opts.AppHash, opts.Endpoint = 1, "sandbox", endpoint
+		client, err := mtproto.New(opts)
+		if err != nil {
+			return err
+		}
+		backend := NewBackend(client, loginOptions(nil), nil, nil)
+		backend.hint = "Sandbox server at " + addr + ": nothing reaches Telegram. The login code is printed by `tacit sandbox serve`."
+		runErr := make(chan error, 1)
+		go func() {
+			runErr <- client.Run(ctx, func(ctx context.Context) error {
+				backend.run(ctx)
 				<-ctx.Done()
 				return nil
 			})

@@ -113,6 +113,9 @@ func (s *Server) sendCode(ctx context.Context, req *tg.AuthSendCodeRequest) (tg.
 	code := fmt.Sprintf("%05d", new(big.Int).SetBytes(randBytes(4)).Int64()%100000)
 	pc := &pendingCode{hash: hex.EncodeToString(randBytes(8)), code: code, expires: s.unix() + int(s.opts.CodeTTL/time.Second)}
 	s.st.codes[phone] = pc
+	if s.opts.OnCode != nil {
+		s.opts.OnCode(phone, code)
+	}
 	sent := &tg.AuthSentCode{PhoneCodeHash: pc.hash}
 	sent.SetTimeout(60)
 	if u, ok := s.st.byPhone[phone]; ok && len(s.authsOfLocked(u.id)) > 0 {

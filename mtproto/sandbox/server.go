@@ -37,6 +37,9 @@ type Options struct {
 	CodeTTL time.Duration
 	// Random is the randomness source (default crypto/rand).
 	Random io.Reader
+	// OnCode, when set, is told every login code the sandbox "sends"
+	// (`tacit sandbox serve` prints them). It must not block.
+	OnCode func(phone, code string)
 }
 
 // Server is a running sandbox.
