@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gotd/td/tg"
+
 	"tacit/mtproto"
 	"tacit/mtproto/sandbox"
+	"tacit/mtproto/store"
 	"tacit/ui"
 )
 
@@ -175,4 +178,66 @@ func cloudDialogs(ds []ui.DialogSummary) int {
 		}
 	}
 	return n
+}
+
+// TestPendingLockdownRepairedOnResume: a sign-up interrupted before its
+// lockdown was confirmed (the marker left in the store) is locked down at
+// the next start.
+func TestPendingLockdownRepairedOnResume(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	srv, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	db, err := store.Open(ctx, t.TempDir(), bytes.Repeat([]byte{9}, store.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	client, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "t", Endpoint: srv.Endpoint(), Session: db.Session(), State: db.UpdateState()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sign up without the lockdown, as if Tacit had stopped right after
+	// auth.signUp, and leave the marker the Backend sets before it.
+	raw := client.NewLogin(mtproto.LoginOptions{AllowNoPassword: true})
+	b := NewBackend(client, loginOptions(nil), srv, db)
+	err = client.Run(ctx, func(ctx context.Context) error {
+		b.run(ctx)
+		raw.SendCode(ctx, "447700900500")
+		code, _ := srv.Code("447700900500")
+		raw.SubmitCode(ctx, code)
+		if _, err := raw.SignUp(ctx, mtproto.SignUpForm{FirstName: "Vic", Acknowledged: true}); err != nil {
+			return err
+		}
+		if err := db.SetValue(ctx, lockdownPending, []byte{1}); err != nil {
+			return err
+		}
+		rules, err := client.API().AccountGetPrivacy(ctx, &tg.InputPrivacyKeyPhoneNumber{})
+		if err != nil {
+			return err
+		}
+		if _, hidden := rules.Rules[0].(*tg.PrivacyValueDisallowAll); hidden {
+			t.Fatal("test setup: the number is already hidden")
+		}
+		if _, err := b.Resume(ctx); err != nil {
+			return err
+		}
+		rules, err = client.API().AccountGetPrivacy(ctx, &tg.InputPrivacyKeyPhoneNumber{})
+		if err != nil {
+			return err
+		}
+		if _, hidden := rules.Rules[0].(*tg.PrivacyValueDisallowAll); !hidden {
+			t.Errorf("after resume the number is visible to %T", rules.Rules[0])
+		}
+		if v, _ := db.Value(ctx, lockdownPending); len(v) != 0 {
+			t.Error("the marker was not cleared")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -117,7 +117,32 @@ func (b *Backend) Resume(ctx context.Context) (ui.LoginStage, error) {
 	case <-ctx.Done():
 		return ui.LoginStage{}, &ui.Problem{Message: "Cannot reach Telegram's servers. Check the network or the proxy settings, then try again.", Err: ctx.Err()}
 	}
-	return b.stage(b.currentLogin().Resume(ctx))
+	st, err := b.currentLogin().Resume(ctx)
+	if err == nil && st != mtproto.StagePhone {
+		if lerr := b.finishPendingLockdown(ctx); lerr != nil {
+			return b.stage(st, lerr)
+		}
+	}
+	return b.stage(st, err)
+}
+
+// lockdownPending marks, in the store, a sign-up whose privacy lockdown
+// has not been confirmed yet. It is set before auth.signUp and cleared when
+// the lockdown read back as applied, so a crash in between is repaired at
+// the next start.
+const lockdownPending = "privacy.lockdown-pending"
+
+func (b *Backend) finishPendingLockdown(ctx context.Context) error {
+	if !b.cache.enabled() {
+		return nil
+	}
+	if v, err := b.cache.db.Value(ctx, lockdownPending); err != nil || len(v) == 0 {
+		return nil
+	}
+	if _, err := privacy.Lockdown(ctx, b.client.API()); err != nil {
+		return &ui.Problem{Message: "The privacy settings after sign-up are not all applied yet: " + err.Error(), Err: err}
+	}
+	return b.cache.db.DeleteValue(ctx, lockdownPending)
 }
 
 // SendCode implements ui.Backend.
@@ -136,7 +161,16 @@ func (b *Backend) SubmitCode(ctx context.Context, code string) (ui.LoginStage, e
 
 // SignUp implements ui.Backend.
 func (b *Backend) SignUp(ctx context.Context, first, last string, acknowledged bool) (ui.LoginStage, error) {
-	return b.stage(b.currentLogin().SignUp(ctx, mtproto.SignUpForm{FirstName: first, LastName: last, Acknowledged: acknowledged}))
+	if acknowledged && b.cache.enabled() {
+		if err := b.cache.db.SetValue(ctx, lockdownPending, []byte{1}); err != nil {
+			return ui.LoginStage{}, &ui.Problem{Message: "The local database cannot be written; nothing was registered.", Err: err}
+		}
+	}
+	st, err := b.currentLogin().SignUp(ctx, mtproto.SignUpForm{FirstName: first, LastName: last, Acknowledged: acknowledged})
+	if err == nil && st != mtproto.StageSignUp && b.cache.enabled() {
+		_ = b.cache.db.DeleteValue(ctx, lockdownPending)
+	}
+	return b.stage(st, err)
 }
 
 // SubmitPassword implements ui.Backend.
