@@ -121,28 +121,15 @@ func (t *selftest) startClient(ctx context.Context, db *store.Store) (*selftestC
 			return nil
 		})
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	ready, done := make(chan struct{}), make(chan error, 1)
-	go func() {
-		done <- c.Run(runCtx, func(ctx context.Context) error {
-			if backend != nil {
-				backend.run(ctx)
-			}
-			close(ready)
-			<-ctx.Done()
-			return nil
-		})
-	}()
-	select {
-	case <-ready:
-	case err := <-done:
-		cancel()
-		return nil, fmt.Errorf("connect: %w", err)
-	case <-ctx.Done():
-		cancel()
-		return nil, ctx.Err()
+	var onReady func(context.Context)
+	if backend != nil {
+		onReady = backend.run
 	}
-	sc.stop = func() { cancel(); <-done }
+	stop, err := c.Start(ctx, onReady)
+	if err != nil {
+		return nil, err
+	}
+	sc.stop = func() { _ = stop() }
 	return sc, nil
 }
 

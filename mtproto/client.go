@@ -274,3 +274,44 @@ func splitHostPort(addr string) (string, int) {
 	}
 	return addr, 0
 }
+
+// Start runs the client in the background until ctx ends or stop is
+// called, and returns once it is connected. onReady, when not nil, runs
+// first inside the connection's context (register long-lived work there).
+// stop ends the client and returns Run's error (nil after a normal stop).
+func (c *Client) Start(ctx context.Context, onReady func(ctx context.Context)) (stop func() error, err error) {
+	runCtx, cancel := context.WithCancel(ctx)
+	ready, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- c.Run(runCtx, func(ctx context.Context) error {
+			if onReady != nil {
+				onReady(ctx)
+			}
+			close(ready)
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	select {
+	case <-ready:
+	case err := <-done:
+		cancel()
+		return nil, fmt.Errorf("mtproto: connect: %w", err)
+	case <-ctx.Done():
+		cancel()
+		<-done
+		return nil, ctx.Err()
+	}
+	var once sync.Once
+	var runErr error
+	return func() error {
+		once.Do(func() {
+			cancel()
+			runErr = <-done
+			if errors.Is(runErr, context.Canceled) {
+				runErr = nil
+			}
+		})
+		return runErr
+	}, nil
+}

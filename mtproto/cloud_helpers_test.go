@@ -100,27 +100,11 @@ func startMember(t testing.TB, ctx context.Context, s *sandbox.Server, o memberO
 			panic("test event buffer full")
 		}
 	}})
-	runCtx, cancel := context.WithCancel(ctx)
-	ready, done := make(chan struct{}), make(chan error, 1)
-	go func() {
-		done <- c.Run(runCtx, func(ctx context.Context) error {
-			close(ready)
-			<-ctx.Done()
-			return nil
-		})
-	}()
-	select {
-	case <-ready:
-	case err := <-done:
+	stop, err := c.Start(ctx, nil)
+	if err != nil {
 		t.Fatalf("client run: %v", err)
 	}
-	var once sync.Once
-	m.stop = func() {
-		once.Do(func() {
-			cancel()
-			<-done
-		})
-	}
+	m.stop = func() { _ = stop() }
 	t.Cleanup(m.stop)
 	return m
 }

@@ -2,7 +2,6 @@ package privacy_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
@@ -76,27 +75,11 @@ func startStoppable(t *testing.T, ctx context.Context, s *sandbox.Server, o clie
 			return nil
 		})
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	ready, done := make(chan struct{}), make(chan error, 1)
-	go func() {
-		done <- c.Run(runCtx, func(ctx context.Context) error {
-			close(ready)
-			<-ctx.Done()
-			return nil
-		})
-	}()
-	select {
-	case <-ready:
-	case err := <-done:
+	run, err := c.Start(ctx, nil)
+	if err != nil {
 		t.Fatalf("client run: %v", err)
 	}
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			cancel()
-			<-done
-		})
-	}
+	stop := func() { _ = run() }
 	t.Cleanup(stop)
 	return c, stop
 }

@@ -20,8 +20,8 @@ func (s *Server) registerHelp(d *tg.ServerDispatcher) {
 		now := s.unix()
 		return &tg.Config{
 			Date: now, Expires: now + 3600, ThisDC: DC,
-			DCOptions:           []tg.DCOption{s.dcOpt},
-			ChatSizeMax:         200, MegagroupSizeMax: 200000, ForwardedCountMax: 100,
+			DCOptions:   []tg.DCOption{s.dcOpt},
+			ChatSizeMax: 200, MegagroupSizeMax: 200000, ForwardedCountMax: 100,
 			OnlineUpdatePeriodMs: 210000, OfflineBlurTimeoutMs: 5000, OfflineIdleTimeoutMs: 30000,
 			OnlineCloudTimeoutMs: 300000, NotifyCloudDelayMs: 30000, NotifyDefaultDelayMs: 1500,
 			PushChatPeriodMs: 60000, PushChatLimit: 2, EditTimeLimit: 172800, RevokeTimeLimit: 2147483647,

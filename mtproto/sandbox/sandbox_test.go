@@ -76,27 +76,11 @@ func start(t *testing.T, ctx context.Context, s *sandbox.Server, o clientOpts) *
 		}
 		return nil
 	})
-	runCtx, cancel := context.WithCancel(ctx)
-	ready, done := make(chan struct{}), make(chan error, 1)
-	go func() {
-		done <- c.Run(runCtx, func(ctx context.Context) error {
-			close(ready)
-			<-ctx.Done()
-			return nil
-		})
-	}()
-	select {
-	case <-ready:
-	case err := <-done:
+	stop, err := c.Start(ctx, nil)
+	if err != nil {
 		t.Fatalf("client run: %v", err)
 	}
-	var once sync.Once
-	r.stop = func() {
-		once.Do(func() {
-			cancel()
-			<-done
-		})
-	}
+	r.stop = func() { _ = stop() }
 	t.Cleanup(r.stop)
 	return r
 }
