@@ -12,6 +12,7 @@ import (
 
 	"tacit/mtproto"
 	"tacit/mtproto/sandbox"
+	"tacit/mtproto/sandbox/sandboxtest"
 )
 
 const testPassword = "correct horse battery"
@@ -112,23 +113,7 @@ func startMember(t testing.TB, ctx context.Context, s *sandbox.Server, o memberO
 // signUp registers phone through the whole flow, forced password included.
 func signUp(t testing.TB, ctx context.Context, s *sandbox.Server, m *member, phone, name string) {
 	t.Helper()
-	l := m.NewLogin(mtproto.LoginOptions{})
-	if _, err := l.SendCode(ctx, phone); err != nil {
-		t.Fatalf("send code: %v", err)
-	}
-	code, ok := s.Code(phone)
-	if !ok {
-		t.Fatal("sandbox has no code for", phone)
-	}
-	if st, err := l.SubmitCode(ctx, code); err != nil || st != mtproto.StageSignUp {
-		t.Fatalf("submit code: %v %v", st, err)
-	}
-	if st, err := l.SignUp(ctx, mtproto.SignUpForm{FirstName: name, Acknowledged: true}); err != nil || st != mtproto.StageSetPassword {
-		t.Fatalf("sign up: %v %v", st, err)
-	}
-	if st, err := l.SetPassword(ctx, []byte(testPassword), "", ""); err != nil || st != mtproto.StageReady {
-		t.Fatalf("set password: %v %v", st, err)
-	}
+	sandboxtest.SignUp(t, ctx, s, m.Client, phone, name, testPassword, "")
 }
 
 // resume restarts a stopped member's device and logs in from its session.

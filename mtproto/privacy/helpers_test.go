@@ -12,6 +12,7 @@ import (
 	"tacit/mtproto"
 	"tacit/mtproto/privacy"
 	"tacit/mtproto/sandbox"
+	"tacit/mtproto/sandbox/sandboxtest"
 )
 
 const testPassword = "correct horse battery"
@@ -87,18 +88,7 @@ func startStoppable(t *testing.T, ctx context.Context, s *sandbox.Server, o clie
 // toSignUp drives a Login with opts to the sign-up stage for phone.
 func toSignUp(t *testing.T, ctx context.Context, s *sandbox.Server, c *mtproto.Client, phone string, opts mtproto.LoginOptions) *mtproto.Login {
 	t.Helper()
-	l := c.NewLogin(opts)
-	if _, err := l.SendCode(ctx, phone); err != nil {
-		t.Fatalf("send code: %v", err)
-	}
-	code, ok := s.Code(phone)
-	if !ok {
-		t.Fatal("sandbox has no code for", phone)
-	}
-	if st, err := l.SubmitCode(ctx, code); err != nil || st != mtproto.StageSignUp {
-		t.Fatalf("submit code: %v %v", st, err)
-	}
-	return l
+	return sandboxtest.ToSignUp(t, ctx, s, c, phone, opts)
 }
 
 // onboard signs phone up the way Tacit does: acknowledged notice, lockdown

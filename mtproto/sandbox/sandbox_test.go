@@ -17,6 +17,7 @@ import (
 
 	"tacit/mtproto"
 	"tacit/mtproto/sandbox"
+	"tacit/mtproto/sandbox/sandboxtest"
 )
 
 const testPassword = "correct horse battery"
@@ -88,27 +89,7 @@ func start(t *testing.T, ctx context.Context, s *sandbox.Server, o clientOpts) *
 // signUp registers phone through the whole flow, forced password included.
 func signUp(t *testing.T, ctx context.Context, s *sandbox.Server, r *running, phone, name string) *mtproto.Login {
 	t.Helper()
-	l := r.NewLogin(mtproto.LoginOptions{})
-	if _, err := l.SendCode(ctx, phone); err != nil {
-		t.Fatalf("send code: %v", err)
-	}
-	code, ok := s.Code(phone)
-	if !ok {
-		t.Fatal("sandbox has no code for", phone)
-	}
-	st, err := l.SubmitCode(ctx, code)
-	if err != nil || st != mtproto.StageSignUp {
-		t.Fatalf("submit code: %v %v", st, err)
-	}
-	st, err = l.SignUp(ctx, mtproto.SignUpForm{FirstName: name, Acknowledged: true})
-	if err != nil || st != mtproto.StageSetPassword {
-		t.Fatalf("sign up: %v %v", st, err)
-	}
-	st, err = l.SetPassword(ctx, []byte(testPassword), "the usual", "")
-	if err != nil || st != mtproto.StageReady {
-		t.Fatalf("set password: %v %v", st, err)
-	}
-	return l
+	return sandboxtest.SignUp(t, ctx, s, r.Client, phone, name, testPassword, "the usual")
 }
 
 // signIn logs an existing account in with code and password.
