@@ -37,13 +37,7 @@ func TestInboxSurvivesCrash(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for handled.Load() < 2 {
-		if time.Now().After(deadline) {
-			t.Fatal("updates not delivered")
-		}
-		time.Sleep(time.Millisecond) // polling a counter, not waiting for a fixed time
-	}
+	w.waitFor(t, ctx, "updates delivered", func() bool { return handled.Load() >= 2 })
 	var inbox []secret.InboxMessage
 	_ = w.bob.store.View(ctx, func(tx secret.Tx) (err error) { inbox, err = tx.Inbox(id); return })
 	if len(inbox) != 2 {
@@ -97,18 +91,11 @@ func TestMessagesBeforeChatEstablished(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Wait until Alice stored Bob's messages (NotifyLayer and "early") in her inbox.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
+	w.waitFor(t, ctx, "Alice's inbox holds both messages", func() bool {
 		var n int
 		_ = w.alice.store.View(ctx, func(tx secret.Tx) error { in, _ := tx.Inbox(id); n = len(in); return nil })
-		if n == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("Alice's inbox holds %d messages", n)
-		}
-		time.Sleep(time.Millisecond)
-	}
+		return n == 2
+	})
 	if info, _ := w.alice.m.Chat(ctx, id); info.State != secret.StateWaiting {
 		t.Fatalf("Alice's chat is %v", info.State)
 	}
@@ -218,13 +205,7 @@ func TestFailedSendRetriedWithStoredBytes(t *testing.T) {
 		t.Fatalf("retry re-encrypted the message")
 	}
 	// receivedQueue confirmed what Bob stored.
-	deadline := time.Now().Add(30 * time.Second)
-	for w.bob.conn.Acked() < 101 {
-		if time.Now().After(deadline) {
-			t.Fatalf("receivedQueue never confirmed (acked %d)", w.bob.conn.Acked())
-		}
-		time.Sleep(time.Millisecond)
-	}
+	w.waitFor(t, ctx, "receivedQueue confirmation", func() bool { return w.bob.conn.Acked() >= 101 })
 }
 
 // Ciphertext for a chat this device does not know is kept for a week (the chat may still
@@ -252,13 +233,7 @@ func TestUnknownChatMessagesExpireFromInbox(t *testing.T) {
 	if err := w.bob.m.Tick(ctx); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for inbox() != 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("stale ciphertext kept")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	w.waitFor(t, ctx, "stale ciphertext dropped", func() bool { return inbox() == 0 })
 }
 
 // failingDiscard fails messages.discardEncryption while failing is set.
@@ -323,13 +298,9 @@ func TestNotifyLayerAfterUpgrade(t *testing.T) {
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go func() { _ = m.Run(runCtx) }()
-	deadline := time.Now().Add(30 * time.Second)
-	for len(sentFrom(w.relay, aliceID, "sendEncryptedService")) == before {
-		if time.Now().After(deadline) {
-			t.Fatal("no NotifyLayer after the upgrade")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	w.waitFor(t, ctx, "NotifyLayer after the upgrade", func() bool {
+		return len(sentFrom(w.relay, aliceID, "sendEncryptedService")) > before
+	})
 	var c secret.Chat
 	_ = w.alice.store.View(ctx, func(tx secret.Tx) (err error) { c, err = tx.Chat(id); return })
 	if c.MyLayer != secret.Layer {

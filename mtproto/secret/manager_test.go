@@ -127,7 +127,7 @@ func newWorld(t *testing.T, opts secret.Options) *world {
 }
 
 func (w *world) newPeer(t *testing.T, id int64, opts secret.Options) *peer {
-	p := &peer{id: id, store: secret.NewMemoryStorage(), rec: newRecorder()}
+	p := &peer{id: id, store: notifyingStorage{secret.NewMemoryStorage(), w.relay.Changes()}, rec: newRecorder()}
 	opts.Events = p.rec.add
 	opts.Now = w.clock.Now
 	var mu sync.Mutex
@@ -721,5 +721,28 @@ func TestDiscardWithHistory(t *testing.T) {
 	}
 	if _, err := w.bob.m.SendText(ctx, id, "x", secret.SendOptions{}); !errors.Is(err, secret.ErrNotReady) {
 		t.Fatalf("send after discard: %v", err)
+	}
+}
+
+// notifyingStorage tells the relay's change signal about every committed
+// write, so tests can wait for the manager's background work on its store.
+type notifyingStorage struct {
+	secret.Storage
+	changes *secrettest.Signal
+}
+
+func (s notifyingStorage) Update(ctx context.Context, fn func(tx secret.Tx) error) error {
+	err := s.Storage.Update(ctx, fn)
+	s.changes.Notify()
+	return err
+}
+
+// waitFor waits, without polling, until cond holds after some change in w.
+func (w *world) waitFor(t *testing.T, ctx context.Context, what string, cond func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := w.relay.Changes().WaitFor(ctx, cond); err != nil {
+		t.Fatalf("%s: %v", what, err)
 	}
 }

@@ -47,7 +47,14 @@ type Relay struct {
 	calls    map[string]int
 	sent     []Sent
 	nextFile int64
+
+	changes Signal
 }
+
+// Changes is notified after every state change a test may wait for: an
+// update handled by a client, a send accepted, a receivedQueue confirmation.
+// Tests may Notify it too (for example from a storage wrapper).
+func (r *Relay) Changes() *Signal { return &r.changes }
 
 // Sent records one send* call the relay accepted.
 type Sent struct {
@@ -163,6 +170,7 @@ func (c *RelayClient) run() {
 		if h != nil {
 			_ = h(context.Background(), u)
 		}
+		c.r.changes.Notify()
 	}
 }
 
@@ -354,6 +362,7 @@ func (c *RelayClient) send(method string, peer tg.InputEncryptedChat, randomID i
 	date := int(r.now().Unix())
 	r.sent = append(r.sent, Sent{From: c.user, Method: method, ChatID: ch.id, RandomID: randomID, Data: bytes.Clone(data)})
 	r.mu.Unlock()
+	r.changes.Notify()
 	if oc == nil {
 		return date, nil
 	}
@@ -499,6 +508,7 @@ func (c *RelayClient) MessagesReceivedQueue(_ context.Context, maxQts int) ([]in
 		return nil, rpcErr(400, "MAX_QTS_INVALID")
 	}
 	c.acked = max(c.acked, maxQts)
+	c.r.changes.Notify()
 	return nil, nil
 }
 
