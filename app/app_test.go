@@ -241,3 +241,42 @@ func TestPendingLockdownRepairedOnResume(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCloudEventsKeepUnreadCounts: a known chat gets only MessageEvents
+// (the UI counts them); a new chat is announced once, with no unread count
+// of its own that would be added to the message's.
+func TestCloudEventsKeepUnreadCounts(t *testing.T) {
+	client, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := NewBackend(client, loginOptions(nil), nil, nil)
+	var events []ui.Event
+	defer b.Subscribe(func(e ui.Event) { events = append(events, e) })()
+	peer := mtproto.Peer{Kind: mtproto.PeerGroup, ID: 77}
+	b.rememberPeer(peer, "Book club")
+	msg := func(id int) mtproto.Event {
+		return mtproto.Event{Kind: mtproto.EventNew, Peer: peer, Message: mtproto.Message{ID: id, Peer: peer, Text: "hi", FromName: "Ann", Date: time.Unix(int64(1000+id), 0)}}
+	}
+	b.onCloudEvent(msg(1))
+	b.onCloudEvent(mtproto.Event{Kind: mtproto.EventEdited, Peer: peer, Message: mtproto.Message{ID: 1, Peer: peer, Text: "hi!"}})
+	if len(events) != 1 {
+		t.Fatalf("known chat: %d events, want one MessageEvent: %#v", len(events), events)
+	}
+	if _, ok := events[0].(ui.MessageEvent); !ok {
+		t.Fatalf("known chat: %T", events[0])
+	}
+	events = nil
+	other := mtproto.Peer{Kind: mtproto.PeerChannel, ID: 88}
+	b.onCloudEvent(mtproto.Event{Kind: mtproto.EventNew, Peer: other, Message: mtproto.Message{ID: 5, Peer: other, Text: "news"}})
+	if len(events) != 2 {
+		t.Fatalf("new chat: %d events", len(events))
+	}
+	d, ok := events[0].(ui.DialogEvent)
+	if !ok || d.Dialog.Unread != 0 || d.Dialog.Kind != ui.KindChannel || d.Dialog.LastMessage != "news" {
+		t.Fatalf("new chat announced as %#v", events[0])
+	}
+	if m, ok := events[1].(ui.MessageEvent); !ok || m.Message.Dialog != d.Dialog.ID {
+		t.Fatalf("then %#v", events[1])
+	}
+}

@@ -37,8 +37,10 @@ type Backend struct {
 	subs   map[int]func(ui.Event)
 	nextID int
 	users  map[int64]*tg.User
-	// peers maps the dialogs the UI was given to their cloud chats.
-	peers map[ui.DialogID]mtproto.Peer
+	// peers maps the dialogs the UI was given to their cloud chats, titles
+	// to the names the chat list showed.
+	peers  map[ui.DialogID]mtproto.Peer
+	titles map[ui.DialogID]string
 }
 
 var _ ui.Backend = (*Backend)(nil)
@@ -49,7 +51,7 @@ var _ ui.Backend = (*Backend)(nil)
 func NewBackend(client *mtproto.Client, opts mtproto.LoginOptions, codes interface {
 	Code(phone string) (string, bool)
 }, db *store.Store) *Backend {
-	b := &Backend{client: client, opts: opts, sandbox: codes, cache: cache{db: db}, running: make(chan struct{}), subs: map[int]func(ui.Event){}, users: map[int64]*tg.User{}, peers: map[ui.DialogID]mtproto.Peer{}}
+	b := &Backend{client: client, opts: opts, sandbox: codes, cache: cache{db: db}, running: make(chan struct{}), subs: map[int]func(ui.Event){}, users: map[int64]*tg.User{}, peers: map[ui.DialogID]mtproto.Peer{}, titles: map[ui.DialogID]string{}}
 	b.login = client.NewLogin(opts)
 	b.cloud = mtproto.NewCloud(client, mtproto.CloudOptions{OnEvent: b.onCloudEvent})
 	var storage secret.Storage = secret.NewMemoryStorage()
@@ -279,6 +281,7 @@ func (b *Backend) LogOut(ctx context.Context) error {
 	b.mu.Lock()
 	b.users = map[int64]*tg.User{}
 	b.peers = map[ui.DialogID]mtproto.Peer{}
+	b.titles = map[ui.DialogID]string{}
 	b.mu.Unlock()
 	l := b.client.NewLogin(b.opts)
 	b.mu.Lock()

@@ -68,6 +68,7 @@ func (b *Backend) remember(users []tg.UserClass) {
 		if u, ok := u.(*tg.User); ok {
 			b.users[u.ID] = u
 			b.peers[dialogID(u.ID)] = mtproto.Peer{Kind: mtproto.PeerUser, ID: u.ID, AccessHash: u.AccessHash}
+			b.titles[dialogID(u.ID)] = displayName(u)
 			keep = append(keep, storeUser(u))
 		}
 	}
@@ -94,12 +95,18 @@ func displayName(u *tg.User) string {
 	return strings.TrimSpace(u.FirstName + " " + u.LastName)
 }
 
-func (b *Backend) rememberPeer(p mtproto.Peer) ui.DialogID {
+// rememberPeer records a cloud chat the UI may name by its dialog id, with
+// its title when known. It reports whether the dialog was new.
+func (b *Backend) rememberPeer(p mtproto.Peer, title string) (ui.DialogID, bool) {
 	id := cloudDialogID(p)
 	b.mu.Lock()
+	defer b.mu.Unlock()
+	_, known := b.peers[id]
 	b.peers[id] = p
-	b.mu.Unlock()
-	return id
+	if title != "" {
+		b.titles[id] = title
+	}
+	return id, !known
 }
 
 // peerOf finds the cloud chat of a dialog the UI was given.
@@ -171,7 +178,7 @@ func (b *Backend) Dialogs(ctx context.Context) ([]ui.DialogSummary, error) {
 	var cacheDialogs []store.Dialog
 	var cacheMsgs []store.Message
 	for _, d := range ds {
-		id := b.rememberPeer(d.Peer)
+		id, _ := b.rememberPeer(d.Peer, d.Title)
 		s := ui.DialogSummary{ID: id, Title: d.Title, Kind: dialogKind(d.Peer), Unread: d.Unread,
 			LastMessage: cloudText(d.Top), LastDate: d.Top.Date}
 		out = append(out, s)
@@ -221,7 +228,7 @@ func (b *Backend) cachedDialogs(ctx context.Context) ([]ui.DialogSummary, error)
 		default:
 			continue
 		}
-		id := b.rememberPeer(p)
+		id, _ := b.rememberPeer(p, d.Title)
 		out = append(out, ui.DialogSummary{ID: id, Title: d.Title, Kind: dialogKind(p),
 			LastMessage: d.Preview, LastDate: d.TopDate, Unread: d.UnreadCount})
 	}
@@ -259,19 +266,15 @@ func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([
 	return out, nil
 }
 
+// titleOf is the title of a cloud dialog as the chat list showed it.
 func (b *Backend) titleOf(dialog ui.DialogID) string {
-	if b.cache.enabled() {
-		if p, _, err := b.peerOf(dialog); err == nil {
-			if ds, err := b.cache.db.Dialogs(context.Background(), 0); err == nil {
-				for _, d := range ds {
-					if d.Peer == storeCloudPeer(p) {
-						return d.Title
-					}
-				}
-			}
-		}
+	b.mu.Lock()
+	title, p := b.titles[dialog], b.peers[dialog]
+	b.mu.Unlock()
+	if title == "" && p.Kind == mtproto.PeerUser {
+		title = b.cloud.UserName(p.ID)
 	}
-	return ""
+	return title
 }
 
 func (b *Backend) fromStore(dialog ui.DialogID, msgs []store.Message) []ui.Message {
@@ -333,27 +336,30 @@ func (b *Backend) MarkRead(ctx context.Context, dialog ui.DialogID, maxID int64)
 }
 
 // onCloudEvent turns pushed cloud changes into UI events and cache rows.
+// The UI updates a known dialog from the MessageEvent itself (last message,
+// unread count); a DialogEvent goes out only for a chat it has not seen.
 func (b *Backend) onCloudEvent(e mtproto.Event) {
-	switch e.Kind {
-	case mtproto.EventNew, mtproto.EventEdited:
-		if !e.Peer.Cloud() {
-			return
-		}
-		id := b.rememberPeer(e.Peer)
-		if b.cache.enabled() {
-			_ = b.cache.db.PutMessages(context.Background(), storeCloudMessage(e.Message))
-		}
-		title := b.titleOf(id)
-		if title == "" && e.Peer.Kind == mtproto.PeerUser {
-			title = b.cloud.UserName(e.Peer.ID)
-		}
-		msg := b.uiMessage(id, title, e.Message)
-		if e.Kind == mtproto.EventNew {
-			b.publish(ui.MessageEvent{Message: msg})
-		}
+	if e.Kind != mtproto.EventNew && e.Kind != mtproto.EventEdited {
+		return
+	}
+	if !e.Peer.Cloud() {
+		return
+	}
+	if b.cache.enabled() {
+		_ = b.cache.db.PutMessages(context.Background(), storeCloudMessage(e.Message))
+	}
+	if e.Kind != mtproto.EventNew {
+		return
+	}
+	id, isNew := b.rememberPeer(e.Peer, "")
+	title := b.titleOf(id)
+	msg := b.uiMessage(id, title, e.Message)
+	if isNew {
+		// The MessageEvent that follows counts the message as unread.
 		b.publish(ui.DialogEvent{Dialog: ui.DialogSummary{ID: id, Title: title, Kind: dialogKind(e.Peer),
 			LastMessage: msg.Text, LastDate: msg.Date}})
 	}
+	b.publish(ui.MessageEvent{Message: msg})
 }
 
 func sortDialogs(ds []ui.DialogSummary) {

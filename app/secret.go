@@ -177,11 +177,11 @@ func (b *Backend) onSecretEvent(ev secret.Event) {
 	var chat secret.ChatID
 	switch e := ev.(type) {
 	case secret.MessageReceived:
-		info, err := b.secret.Chat(ctx, e.Message.ChatID)
-		if err == nil {
+		// The UI updates the chat's row from the message itself.
+		if info, err := b.secret.Chat(ctx, e.Message.ChatID); err == nil {
 			b.publish(ui.MessageEvent{Message: b.secretMessage(info, e.Message)})
 		}
-		chat = e.Message.ChatID
+		return
 	case secret.ChatRequested:
 		chat = e.Chat.ID
 	case secret.ChatWaiting:

@@ -13,7 +13,8 @@ import (
 	"github.com/gotd/td/tg"
 )
 
-// telegramPrime is the 2048-bit safe prime Telegram publishes for DH and SRP.
+// telegramPrime is the 2048-bit safe prime Telegram publishes; the sandbox
+// serves it for SRP and for secret chats (messages.getDhConfig, g = 3).
 var telegramPrime, _ = new(big.Int).SetString(
 	"C71CAEB9C6B1C9048E6C522F70F13F73980D40238E3E21C14934D037563D930F"+
 		"48198A0AA7C14058229493D22530F4DBFA336F6E0AC925139543AED44CCE7C37"+

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -19,14 +18,6 @@ import (
 // (also served by updates.getDifference), and stores encrypted files. Like Telegram it sees
 // only ciphertext, g_a, g_b and the key fingerprint.
 
-// telegramDHPrime is the 2048-bit safe prime Telegram's servers hand out, with g = 3.
-var telegramDHPrime = func() []byte {
-	b, err := hex.DecodeString("C71CAEB9C6B1C9048E6C522F70F13F73980D40238E3E21C14934D037563D930F48198A0AA7C14058229493D22530F4DBFA336F6E0AC925139543AED44CCE7C3720FD51F69458705AC68CD4FE6B6B13ABDC9746512969328454F18FAF8C595F642477FE96BB2A941D5BCD1D4AC8CC49880708FA9B378E3C4F3A9060BEE67CF9A4A4A695811051907E162753B56B0F6B410DBA74D8A84B2A14B3144E0EF1284754FD17ED950D5965B4B9DD46582DB1178D169C6BC465B0D6FF9CA3928FEF5B9AE4E418FC15E83EBEA0F87FA9FF5EED70050DED2849F47BF959D956850CE929851F0D8115F635B105EE2E4E15D04B2454BF6F4FADF034B10403119CD8E3B92FCC5B")
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
 
 const (
 	dhConfigVersion = 1
@@ -123,7 +114,7 @@ func (r *secretRelay) getDhConfig(ctx context.Context, req *tg.MessagesGetDhConf
 	if req.Version == dhConfigVersion {
 		return &tg.MessagesDhConfigNotModified{Random: random}, nil
 	}
-	return &tg.MessagesDhConfig{G: dhG, P: bytes.Clone(telegramDHPrime), Version: dhConfigVersion, Random: random}, nil
+	return &tg.MessagesDhConfig{G: dhG, P: pad256(telegramPrime), Version: dhConfigVersion, Random: random}, nil
 }
 
 // toAuthLocked queues updates for every session of one authorization.
