@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"time"
 
@@ -250,15 +249,6 @@ func (b *Backend) publish(e ui.Event) {
 	for _, f := range subs {
 		f(e)
 	}
-}
-
-func randomID() int64 {
-	var b [8]byte
-	if _, err := cryptoRand(b[:]); err != nil {
-		panic(fmt.Sprintf("app: random: %v", err))
-	}
-	return int64(uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7]&0x7f)<<56)
 }
 
 // LogOut implements ui.Backend: the authorization ends on the server, the

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -403,7 +404,7 @@ func stepStore(ctx context.Context, t *selftest) (string, error) {
 	}
 	t.dataDir = dir
 	t.key = make([]byte, store.KeySize)
-	if _, err := cryptoRand(t.key); err != nil {
+	if _, err := rand.Read(t.key); err != nil {
 		return "", err
 	}
 	db, err := store.Open(ctx, dir, t.key)
@@ -622,7 +623,7 @@ func stepSecretRekey(ctx context.Context, t *selftest) (string, error) {
 
 func stepSecretFile(ctx context.Context, t *selftest) (string, error) {
 	data := make([]byte, 300*1024+17)
-	if _, err := cryptoRand(data); err != nil {
+	if _, err := rand.Read(data); err != nil {
 		return "", err
 	}
 	if _, err := t.backend.secret.SendFile(ctx, t.secretChat, bytes.NewReader(data), int64(len(data)), "selftest.bin", "application/octet-stream", secret.FileOptions{}, nil); err != nil {
