@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -362,11 +363,7 @@ func (b *Backend) onCloudEvent(e mtproto.Event) {
 	b.publish(ui.MessageEvent{Message: msg})
 }
 
+// sortDialogs orders the chat list newest first; equal dates keep their order.
 func sortDialogs(ds []ui.DialogSummary) {
-	// Newest first; equal dates keep their order.
-	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && ds[j].LastDate.After(ds[j-1].LastDate); j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
-		}
-	}
+	sort.SliceStable(ds, func(i, j int) bool { return ds[i].LastDate.After(ds[j].LastDate) })
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"tacit/mtproto"
@@ -71,25 +72,7 @@ func Run(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("app: demo group and channel: %w", err)
 		}
 		opts.AppID, opts.AppHash, opts.Endpoint = 1, "sandbox", srv.Endpoint()
-		client, err := mtproto.New(opts)
-		if err != nil {
-			return err
-		}
-		backend := NewBackend(client, loginOptions(nil), srv, nil)
-		runErr := make(chan error, 1)
-		go func() {
-			runErr <- client.Run(ctx, func(ctx context.Context) error {
-				backend.started()
-				<-ctx.Done()
-				return nil
-			})
-		}()
-		ui.New(a, backend).Run()
-		cancel()
-		if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
-			fmt.Fprintln(os.Stderr, "tacit: connection:", err)
-		}
-		return nil
+		return runWindow(ctx, cancel, a, opts, srv, "")
 	}
 	if cfg.SandboxEndpoint != "" {
 		endpoint, addr, err := readEndpoint(cfg.SandboxEndpoint)
@@ -97,26 +80,8 @@ func Run(ctx context.Context, cfg Config) error {
 			return err
 		}
 		opts.AppID, opts.AppHash, opts.Endpoint = 1, "sandbox", endpoint
-		client, err := mtproto.New(opts)
-		if err != nil {
-			return err
-		}
-		backend := NewBackend(client, loginOptions(nil), nil, nil)
-		backend.hint = "Sandbox server at " + addr + ": nothing reaches Telegram. The login code is printed by `tacit sandbox serve`."
-		runErr := make(chan error, 1)
-		go func() {
-			runErr <- client.Run(ctx, func(ctx context.Context) error {
-				backend.run(ctx)
-				<-ctx.Done()
-				return nil
-			})
-		}()
-		ui.New(a, backend).Run()
-		cancel()
-		if err := <-runErr; err != nil && !errors.Is(err, context.Canceled) {
-			fmt.Fprintln(os.Stderr, "tacit: connection:", err)
-		}
-		return nil
+		return runWindow(ctx, cancel, a, opts, nil,
+			"Sandbox server at "+addr+": nothing reaches Telegram. The login code is printed by `tacit sandbox serve`.")
 	}
 	if prefs.APIID == 0 || prefs.APIHash == "" {
 		return fmt.Errorf("%w: get your own at https://my.telegram.org and put api_id and api_hash into %s, or run `tacit --sandbox` to try Tacit on a local demo server", ErrNoAPIKeys, paths.PreferencesFile())
@@ -129,6 +94,43 @@ func Run(ctx context.Context, cfg Config) error {
 	cancel()
 	v.close()
 	return nil
+}
+
+// runWindow opens the window on a client that keeps nothing on disk (the
+// sandboxes) and returns when the window is closed.
+func runWindow(ctx context.Context, cancel context.CancelFunc, a fyne.App, opts mtproto.Options, codes interface {
+	Code(string) (string, bool)
+}, hint string) error {
+	client, err := mtproto.New(opts)
+	if err != nil {
+		return err
+	}
+	backend := NewBackend(client, loginOptions(nil), codes, nil)
+	backend.hint = hint
+	wait := connect(ctx, client, backend)
+	ui.New(a, backend).Run()
+	cancel()
+	wait()
+	return nil
+}
+
+// connect runs client in the background for b, without waiting for the
+// network (the window shows the connection state itself). The returned
+// function waits for the client to end once ctx is cancelled.
+func connect(ctx context.Context, client *mtproto.Client, b *Backend) (wait func()) {
+	done := make(chan error, 1)
+	go func() {
+		done <- client.Run(ctx, func(ctx context.Context) error {
+			b.run(ctx)
+			<-ctx.Done()
+			return nil
+		})
+	}()
+	return func() {
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintln(os.Stderr, "tacit: connection:", err)
+		}
+	}
 }
 
 // loginOptions are the login rules of the real app: forced 2-step

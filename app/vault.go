@@ -29,13 +29,13 @@ type vault struct {
 	key     []byte
 	db      *store.Store
 	backend *Backend
-	runErr  chan error
+	wait    func() // waits for the client after runCtx ends
 }
 
 var _ ui.Vault = (*vault)(nil)
 
 func newVault(runCtx context.Context, paths settings.Paths, custody *settings.Custody, opts mtproto.Options) *vault {
-	return &vault{runCtx: runCtx, paths: paths, custody: custody, opts: opts, runErr: make(chan error, 1)}
+	return &vault{runCtx: runCtx, paths: paths, custody: custody, opts: opts}
 }
 
 func (v *vault) setKey(key []byte) {
@@ -159,13 +159,7 @@ func (v *vault) Open(ctx context.Context) (ui.Backend, error) {
 		return nil, &ui.Problem{Message: "The connection settings are not valid: " + err.Error(), Err: err}
 	}
 	b := NewBackend(client, loginOptions(nil), nil, db)
-	go func() {
-		v.runErr <- client.Run(v.runCtx, func(ctx context.Context) error {
-			b.run(ctx)
-			<-ctx.Done()
-			return nil
-		})
-	}()
+	v.wait = connect(v.runCtx, client, b)
 	v.db, v.backend = db, b
 	return b, nil
 }
@@ -174,8 +168,8 @@ func (v *vault) Open(ctx context.Context) (ui.Backend, error) {
 func (v *vault) close() {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.backend != nil {
-		<-v.runErr
+	if v.wait != nil {
+		v.wait()
 	}
 	if v.db != nil {
 		v.db.Close()
