@@ -172,6 +172,38 @@ func BenchmarkAppendSecretMessage(b *testing.B) {
 	}
 }
 
+// BenchmarkDeleteAndCheckpoint is what deleting one secret message costs until it is gone
+// from the files: the deleting transaction and the checkpoint that truncates the WAL (the
+// store runs one per burst of deletions).
+func BenchmarkDeleteAndCheckpoint(b *testing.B) {
+	s, _, _ := openTest(b)
+	ctx := context.Background()
+	rng := rand.New(rand.NewPCG(7, 8))
+	put := func(id int64) {
+		err := s.Secret().Update(ctx, func(tx secret.Tx) error {
+			return tx.PutMessage(secret.Message{ChatID: 1, RandomID: id, Kind: secret.KindText, Text: benchText(rng)})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	for id := range int64(1000) {
+		put(id)
+	}
+	b.ResetTimer()
+	for i := int64(0); b.Loop(); i++ {
+		b.StopTimer()
+		put(1000 + i)
+		b.StartTimer()
+		if err := s.Secret().Update(ctx, func(tx secret.Tx) error { return tx.DeleteMessage(1, 1000+i) }); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Checkpoint(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkSetPts is one durable update-state write.
 func BenchmarkSetPts(b *testing.B) {
 	s, _, _ := openTest(b)

@@ -93,7 +93,11 @@ func (s *Store) SetUnreadCount(ctx context.Context, p Peer, n int) error {
 	if err != nil {
 		return fmt.Errorf("store: set unread count: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	changed, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: set unread count: %w", err)
+	}
+	if changed == 0 {
 		return fmt.Errorf("store: set unread count of %v: %w", p, ErrNotFound)
 	}
 	return nil
@@ -160,5 +164,6 @@ func (s *Store) DeleteDialog(ctx context.Context, p Peer) error {
 	if err != nil {
 		return err
 	}
+	s.maint.requestCheckpoint()
 	return s.emptyTrash(ctx)
 }

@@ -40,6 +40,17 @@
 // single connection; reads use a small pool of read-only connections and never
 // block on writes.
 //
+// # Deleting
+//
+// Deleted means gone from the files, also for someone who later holds the database key:
+// secure_delete overwrites deleted rows, the search indexes remove the terms of deleted
+// text, and after every transaction that replaces or drops key material (a re-key, a
+// discarded chat, a deleted session) or deletes messages or media, the store checkpoints
+// and truncates the WAL by itself (one checkpoint serves a burst), and again at Close.
+// Cloud messages and media files with an expiry time are deleted when it comes, by the
+// store itself (at Open, then on schedule). Failures of this background work go to the
+// function set with OnBackgroundError and are retried.
+//
 // # Use
 //
 // The app layer opens one Store per account and hands its parts to the
@@ -54,6 +65,11 @@
 //	UI at start-up, before any network call: s.Dialogs(ctx, 0), then
 //	s.Latest(ctx, peer, 50) or s.SecretLatest(ctx, chat, 50) for the open chat;
 //	s.Before / s.SecretBefore when scrolling up; s.Search for the search box.
+//
+// On log out the app first ends the secret chats (secret.Manager.LogOut, which empties the
+// secret chat storage), then stops the client and calls s.WipeAccount(ctx): every table of
+// the account and every media file is emptied and the WAL checkpointed and truncated, and
+// the Store (same key) serves the next account.
 //
 // Every method may block on disk I/O: call them off the Fyne event goroutine.
 //

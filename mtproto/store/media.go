@@ -157,12 +157,17 @@ func (w *MediaWriter) sealChunk(final bool) error {
 
 // Commit seals the last chunk, makes the file durable and records it (with its
 // key) in the database. It returns the new file's id.
-func (w *MediaWriter) Commit(ctx context.Context) (MediaID, error) {
+func (w *MediaWriter) Commit(ctx context.Context) (id MediaID, err error) {
 	if w.done {
 		return 0, errors.New("store: media writer is closed")
 	}
 	w.done = true
-	defer w.cleanup()
+	defer func() {
+		// After a failure the next Open removes a partial file left behind.
+		if cerr := w.cleanup(); cerr != nil && err == nil {
+			err = fmt.Errorf("store: commit media: %w", cerr)
+		}
+	}()
 	if w.err != nil {
 		return 0, w.err
 	}
@@ -193,33 +198,41 @@ func (w *MediaWriter) Commit(ctx context.Context) (MediaID, error) {
 		os.Remove(w.s.mediaPath(w.name))
 		return 0, fmt.Errorf("store: commit media: %w", err)
 	}
-	id, err := res.LastInsertId()
+	rowid, err := res.LastInsertId()
 	if err != nil {
 		return 0, fmt.Errorf("store: commit media: %w", err)
 	}
-	return MediaID(id), nil
+	w.s.maint.expiresAt(w.info.ExpiresAt)
+	return MediaID(rowid), nil
 }
 
-// Abort discards the file. Calling Abort after Commit does nothing.
+// Abort discards the file. Calling Abort after Commit does nothing. An error
+// means the partial file could not be removed (the next Open removes it).
 func (w *MediaWriter) Abort() error {
 	if w.done {
 		return nil
 	}
 	w.done = true
-	w.cleanup()
+	if err := w.cleanup(); err != nil {
+		return fmt.Errorf("store: abort media: %w", err)
+	}
 	return nil
 }
 
 // cleanup closes and removes the partial file if it is still there, and wipes
-// the key and buffered plaintext.
-func (w *MediaWriter) cleanup() {
+// the key and buffered plaintext. It reports a partial file it could not remove.
+func (w *MediaWriter) cleanup() error {
 	if w.f != nil {
-		w.f.Close()
+		w.f.Close() // the file is removed next; its content does not matter
 		w.f = nil
 	}
-	os.Remove(w.s.mediaPath(w.name + partSuffix))
+	err := os.Remove(w.s.mediaPath(w.name + partSuffix))
 	wipe(w.key)
 	clear(w.buf[:cap(w.buf)])
+	if errors.Is(err, os.ErrNotExist) {
+		return nil // committed (renamed) or never written
+	}
+	return err
 }
 
 // Media returns the description of a stored file, or ErrNotFound.
@@ -270,6 +283,7 @@ func (s *Store) DeleteMedia(ctx context.Context, id MediaID) error {
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM media WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("store: delete media: %w", err)
 	}
+	s.maint.requestCheckpoint() // the file's key goes with the row
 	return s.emptyTrash(ctx)
 }
 
@@ -277,33 +291,33 @@ func (s *Store) DeleteMedia(ctx context.Context, id MediaID) error {
 // with an ExpiresAt, and cloud messages with an ExpiresAt (with their media).
 // It returns how many items were removed. Secret chat messages are not touched:
 // their self-destruct timers belong to the secret chat manager, which deletes
-// them on both sides. Call it periodically and at start-up.
+// them on both sides. The store runs it by itself, at Open and whenever the
+// next expiry time comes; a checkpoint follows a deletion.
 func (s *Store) DeleteExpired(ctx context.Context, now time.Time) (int, error) {
 	var removed int64
 	err := s.writeTx(ctx, "delete expired", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM media WHERE expires_at > 0 AND expires_at <= ?`, now.Unix())
-		if err != nil {
-			return err
-		}
-		n, _ := res.RowsAffected()
-		removed += n
-		res, err = tx.ExecContext(ctx,
+		for _, q := range []string{
+			`DELETE FROM media WHERE expires_at > 0 AND expires_at <= ?`,
 			`UPDATE messages SET deleted = 1, text = '', entities = NULL, media = NULL
-			 WHERE expires_at > 0 AND expires_at <= ? AND deleted = 0`, now.Unix())
-		if err != nil {
-			return err
+			 WHERE expires_at > 0 AND expires_at <= ? AND deleted = 0`,
+		} {
+			res, err := tx.ExecContext(ctx, q, now.Unix())
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			removed += n
 		}
-		n, _ = res.RowsAffected()
-		removed += n
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	if removed > 0 {
-		// Best effort: fold the WAL back so that old versions of the deleted
-		// rows (and the deleted files' keys) do not linger in it.
-		s.Checkpoint(ctx)
+		s.maint.requestCheckpoint()
 	}
 	return int(removed), s.emptyTrash(ctx)
 }

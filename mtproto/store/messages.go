@@ -35,6 +35,11 @@ type Message struct {
 // delivers it again. The dialog's TopMessage advances when a newer message is
 // stored.
 func (s *Store) PutMessages(ctx context.Context, msgs ...Message) error {
+	defer func() {
+		for i := range msgs {
+			s.maint.expiresAt(msgs[i].ExpiresAt)
+		}
+	}()
 	return s.writeTx(ctx, "put messages", func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, putMessageSQL)
 		if err != nil {
@@ -138,6 +143,17 @@ func (s *Store) Before(ctx context.Context, p Peer, before, limit int) ([]Messag
 	return msgs, err
 }
 
+// After returns up to limit cached messages of p with ids above after, oldest first: the page to show
+// below the message with id after.
+func (s *Store) After(ctx context.Context, p Peer, after, limit int) ([]Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return s.queryMessages(ctx, "after",
+		`SELECT `+messageColumns+` FROM messages WHERE peer_kind = ? AND peer_id = ? AND id > ? AND deleted = 0
+		 ORDER BY id ASC LIMIT ?`, p.Kind, p.ID, after, limit)
+}
+
 func (s *Store) queryMessages(ctx context.Context, what, query string, args ...any) ([]Message, error) {
 	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -190,6 +206,7 @@ func (s *Store) DeleteMessages(ctx context.Context, p Peer, ids ...int) error {
 	if err != nil {
 		return err
 	}
+	s.maint.requestCheckpoint()
 	return s.emptyTrash(ctx)
 }
 
@@ -219,6 +236,7 @@ func (s *Store) DeleteCommonMessages(ctx context.Context, ids ...int) error {
 	if err != nil {
 		return err
 	}
+	s.maint.requestCheckpoint()
 	return s.emptyTrash(ctx)
 }
 

@@ -47,11 +47,18 @@ func TestMessagesPaging(t *testing.T) {
 	if page, _ := s.Before(ctx, chat, 1, 50); len(page) != 0 {
 		t.Fatalf("Before(1) = %d messages", len(page))
 	}
+	// Paging down again, and past the end.
+	if page, err := s.After(ctx, chat, 20, 50); err != nil || len(page) != 50 || page[0].ID != 21 || page[49].ID != 70 {
+		t.Fatalf("After(20): %d messages, %v", len(page), err)
+	}
+	if page, _ := s.After(ctx, chat, 100, 50); len(page) != 20 || page[19].ID != 120 {
+		t.Fatalf("After(100): %d messages", len(page))
+	}
 
 	// Round trip of every field, and update in place.
 	full := Message{Peer: chat, ID: 5, From: ChannelPeer(42), Out: true, Date: time.Unix(5000, 0),
 		Text: "edited", Entities: json.RawMessage(`[{"type":"bold","offset":0,"length":6}]`), ReplyTo: 4,
-		EditDate: time.Unix(6000, 0), Media: []byte{1, 2, 3}, ExpiresAt: time.Unix(9000, 0)}
+		EditDate: time.Unix(6000, 0), Media: []byte{1, 2, 3}, ExpiresAt: time.Unix(4_000_000_000, 0)} // far off: the store's expiry sweep must not take it meanwhile
 	if err := s.PutMessages(ctx, full); err != nil {
 		t.Fatal(err)
 	}
@@ -290,6 +297,13 @@ func TestSecretPaging(t *testing.T) {
 	}
 	if _, err := s.SecretBefore(ctx, 3, 1000, 5); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("SecretBefore(unknown) = %v", err)
+	}
+	from, err := s.SecretFrom(ctx, 3, page[10].RandomID, 8)
+	if err != nil || len(from) != 8 || from[0].Text != "16" || from[7].Text != "23" {
+		t.Fatalf("SecretFrom = %+v, %v", from, err)
+	}
+	if _, err := s.SecretFrom(ctx, 3, 1000, 5); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("SecretFrom(unknown) = %v", err)
 	}
 }
 

@@ -112,11 +112,11 @@ func TestMigrationFromFirstSchema(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	id := putMedia(t, s, MediaInfo{Owner: MessageRef{UserPeer(55), 1}, ExpiresAt: time.Unix(1, 0)}, []byte("x"))
+	id := putMedia(t, s, MediaInfo{Owner: MessageRef{UserPeer(55), 1}, ExpiresAt: time.Now().Add(time.Hour)}, []byte("x"))
 	if _, err := s.Media(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutMessages(ctx, Message{Peer: UserPeer(55), ID: 9, ExpiresAt: time.Unix(5, 0)}); err != nil {
+	if err := s.PutMessages(ctx, Message{Peer: UserPeer(55), ID: 9, ExpiresAt: time.Now().Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -131,5 +131,54 @@ func TestMigrationsAreIdempotentAcrossOpens(t *testing.T) {
 			t.Fatal(err)
 		}
 		s.Close()
+	}
+}
+
+// Migration 6 gives the service messages stored before it their action: the text
+// "screenshot" was a screenshot notice, every other service line a timer.
+func TestMigrationServiceActions(t *testing.T) {
+	ctx := testContext(t)
+	dir := t.TempDir()
+	key := testKey(t)
+	if err := os.MkdirAll(filepath.Join(dir, mediaDirName), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	dsn := "file:" + (&url.URL{Path: filepath.Join(dir, dbFileName)}).EscapedPath() + "?vfs=adiantum"
+	db, err := driver.Open(dsn, connInit(deriveKeys(key), false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateTo(ctx, db, 5); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `INSERT INTO secret_messages(chat_id, random_id, out, kind, date, text, service_ttl)
+		VALUES (1, 1, 0, 3, 10, 'screenshot', 0), (1, 2, 1, 3, 11, '', 30), (1, 3, 0, 3, 12, '', 0), (1, 4, 0, 1, 13, 'hello', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(ctx, dir, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var ms []secret.Message
+	if err := s.Secret().View(ctx, func(tx secret.Tx) (err error) { ms, err = tx.Messages(1); return }); err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		action secret.Action
+		ttl    int
+		text   string
+	}{{secret.ActionScreenshot, 0, ""}, {secret.ActionSetTTL, 30, ""}, {secret.ActionSetTTL, 0, ""}, {secret.ActionNone, 0, "hello"}}
+	if len(ms) != len(want) {
+		t.Fatalf("%d messages after the migration", len(ms))
+	}
+	for i, w := range want {
+		if ms[i].Action != w.action || ms[i].ServiceTTL != w.ttl || ms[i].Text != w.text {
+			t.Errorf("message %d: action %v ttl %d text %q, want %v %d %q", i, ms[i].Action, ms[i].ServiceTTL, ms[i].Text, w.action, w.ttl, w.text)
+		}
+	}
+	if hits, err := s.Search(ctx, "screenshot", 5); err != nil || len(hits) != 0 {
+		t.Errorf("the old screenshot text is still searchable: %v, %v", hits, err)
 	}
 }

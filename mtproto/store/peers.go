@@ -201,7 +201,8 @@ func (s *Store) DeleteValue(ctx context.Context, name string) error {
 
 // writeTx runs fn in a write transaction and commits it; what names the
 // operation in the error.
-func (s *Store) writeTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) error {
+func (s *Store) writeTx(ctx context.Context, what string, fn func(tx *sql.Tx) error) (err error) {
+	defer func() { err = s.diskError(err) }()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
@@ -211,6 +212,10 @@ func (s *Store) writeTx(ctx context.Context, what string, fn func(tx *sql.Tx) er
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	if err := tx.Commit(); err != nil {
+		if errors.Is(err, sql.ErrTxDone) && ctx.Err() != nil {
+			// database/sql rolled the transaction back when ctx ended: say so, not "already committed".
+			err = ctx.Err()
+		}
 		return fmt.Errorf("store: %s: commit: %w", what, err)
 	}
 	return nil

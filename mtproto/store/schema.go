@@ -256,14 +256,88 @@ CREATE TABLE peer_phones (
 	id    INTEGER NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 5: search indexes that forget deleted text. A contentless_delete index only marks
+	// a deleted row and keeps its terms; an index whose triggers give the deleted row's
+	// text to the 'delete' command removes the terms (with secure-delete, in place). The
+	// indexes are rebuilt from the live rows, which also drops the terms of everything
+	// deleted before.
+	`
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+DROP TABLE messages_fts;
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+	text, content='', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO messages_fts(messages_fts, rank) VALUES ('secure-delete', 1);
+INSERT INTO messages_fts(rowid, text) SELECT rowid, text FROM messages WHERE deleted = 0 AND text <> '';
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+WHEN new.deleted = 0 AND new.text <> '' BEGIN
+	INSERT INTO messages_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+WHEN old.deleted = 0 AND old.text <> '' BEGIN
+	INSERT INTO messages_fts(messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF text, deleted ON messages BEGIN
+	INSERT INTO messages_fts(messages_fts, rowid, text) SELECT 'delete', old.rowid, old.text
+		WHERE old.deleted = 0 AND old.text <> '';
+	INSERT INTO messages_fts(rowid, text) SELECT new.rowid, new.text
+		WHERE new.deleted = 0 AND new.text <> '';
+END;
+
+DROP TRIGGER secret_messages_fts_insert;
+DROP TRIGGER secret_messages_fts_delete;
+DROP TRIGGER secret_messages_fts_update;
+DROP TABLE secret_messages_fts;
+CREATE VIRTUAL TABLE secret_messages_fts USING fts5(
+	text, content='', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO secret_messages_fts(secret_messages_fts, rank) VALUES ('secure-delete', 1);
+INSERT INTO secret_messages_fts(rowid, text) SELECT rowid, text FROM secret_messages WHERE text <> '';
+CREATE TRIGGER secret_messages_fts_insert AFTER INSERT ON secret_messages
+WHEN new.text <> '' BEGIN
+	INSERT INTO secret_messages_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER secret_messages_fts_delete AFTER DELETE ON secret_messages
+WHEN old.text <> '' BEGIN
+	INSERT INTO secret_messages_fts(secret_messages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER secret_messages_fts_update AFTER UPDATE OF text ON secret_messages BEGIN
+	INSERT INTO secret_messages_fts(secret_messages_fts, rowid, text) SELECT 'delete', old.rowid, old.text
+		WHERE old.text <> '';
+	INSERT INTO secret_messages_fts(rowid, text) SELECT new.rowid, new.text WHERE new.text <> '';
+END;
+`,
+	// 6: what a secret chat service message announces (secret.Action) and its data. Before,
+	// a screenshot notice was stored as the text "screenshot" and every other service line
+	// was a self-destruct timer.
+	`
+ALTER TABLE secret_messages ADD COLUMN action INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE secret_messages ADD COLUMN action_ids TEXT;
+UPDATE secret_messages SET action = 2, text = '' WHERE kind = 3 AND text = 'screenshot';
+UPDATE secret_messages SET action = 1 WHERE kind = 3 AND action = 0;
+`,
+	// 7: the message a secret chat message replies to (its random id).
+	`
+ALTER TABLE secret_messages ADD COLUMN reply_to INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
-// SchemaVersion returns the schema version this build of Tacit writes.
-func SchemaVersion() int { return len(migrations) }
-
-// migrate brings the database up to SchemaVersion.
+// migrate brings the database up to the latest schema (len(migrations)). A migration may have dropped
+// data (an old search index): a checkpoint follows.
 func (s *Store) migrate(ctx context.Context) error {
-	return migrateTo(ctx, s.w, len(migrations))
+	var before int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&before); err != nil {
+		return err
+	}
+	if err := migrateTo(ctx, s.w, len(migrations)); err != nil {
+		return err
+	}
+	if before < len(migrations) {
+		s.maint.requestCheckpoint()
+	}
+	return nil
 }
 
 // migrateTo applies migrations up to version target, each in its own

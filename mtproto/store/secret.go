@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"tacit/mtproto/secret"
@@ -31,17 +33,24 @@ type secretStorage struct{ s *Store }
 var _ secret.Storage = secretStorage{}
 
 // Update runs fn in a write transaction and commits it if fn returns nil.
-func (ss secretStorage) Update(ctx context.Context, fn func(tx secret.Tx) error) error {
+func (ss secretStorage) Update(ctx context.Context, fn func(tx secret.Tx) error) (err error) {
+	defer func() { err = ss.s.diskError(err) }()
 	tx, err := ss.s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: secret update: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(&secretTx{ctx: ctx, tx: tx, keys: ss.s.keys}); err != nil {
+	st := &secretTx{ctx: ctx, tx: tx, keys: ss.s.keys}
+	if err := fn(st); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: secret update: commit: %w", err)
+	}
+	if st.dropped {
+		// A key replaced or dropped, or messages deleted: their old versions must not
+		// outlive the checkpoint in the WAL.
+		ss.s.maint.requestCheckpoint()
 	}
 	// Messages deleted in the transaction may have left media files behind.
 	return ss.s.emptyTrash(ctx)
@@ -66,6 +75,50 @@ type secretTx struct {
 	ctx  context.Context
 	tx   *sql.Tx
 	keys *derivedKeys
+	// held maps each chat read or written in the transaction to digests of its key
+	// material, so PutChat can tell that it drops a key without keeping a copy of it.
+	held map[secret.ChatID][]keyDigest
+	// dropped: the transaction replaced or dropped key material or deleted messages.
+	dropped bool
+}
+
+// keyDigest identifies a piece of key material without revealing it.
+type keyDigest [sha256.Size]byte
+
+func keyDigests(c *secret.Chat) []keyDigest {
+	var out []keyDigest
+	for _, k := range c.KeyMaterial() {
+		if len(k) > 0 {
+			out = append(out, sha256.Sum256(k))
+		}
+	}
+	return out
+}
+
+// noteHeld records the key material chat c holds in the stored record.
+func (t *secretTx) noteHeld(c *secret.Chat) {
+	if t.held == nil {
+		t.held = map[secret.ChatID][]keyDigest{}
+	}
+	t.held[c.ID] = keyDigests(c)
+}
+
+// keysHeld returns the digests of the stored record's key material.
+func (t *secretTx) keysHeld(id secret.ChatID) ([]keyDigest, error) {
+	if d, ok := t.held[id]; ok {
+		return d, nil
+	}
+	old, err := t.Chat(id)
+	if errors.Is(err, secret.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range old.KeyMaterial() {
+		wipe(k)
+	}
+	return t.held[id], nil
 }
 
 var _ secret.Tx = (*secretTx)(nil)
@@ -108,6 +161,7 @@ func (t *secretTx) openChat(id secret.ChatID, sealed []byte) (secret.Chat, error
 	if c.ID != id {
 		return secret.Chat{}, fmt.Errorf("store: secret chat %d: record names chat %d", id, c.ID)
 	}
+	t.noteHeld(&c)
 	return c, nil
 }
 
@@ -139,6 +193,16 @@ func (t *secretTx) Chats() ([]secret.Chat, error) {
 
 // PutChat stores (replaces) the chat's state, sealed.
 func (t *secretTx) PutChat(c secret.Chat) error {
+	before, err := t.keysHeld(c.ID)
+	if err != nil {
+		return fmt.Errorf("store: secret put chat: %w", err)
+	}
+	after := keyDigests(&c)
+	for _, d := range before {
+		if !slices.Contains(after, d) {
+			t.dropped = true
+		}
+	}
 	plain, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("store: secret put chat: %w", err)
@@ -152,7 +216,11 @@ func (t *secretTx) PutChat(c secret.Chat) error {
 		`INSERT INTO secret_chats(id, peer_id, state, record) VALUES (?, ?, ?, ?)
 		 ON CONFLICT(id) DO UPDATE SET peer_id = excluded.peer_id, state = excluded.state, record = excluded.record`,
 		c.ID, c.PeerID, c.State, sealed)
-	return err
+	if err != nil {
+		return err
+	}
+	t.noteHeld(&c)
+	return nil
 }
 
 // DeleteChat removes the chat with its inbox, pending queue, outbox, history
@@ -169,6 +237,33 @@ func (t *secretTx) DeleteChat(id secret.ChatID) error {
 			return err
 		}
 	}
+	t.dropped = true
+	delete(t.held, id)
+	return nil
+}
+
+// DeleteAll removes every secret chat with its inbox, pending queue, outbox,
+// history (with the history's media files, removed from disk after the commit),
+// search index entries and verified marks, and the cached DH configuration.
+func (t *secretTx) DeleteAll() error {
+	for _, q := range []string{
+		`DELETE FROM secret_inbox`,
+		`DELETE FROM secret_pending`,
+		`DELETE FROM secret_outbox`,
+		`DELETE FROM secret_messages`,
+		`INSERT INTO secret_messages_fts(secret_messages_fts) VALUES ('delete-all')`,
+		`DELETE FROM secret_chats`,
+		`DELETE FROM verified`,
+	} {
+		if _, err := t.exec("delete all", q); err != nil {
+			return err
+		}
+	}
+	if _, err := t.exec("delete all", `DELETE FROM kv WHERE name = ?`, dhConfigValue); err != nil {
+		return err
+	}
+	t.dropped = true
+	t.held = nil
 	return nil
 }
 
@@ -378,29 +473,44 @@ func (t *secretTx) PutMessage(m secret.Message) error {
 			return fmt.Errorf("store: secret put message: %w", err)
 		}
 	}
+	var actionIDs any
+	if len(m.ActionIDs) > 0 {
+		b, err := json.Marshal(m.ActionIDs)
+		if err != nil {
+			return fmt.Errorf("store: secret put message: %w", err)
+		}
+		actionIDs = string(b)
+	}
 	_, err := t.exec("put message",
-		`INSERT INTO secret_messages(chat_id, random_id, out, kind, date, text, media, service_ttl, ttl, sent, read, expires_at)
-		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		`INSERT INTO secret_messages(chat_id, random_id, out, kind, date, text, media, action, service_ttl, action_ids, ttl, sent, read, expires_at, reply_to)
+		 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		 ON CONFLICT(chat_id, random_id) DO UPDATE SET out = excluded.out, kind = excluded.kind, date = excluded.date,
-		 text = excluded.text, media = excluded.media, service_ttl = excluded.service_ttl, ttl = excluded.ttl,
-		 sent = excluded.sent, read = excluded.read, expires_at = excluded.expires_at`,
-		m.ChatID, m.RandomID, m.Out, m.Kind, timeUnix(m.Date), m.Text, media, m.ServiceTTL, m.TTL, m.Sent, m.Read,
-		timeUnix(m.ExpiresAt))
+		 text = excluded.text, media = excluded.media, action = excluded.action, service_ttl = excluded.service_ttl,
+		 action_ids = excluded.action_ids, ttl = excluded.ttl, sent = excluded.sent, read = excluded.read,
+		 expires_at = excluded.expires_at, reply_to = excluded.reply_to`,
+		m.ChatID, m.RandomID, m.Out, m.Kind, timeUnix(m.Date), m.Text, media, m.Action, m.ServiceTTL, actionIDs, m.TTL,
+		m.Sent, m.Read, timeUnix(m.ExpiresAt), m.ReplyTo)
 	return err
 }
 
 // secretMessageColumns lists the columns scanSecretMessage reads, in order.
-const secretMessageColumns = `chat_id, random_id, out, kind, date, text, media, service_ttl, ttl, sent, read, expires_at`
+const secretMessageColumns = `chat_id, random_id, out, kind, date, text, media, action, service_ttl, action_ids, ttl, sent, read, expires_at, reply_to`
 
 func scanSecretMessage(keys *derivedKeys, rows interface{ Scan(...any) error }) (secret.Message, error) {
 	var m secret.Message
 	var date, expires int64
 	var media []byte
-	if err := rows.Scan(&m.ChatID, &m.RandomID, &m.Out, &m.Kind, &date, &m.Text, &media, &m.ServiceTTL, &m.TTL,
-		&m.Sent, &m.Read, &expires); err != nil {
+	var actionIDs sql.NullString
+	if err := rows.Scan(&m.ChatID, &m.RandomID, &m.Out, &m.Kind, &date, &m.Text, &media, &m.Action, &m.ServiceTTL,
+		&actionIDs, &m.TTL, &m.Sent, &m.Read, &expires, &m.ReplyTo); err != nil {
 		return secret.Message{}, err
 	}
 	m.Date, m.ExpiresAt = unixTime(date), unixTime(expires)
+	if actionIDs.Valid {
+		if err := json.Unmarshal([]byte(actionIDs.String), &m.ActionIDs); err != nil {
+			return secret.Message{}, err
+		}
+	}
 	if media != nil {
 		plain, err := keys.openRecord(purposeSecretMeta, media, int64(m.ChatID), m.RandomID)
 		if err != nil {
@@ -457,14 +567,27 @@ func (t *secretTx) Messages(chat secret.ChatID) ([]secret.Message, error) {
 
 // DeleteMessage removes one message (and its media files).
 func (t *secretTx) DeleteMessage(chat secret.ChatID, randomID int64) error {
-	_, err := t.exec("delete message", `DELETE FROM secret_messages WHERE chat_id = ? AND random_id = ?`, chat, randomID)
-	return err
+	return t.deleteMessages("delete message", `DELETE FROM secret_messages WHERE chat_id = ? AND random_id = ?`, chat, randomID)
 }
 
 // DeleteMessages removes the chat's whole history.
 func (t *secretTx) DeleteMessages(chat secret.ChatID) error {
-	_, err := t.exec("delete messages", `DELETE FROM secret_messages WHERE chat_id = ?`, chat)
-	return err
+	return t.deleteMessages("delete messages", `DELETE FROM secret_messages WHERE chat_id = ?`, chat)
+}
+
+func (t *secretTx) deleteMessages(what, query string, args ...any) error {
+	res, err := t.exec(what, query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("store: secret %s: %w", what, err)
+	}
+	if n > 0 {
+		t.dropped = true
+	}
+	return nil
 }
 
 // Expiring returns the messages of all chats due to self-destruct by tm.
@@ -530,6 +653,25 @@ func (s *Store) SecretBefore(ctx context.Context, chat secret.ChatID, randomID i
 		chat, rowid, limit)
 	reverse(msgs)
 	return msgs, err
+}
+
+// SecretFrom returns up to limit messages of a secret chat starting with the message randomID and going
+// newer, oldest first. An unknown randomID gives ErrNotFound.
+func (s *Store) SecretFrom(ctx context.Context, chat secret.ChatID, randomID int64, limit int) ([]secret.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var rowid int64
+	err := s.r.QueryRowContext(ctx, `SELECT rowid FROM secret_messages WHERE chat_id = ? AND random_id = ?`, chat, randomID).Scan(&rowid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: secret from: message %d: %w", randomID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: secret from: %w", err)
+	}
+	return querySecretMessages(ctx, s.r, s.keys, "from",
+		`SELECT `+secretMessageColumns+` FROM secret_messages WHERE chat_id = ? AND rowid >= ? ORDER BY rowid ASC LIMIT ?`,
+		chat, rowid, limit)
 }
 
 // nonNil returns b, or an empty slice for nil so NOT NULL blob columns accept it.

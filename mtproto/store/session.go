@@ -56,5 +56,6 @@ func (s *Store) DeleteSession(ctx context.Context) error {
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM session`); err != nil {
 		return fmt.Errorf("store: delete session: %w", err)
 	}
+	s.maint.requestCheckpoint() // the auth key goes with the row
 	return nil
 }

@@ -56,6 +56,9 @@ type Store struct {
 	// w is the single write connection; r is the read-only pool.
 	w, r *sql.DB
 	keys *derivedKeys
+	// maint checkpoints after deletions and deletes what expired (maintain.go).
+	maint        *maintainer
+	maintStarted bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -87,6 +90,7 @@ func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 	}
 
 	s := &Store{dir: dir, keys: deriveKeys(key)}
+	s.maint = newMaintainer(s)
 	dsn := "file:" + (&url.URL{Path: filepath.Join(dir, dbFileName)}).EscapedPath() + "?vfs=adiantum"
 
 	s.w, err = driver.Open(dsn, connInit(s.keys, false))
@@ -134,6 +138,8 @@ func Open(ctx context.Context, dir string, key []byte) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	s.maint.start()
+	s.maintStarted = true
 	return s, nil
 }
 
@@ -208,11 +214,18 @@ func classifyOpenError(err error, keyKnown bool) error {
 	return fmt.Errorf("store: open: %w", err)
 }
 
-// Close closes the database and wipes the Store's copies of key material.
-// It is safe to call more than once.
+// Close stops the store's background work, checkpoints and truncates the WAL (so what
+// was deleted is gone from every file), closes the database and wipes the Store's copies
+// of key material. It is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		var errs []error
+		if s.maintStarted {
+			s.maint.halt()
+		}
+		if s.w != nil {
+			errs = append(errs, s.Checkpoint(context.Background()))
+		}
 		if s.r != nil {
 			errs = append(errs, s.r.Close())
 		}
@@ -247,15 +260,23 @@ func (s *Store) Check(ctx context.Context) error {
 	return nil
 }
 
-// Checkpoint copies the WAL into the database and truncates it. Deleted rows
-// are overwritten in place (secure_delete), but until a checkpoint their old
-// page versions remain in the WAL (encrypted); call Checkpoint after deleting
-// content that must be gone, such as self-destructed secret messages.
-// DeleteExpired does this itself. It is best effort while readers hold old
-// snapshots: SQLite then checkpoints what it can and Checkpoint reports no error.
+// ErrCheckpointBusy means a checkpoint could not copy the whole WAL back into the
+// database because a reader still used an older snapshot (after waiting the busy timeout).
+// The WAL keeps its content until a later checkpoint succeeds.
+var ErrCheckpointBusy = errors.New("store: checkpoint: readers still use the old data")
+
+// Checkpoint copies the WAL into the database and truncates it. Deleted rows are
+// overwritten in place (secure_delete), but until a checkpoint their old page versions
+// remain in the WAL (encrypted); the store checkpoints by itself after transactions that
+// replace or drop keys or delete content, and at Close. It waits (up to the busy
+// timeout) for readers of older snapshots and gives ErrCheckpointBusy if they remain.
 func (s *Store) Checkpoint(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+	var busy, logFrames, copied int
+	if err := s.w.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logFrames, &copied); err != nil {
 		return fmt.Errorf("store: checkpoint: %w", err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("%w (%d of %d frames copied)", ErrCheckpointBusy, copied, logFrames)
 	}
 	return nil
 }
