@@ -87,9 +87,6 @@ type Option func(*Custody)
 // DefaultKDFParams are for tests only.
 func WithKDFParams(p KDFParams) Option { return func(c *Custody) { c.kdf = p } }
 
-// WithKeyringTimeout sets the longest wait for one keyring call.
-func WithKeyringTimeout(d time.Duration) Option { return func(c *Custody) { c.keyringTimeout = d } }
-
 // NewCustody returns the key custody of dataDir (Paths.Data). profile names
 // the keyring item (with the key's random ID, so two data directories of the
 // same profile never share an item); kr is usually SystemKeyring{}.
@@ -103,9 +100,6 @@ func NewCustody(dataDir, profile string, kr Keyring, opts ...Option) *Custody {
 	}
 	return c
 }
-
-// Wipe overwrites b with zeros. Use it on keys returned by Custody.
-func Wipe(b []byte) { clear(b) }
 
 // KeyFilePath is the path of the key file.
 func (c *Custody) KeyFilePath() string { return filepath.Join(c.dir, KeyFileName) }

@@ -4,7 +4,8 @@
 // database key (OS keyring, or a passphrase-wrapped key file, plus a printable
 // recovery key).
 //
-// It must not import Fyne, ui, app or gotd, and it never opens the database:
+// It must not import Fyne, ui or app, and of the engine it uses only the
+// proxy grammar (mtproto.ParseProxy); it never opens the database:
 // it hands the 32-byte database key to its caller (app), which passes it to
 // mtproto/store.
 //

@@ -74,9 +74,14 @@ type Preferences struct {
 	APIID   int    `json:"api_id"`
 	APIHash string `json:"api_hash"`
 	// Proxy is used for every connection, including registration; empty is a
-	// direct connection. See ParseProxy for the accepted forms. SOCKS5
-	// credentials and MTProxy secrets in it are stored in this 0600 file.
+	// direct connection. mtproto.ParseProxy reads it (socks5://, tor,
+	// tg://proxy?..., https://t.me/proxy?...). SOCKS5 credentials and
+	// MTProxy secrets in it are stored in this 0600 file.
 	Proxy string `json:"proxy"`
+	// ProxyIsolation is this profile's random Tor isolation token (32
+	// hexadecimal digits), made on first use (EnsureProxyIsolation); empty
+	// until then.
+	ProxyIsolation string `json:"proxy_isolation"`
 	// KeyCustody is the mode chosen for the database key. The key file
 	// (Custody) is authoritative; this records the user's choice for
 	// onboarding and the settings screen.
@@ -210,8 +215,11 @@ func (p Preferences) Validate() error {
 	if p.APIHash != "" && !apiHashRE.MatchString(p.APIHash) {
 		bad("api_hash", "must be 32 lowercase hexadecimal digits")
 	}
-	if _, err := ParseProxy(p.Proxy); err != nil {
-		bad("proxy", "%v", err)
+	if problem := proxyProblem(p.Proxy); problem != "" {
+		bad("proxy", "%s", problem)
+	}
+	if !validProxyIsolation(p.ProxyIsolation) {
+		bad("proxy_isolation", "must be empty or %d hexadecimal digits (Tacit makes it)", proxyIsolationLen)
 	}
 	switch p.KeyCustody {
 	case ModeKeyring, ModePassphrase:

@@ -102,7 +102,7 @@ func TestPreferencesErrorsNameFieldAndPosition(t *testing.T) {
 		{"missing version", "{\"theme\": \"dark\"}", "version", 0, 0, "missing"},
 		{"bad theme", "{\"version\": 1,\n  \"theme\": \"purple\"}", "theme", 2, 12, "purple"},
 		{"secret notify", "{\"version\": 1, \"notify_secret\": \"full\"}", "notify_secret", 1, 33, "never show sender or text"},
-		{"bad proxy", "{\"version\": 1, \"proxy\": \"http://h:1\"}", "proxy", 1, 25, "unsupported scheme"},
+		{"bad proxy", "{\"version\": 1, \"proxy\": \"http://h:1\"}", "proxy", 1, 25, "t.me/proxy"},
 		{"bad window", "{\"version\": 1, \"window\": {\"width\": 10, \"height\": 600}}", "window.width", 1, 36, "between 320"},
 		{"hash without id", "{\"version\": 1, \"api_hash\": \"0123456789abcdef0123456789abcdef\"}", "api_id", 0, 0, "missing"},
 		{"bad hash", "{\"version\": 1, \"api_id\": 5, \"api_hash\": \"xyz\"}", "api_hash", 1, 41, "hexadecimal"},
@@ -205,7 +205,8 @@ func TestProxyErrorsDoNotLeakCredentials(t *testing.T) {
 
 func FuzzParsePreferences(f *testing.F) {
 	f.Add([]byte(`{"version": 1, "theme": "dark", "window": {"width": 800, "height": 600}}`))
-	f.Add([]byte(`{"version": 1, "proxy": "mtproxy://h:443?secret=dd0123456789abcdef0123456789abcdef"}`))
+	f.Add([]byte(`{"version": 1, "proxy": "tg://proxy?server=h&port=443&secret=dd0123456789abcdef0123456789abcdef"}`))
+	f.Add([]byte(`{"version": 1, "proxy": "tor", "proxy_isolation": "0123456789abcdef0123456789abcdef"}`))
 	f.Add([]byte(`{"version": 9}`))
 	f.Add([]byte(`{"window": [1, 2], "x": null`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -220,4 +221,37 @@ func FuzzParsePreferences(f *testing.F) {
 			t.Fatalf("accepted invalid preferences: %v", verr)
 		}
 	})
+}
+
+func TestProxyIsolation(t *testing.T) {
+	p := Default()
+	changed, err := p.EnsureProxyIsolation()
+	if err != nil || !changed || len(p.ProxyIsolation) != 32 {
+		t.Fatalf("first token: %q %v %v", p.ProxyIsolation, changed, err)
+	}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	token := p.ProxyIsolation
+	if changed, err := p.EnsureProxyIsolation(); err != nil || changed || p.ProxyIsolation != token {
+		t.Fatal("an existing token was replaced")
+	}
+	other := Default()
+	if _, err := other.EnsureProxyIsolation(); err != nil || other.ProxyIsolation == token {
+		t.Fatal("two profiles got the same token")
+	}
+	path := filepath.Join(t.TempDir(), PreferencesFileName)
+	if err := SavePreferences(path, p); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadPreferences(path)
+	if err != nil || back.ProxyIsolation != token {
+		t.Fatalf("token not kept: %q %v", back.ProxyIsolation, err)
+	}
+	for _, bad := range []string{"xyz", strings.Repeat("A", 32), strings.Repeat("0", 31)} {
+		p.ProxyIsolation = bad
+		if err := p.Validate(); err == nil || !strings.Contains(err.Error(), "proxy_isolation") {
+			t.Errorf("token %q accepted: %v", bad, err)
+		}
+	}
 }

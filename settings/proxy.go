@@ -1,145 +1,62 @@
 package settings
 
 import (
+	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"strconv"
-	"strings"
+
+	"tacit/mtproto"
 )
 
-// ProxyKind says how Tacit reaches Telegram.
-type ProxyKind int
-
-const (
-	// ProxyDirect is a direct TCP connection (no proxy configured).
-	ProxyDirect ProxyKind = iota
-	// ProxySOCKS5 is a SOCKS5 proxy such as Tor. Host names are resolved by
-	// the proxy, never locally.
-	ProxySOCKS5
-	// ProxyMTProxy is a Telegram MTProxy.
-	ProxyMTProxy
-)
-
-// Proxy is a parsed proxy setting.
-type Proxy struct {
-	Kind ProxyKind
-	// Host and Port of the proxy.
-	Host string
-	Port int
-	// User and Password are optional SOCKS5 credentials.
-	User, Password string
-	// Secret is the MTProxy secret: 16 bytes, or 17 with a leading 0xdd
-	// (random padding), or 0xee + 16 bytes + TLS domain (fake TLS).
-	Secret []byte
-}
-
-// Addr is host:port.
-func (p Proxy) Addr() string {
-	return net.JoinHostPort(p.Host, strconv.Itoa(p.Port))
-}
-
-// ParseProxy parses a proxy setting. The empty string is ProxyDirect. Accepted
-// forms:
-//
-//	socks5://[user[:password]@]host:port   (socks5h:// is accepted as a synonym)
-//	mtproxy://host:port?secret=HEX
-//	tg://proxy?server=HOST&port=PORT&secret=HEX
-//	https://t.me/proxy?server=HOST&port=PORT&secret=HEX
-//
-// Errors say which part is wrong and never repeat a password or secret.
-func ParseProxy(s string) (Proxy, error) {
-	if s == "" {
-		return Proxy{Kind: ProxyDirect}, nil
-	}
-	u, err := url.Parse(s)
-	if err != nil {
-		// url.Error repeats the input, which may hold a password.
-		return Proxy{}, fmt.Errorf("not a valid URL")
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "socks5", "socks5h":
-		return parseSOCKS5(u)
-	case "mtproxy":
-		if u.Opaque != "" || u.User != nil || (u.Path != "" && u.Path != "/") {
-			return Proxy{}, fmt.Errorf("mtproxy URL must be mtproxy://host:port?secret=HEX")
-		}
-		return mtproxy(u.Hostname(), u.Port(), u.Query())
-	case "tg":
-		if u.Host != "proxy" && u.Opaque != "proxy" {
-			return Proxy{}, fmt.Errorf("tg:// link must be tg://proxy?server=...&port=...&secret=...")
-		}
-		q := u.Query()
-		return mtproxy(q.Get("server"), q.Get("port"), q)
-	case "https":
-		if !strings.EqualFold(u.Host, "t.me") || u.Path != "/proxy" {
-			return Proxy{}, fmt.Errorf("https link must be https://t.me/proxy?server=...&port=...&secret=...")
-		}
-		q := u.Query()
-		return mtproxy(q.Get("server"), q.Get("port"), q)
-	case "":
-		return Proxy{}, fmt.Errorf("missing scheme: want socks5://host:port or mtproxy://host:port?secret=HEX")
-	default:
-		return Proxy{}, fmt.Errorf("unsupported scheme %q: want socks5:// or mtproxy://", u.Scheme)
-	}
-}
-
-func parseSOCKS5(u *url.URL) (Proxy, error) {
-	if u.Opaque != "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
-		return Proxy{}, fmt.Errorf("socks5 URL must be socks5://[user[:password]@]host:port with no path or query")
-	}
-	host, port, err := hostPort(u.Hostname(), u.Port())
-	if err != nil {
-		return Proxy{}, err
-	}
-	p := Proxy{Kind: ProxySOCKS5, Host: host, Port: port}
-	if u.User != nil {
-		p.User = u.User.Username()
-		p.Password, _ = u.User.Password()
-		if len(p.User) > 255 || len(p.Password) > 255 {
-			return Proxy{}, fmt.Errorf("socks5 user name and password are limited to 255 bytes each")
-		}
-	}
-	return p, nil
-}
-
-func mtproxy(host, port string, q url.Values) (Proxy, error) {
-	h, p, err := hostPort(host, port)
-	if err != nil {
-		return Proxy{}, err
-	}
-	raw := q.Get("secret")
-	if raw == "" {
-		return Proxy{}, fmt.Errorf("mtproxy: missing secret")
-	}
-	secret, err := hex.DecodeString(raw)
-	if err != nil {
-		return Proxy{}, fmt.Errorf("mtproxy: secret is not hexadecimal")
-	}
+// proxyProblem checks the proxy field with the engine's grammar, the one
+// the command line and the settings page use too, and says what is wrong
+// ("" when nothing is). It never repeats the setting, which may hold a
+// password or an MTProxy secret.
+func proxyProblem(s string) string {
+	_, err := mtproto.ParseProxy(s)
+	var pe *mtproto.ProxyURLError
 	switch {
-	case len(secret) == 16:
-	case len(secret) == 17 && secret[0] == 0xdd:
-	case len(secret) > 17 && secret[0] == 0xee:
-	default:
-		return Proxy{}, fmt.Errorf("mtproxy: secret must be 16 bytes, 0xdd + 16 bytes, or 0xee + 16 bytes + domain (got %d bytes)", len(secret))
+	case err == nil:
+		return ""
+	case errors.As(err, &pe):
+		return pe.Part + " " + pe.Problem
 	}
-	return Proxy{Kind: ProxyMTProxy, Host: h, Port: p, Secret: secret}, nil
+	return "is not a valid proxy setting"
 }
 
-func hostPort(host, port string) (string, int, error) {
-	if host == "" {
-		return "", 0, fmt.Errorf("missing host")
+// proxyIsolationLen is the length of a Tor isolation token: 16 random
+// bytes in hexadecimal.
+const proxyIsolationLen = 32
+
+func validProxyIsolation(s string) bool {
+	if s == "" {
+		return true
 	}
-	if strings.ContainsAny(host, " /\\@") {
-		return "", 0, fmt.Errorf("invalid host %q", host)
+	if len(s) != proxyIsolationLen {
+		return false
 	}
-	if port == "" {
-		return "", 0, fmt.Errorf("missing port")
+	for _, c := range []byte(s) {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
 	}
-	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535 {
-		return "", 0, fmt.Errorf("port %q is not a number between 1 and 65535", port)
+	return true
+}
+
+// EnsureProxyIsolation gives the profile its Tor isolation token if it
+// has none yet and reports whether p changed (the caller saves it). The
+// token is random and never leaves this computer: Tacit presents it to
+// the local Tor as SOCKS credentials, so Tor never shares a circuit
+// between this profile and any other program or profile.
+func (p *Preferences) EnsureProxyIsolation() (changed bool, err error) {
+	if p.ProxyIsolation != "" {
+		return false, nil
 	}
-	return host, n, nil
+	var b [proxyIsolationLen / 2]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return false, fmt.Errorf("settings: proxy isolation token: %w", err)
+	}
+	p.ProxyIsolation = hex.EncodeToString(b[:])
+	return true, nil
 }
