@@ -10,7 +10,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
+	"runtime"
 )
 
 // KeySize is the size in bytes of a secret chat's shared key (g^ab mod p, left-padded).
@@ -86,58 +86,51 @@ func Seal(key []byte, fromOriginator bool, payload []byte) ([]byte, error) {
 	}
 	dataLen := 4 + len(payload)
 	plainLen := paddedSize(dataLen)
+	x := sideOffset(fromOriginator)
 
 	// The plaintext P = length || payload || padding is never assembled in full: it is hashed
 	// piece by piece, and the encryption copies each chunk of it straight from the pieces.
 	var prefix [4]byte
 	binary.LittleEndian.PutUint32(prefix[:], uint32(len(payload)))
-	padding := make([]byte, plainLen-dataLen)
+	var paddingBuf [maxPadding]byte
+	padding := paddingBuf[:plainLen-dataLen]
 	if _, err := rand.Read(padding); err != nil {
 		return nil, fmt.Errorf("secret: seal: padding: %w", err)
 	}
 	pieces := [3][]byte{prefix[:], payload, padding}
-	x := sideOffset(fromOriginator)
 
-	// For large messages the output buffer is allocated (and its pages
-	// faulted in) on another core while this one hashes: the encryption
-	// cannot start before msg_key is known anyway.
+	// For large messages the output buffer is allocated (and its pages faulted in) on another
+	// core while this one hashes: the encryption cannot start before msg_key is known anyway.
 	var out []byte
 	var outReady chan []byte
-	if plainLen >= parallelMin {
+	if plainLen >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
 		outReady = make(chan []byte, 1)
 		go func() { outReady <- make([]byte, headerSize+plainLen) }()
 	} else {
 		out = make([]byte, headerSize+plainLen)
 	}
-	h := sha256.New()
-	h.Write(key[88+x : 120+x])
-	for _, p := range pieces {
-		h.Write(p)
-	}
-	var sum [sha256.Size]byte
-	h.Sum(sum[:0])
-	scrubHash(h)
+	var msgKey [msgKeySize]byte
+	computeMsgKey(&msgKey, key, x, pieces[:]...)
 	if outReady != nil {
 		out = <-outReady
 	}
 	binary.LittleEndian.PutUint64(out[:fingerprintSize], uint64(KeyFingerprint(key)))
-	msgKey := (*[msgKeySize]byte)(out[fingerprintSize:headerSize])
-	copy(msgKey[:], sum[8:24])
-	clear(sum[:])
+	copy(out[fingerprintSize:headerSize], msgKey[:])
 
 	var aesKey, aesIV [32]byte
-	deriveAESKeyIV(&aesKey, &aesIV, key, msgKey, x)
+	deriveAESKeyIV(&aesKey, &aesIV, key, &msgKey, x)
 	var s ige
 	s.init(&aesKey, &aesIV)
 	clear(aesKey[:])
 	clear(aesIV[:])
-	s.encryptFrom(out[headerSize:], func(buf []byte, off int) { copyPieces(buf, off, pieces[:]) })
+	s.encryptPieces(out[headerSize:], pieces[:])
 	s.wipe()
+	clear(padding)
 	return out, nil
 }
 
 // parallelMin is the message size from which Seal and Open use a second
-// goroutine; parallelChunk is the unit Open hands to its hashing goroutine.
+// goroutine; parallelChunk is the unit Open's decrypting goroutine hands over.
 const (
 	parallelMin   = 128 << 10
 	parallelChunk = 64 << 10
@@ -204,44 +197,39 @@ func Open(key []byte, fromOriginator bool, msg []byte) ([]byte, error) {
 	msgKey := (*[msgKeySize]byte)(body[fingerprintSize:headerSize])
 	var aesKey, aesIV [32]byte
 	deriveAESKeyIV(&aesKey, &aesIV, key, msgKey, x)
-	var s ige
-	s.init(&aesKey, &aesIV)
-	clear(aesKey[:])
-	clear(aesIV[:])
-	// Decrypt and hash in chunks, so that each plaintext chunk is hashed while still in cache.
 	plain := make([]byte, len(body)-headerSize)
+	ct := body[headerSize:]
 	h := sha256.New()
 	h.Write(key[88+x : 120+x])
-	const chunk = 16 << 10
-	if len(plain) >= parallelMin {
-		// Large messages: hash each decrypted chunk on another core while
-		// this one decrypts the next. Every check still runs on every byte.
-		chunks := make(chan [2]int, 16)
-		hashed := make(chan struct{})
-		go func() {
-			for c := range chunks {
-				h.Write(plain[c[0]:c[1]])
-			}
-			close(hashed)
-		}()
-		for off := 0; off < len(plain); off += parallelChunk {
-			end := min(off+parallelChunk, len(plain))
-			s.decrypt(plain[off:end], body[headerSize+off:headerSize+end])
-			chunks <- [2]int{off, end}
+	if len(plain) >= parallelMin && runtime.GOMAXPROCS(0) > 1 {
+		// Large messages: another core decrypts while this one hashes each decrypted chunk.
+		// Every check still runs on every byte.
+		prev := 0
+		for end := range decryptInBackground(aesKey, aesIV, plain, ct) {
+			h.Write(plain[prev:end])
+			prev = end
 		}
-		close(chunks)
-		<-hashed
 	} else {
+		// Decrypt and hash in chunks, so that each plaintext chunk is hashed while in cache.
+		var s ige
+		s.init(&aesKey, &aesIV)
+		const chunk = 16 << 10
 		for off := 0; off < len(plain); off += chunk {
 			end := min(off+chunk, len(plain))
-			s.decrypt(plain[off:end], body[headerSize+off:headerSize+end])
+			s.decrypt(plain[off:end], ct[off:end])
 			h.Write(plain[off:end])
 		}
+		s.wipe()
 	}
-	s.wipe()
+	clear(aesKey[:])
+	clear(aesIV[:])
 	var sum [sha256.Size]byte
 	h.Sum(sum[:0])
-	scrubHash(h)
+	// The hash's buffer may still hold key bytes: after Reset, a write shorter than a block
+	// overwrites the buffer without hashing it.
+	var zeros [sha256.BlockSize - 1]byte
+	h.Reset()
+	h.Write(zeros[:])
 	valid &= subtle.ConstantTimeCompare(sum[8:24], msgKey[:])
 	clear(sum[:])
 
@@ -279,24 +267,44 @@ func reshapeRejected(msg []byte) []byte {
 	return body
 }
 
-// computeMsgKey sets dst to msg_key = SHA256(key[88+x:120+x] || plain)[8:24].
-func computeMsgKey(dst *[msgKeySize]byte, key []byte, x int, plain []byte) {
-	h := sha256.New()
+// computeMsgKey sets dst to msg_key = SHA256(key[88+x:120+x] || plain)[8:24], where plain is
+// the concatenation of pieces.
+func computeMsgKey(dst *[msgKeySize]byte, key []byte, x int, pieces ...[]byte) {
+	h := sha256.New() // a concrete value the compiler keeps on the stack
 	h.Write(key[88+x : 120+x])
-	h.Write(plain)
+	for _, p := range pieces {
+		h.Write(p)
+	}
 	var sum [sha256.Size]byte
 	h.Sum(sum[:0])
-	scrubHash(h)
 	copy(dst[:], sum[8:24])
 	clear(sum[:])
+	// The hash's buffer may still hold key bytes: after Reset, a write shorter than a block
+	// overwrites the buffer without hashing it.
+	var zeros [sha256.BlockSize - 1]byte
+	h.Reset()
+	h.Write(zeros[:])
 }
 
-// scrubHash overwrites the buffered input of a SHA-256 state (which still holds key bytes
-// after hashing a short message) with zeros and resets it.
-func scrubHash(h hash.Hash) {
-	var zeros [sha256.BlockSize]byte
-	h.Write(zeros[:])
-	h.Reset()
+// decryptInBackground decrypts ct into plain on another goroutine, parallelChunk bytes at a
+// time, and sends the end offset of each decrypted chunk; the channel is closed after the last.
+// It takes the key and IV by value and clears its copies.
+func decryptInBackground(aesKey, aesIV [32]byte, plain, ct []byte) <-chan int {
+	done := make(chan int, 16)
+	go func() {
+		s := new(ige)
+		s.init(&aesKey, &aesIV)
+		clear(aesKey[:])
+		clear(aesIV[:])
+		for off := 0; off < len(plain); off += parallelChunk {
+			end := min(off+parallelChunk, len(plain))
+			s.decrypt(plain[off:end], ct[off:end])
+			done <- end
+		}
+		s.wipe()
+		close(done)
+	}()
+	return done
 }
 
 // deriveAESKeyIV is the MTProto 2.0 KDF:
@@ -336,37 +344,43 @@ func deriveAESKeyIV(aesKey, aesIV *[32]byte, key []byte, msgKey *[msgKeySize]byt
 // call and at most one 16-byte XOR, the other XORs becoming bulk passes over L1-resident chunks:
 //
 //   - encryption: with d_i = c_i XOR p_{i-1}, d_i = E((p_i XOR p_{i-2}) XOR d_{i-1}), which is the
-//     CBC encryption of q_i = p_i XOR p_{i-2} (IV d_0 = c_0, taking p_{-1} = 0); it runs on Go's
-//     assembly-backed CBC mode, then c_i = d_i XOR p_{i-1};
+//     CBC encryption of q_i = p_i XOR p_{i-2} (IV d_0 = c_0, taking p_{-1} = 0): Go's CBC mode for
+//     long inputs, the same chain block by block for short ones (without the mode's allocations),
+//     then c_i = d_i XOR p_{i-1};
 //   - decryption: with f_i = D(c_i XOR p_{i-1}), f_i = D((c_i XOR c_{i-2}) XOR f_{i-1}) (taking
 //     c_{-1} = 0, hence f_0 = p_0), then p_i = f_i XOR c_{i-1}.
 type ige struct {
 	block cipher.Block
-	cbc   cipher.BlockMode // encryption: CBC state d_{i-1}
+	d     [blockSize]byte  // encryption: d_{i-1}, when cbc is nil
+	cbc   cipher.BlockMode // encryption of long inputs: the CBC mode, holding d_{i-1}
 	dir   int8             // 0 until the first call, then igeEncrypting or igeDecrypting
 	c     [blockSize]byte  // previous ciphertext block
 	p     [blockSize]byte  // previous plaintext block
 	f     [blockSize]byte  // decryption: f_{i-1}
 	// work holds the two previous input blocks (p or c) followed by the current chunk's input,
-	// which keeps in-place operation possible.
-	work []byte
-	buf  [blockSize]byte
+	// which keeps in-place operation possible; used is how much of it has held data.
+	work [2*blockSize + igeChunk]byte
+	used int
 }
 
 const (
 	igeChunk      = 4096
+	igeCBCMin     = 16 << 10 // from this length the encryption runs on the CBC mode
 	igeEncrypting = 1
 	igeDecrypting = 2
 )
 
+// init starts a stream with key and iv. The work buffer is not cleared here (it is large and
+// wipe clears what was used), so init must follow a wipe or a zero value.
 func (s *ige) init(key, iv *[32]byte) {
 	block, err := aes.NewCipher(key[:])
 	if err != nil { // unreachable: a 32-byte key is always valid
 		panic("secret: aes: " + err.Error())
 	}
-	*s = ige{block: block}
+	s.block, s.cbc, s.dir = block, nil, 0
 	copy(s.c[:], iv[0:16])
 	copy(s.p[:], iv[16:32])
+	s.f = [blockSize]byte{}
 }
 
 // start prepares the chunk buffer for the first call, from the state (c, p).
@@ -378,45 +392,56 @@ func (s *ige) start(dir int8, n int) {
 		panic("secret: ige used in both directions")
 	}
 	s.dir = dir
-	s.work = make([]byte, 2*blockSize+min(igeChunk, n))
+	clear(s.work[:blockSize])
 	if dir == igeEncrypting {
-		s.cbc = cipher.NewCBCEncrypter(s.block, s.c[:]) // d_0 = c_0 XOR p_{-1}, p_{-1} = 0
-		copy(s.work[blockSize:], s.p[:])                // [p_{-1} = 0, p_0]
+		s.d = s.c // d_0 = c_0 XOR p_{-1}, p_{-1} = 0
+		if n >= igeCBCMin {
+			iv := s.d // a copy: the mode keeps its argument, which would move s to the heap
+			s.cbc = cipher.NewCBCEncrypter(s.block, iv[:])
+		}
+		copy(s.work[blockSize:], s.p[:]) // [p_{-1} = 0, p_0]
 	} else {
 		copy(s.work[blockSize:], s.c[:]) // [c_{-1} = 0, c_0]
 		s.f = s.p                        // f_0 = p_0 XOR c_{-1}
 	}
 }
 
-// chunkBuffer returns work sized for a chunk of l bytes, growing it for a later, longer call.
+// chunkBuffer returns work sized for a chunk of l bytes.
 func (s *ige) chunkBuffer(l int) []byte {
-	if len(s.work) < 2*blockSize+l {
-		grown := make([]byte, 2*blockSize+igeChunk)
-		copy(grown, s.work[:2*blockSize])
-		clear(s.work)
-		s.work = grown
-	}
+	s.used = max(s.used, 2*blockSize+l)
 	return s.work[:2*blockSize+l]
 }
 
 func (s *ige) encrypt(dst, src []byte) {
 	n := len(src) &^ (blockSize - 1)
-	s.encryptFrom(dst[:n], func(buf []byte, off int) { copy(buf, src[off:]) })
+	s.encryptPieces(dst[:n], [][]byte{src[:n]})
 }
 
-// encryptFrom encrypts len(dst) bytes (rounded down to whole blocks) into dst; fill supplies the
-// plaintext chunk by chunk: it must fill buf with the plaintext bytes at offset off. It may read
-// from dst itself (in-place encryption): each chunk is read before it is overwritten.
-func (s *ige) encryptFrom(dst []byte, fill func(buf []byte, off int)) {
+// encryptPieces encrypts len(dst) bytes (rounded down to whole blocks) into dst; the plaintext
+// is the concatenation of pieces. A piece may lie in dst itself at the plaintext offset it
+// holds (in-place encryption): each chunk is read before it is overwritten.
+func (s *ige) encryptPieces(dst []byte, pieces [][]byte) {
 	n := len(dst) &^ (blockSize - 1)
 	s.start(igeEncrypting, n)
 	for off := 0; off < n; off += igeChunk {
 		l := min(igeChunk, n-off)
 		in := s.chunkBuffer(l) // p_{i-2}, p_{i-1}, chunk plaintext
-		fill(in[2*blockSize:], off)
+		copyPieces(in[2*blockSize:], off, pieces)
 		out := dst[off : off+l]
-		subtle.XORBytes(out, in[2*blockSize:], in[:l])       // q_i = p_i ^ p_{i-2}
-		s.cbc.CryptBlocks(out, out)                          // d_i
+		subtle.XORBytes(out, in[2*blockSize:], in[:l]) // q_i = p_i ^ p_{i-2}
+		if s.cbc != nil {
+			s.cbc.CryptBlocks(out, out) // d_i = E(q_i ^ d_{i-1}): CBC encryption
+		} else {
+			// The same chain without the mode's allocations, for short messages.
+			prev := s.d[:]
+			for i := 0; i < l; i += blockSize {
+				blk := out[i : i+blockSize]
+				subtle.XORBytes(blk, blk, prev)
+				s.block.Encrypt(blk, blk)
+				prev = blk
+			}
+			copy(s.d[:], prev)
+		}
 		subtle.XORBytes(out, out, in[blockSize:blockSize+l]) // c_i = d_i ^ p_{i-1}
 		copy(in[:2*blockSize], in[l:])
 	}
@@ -430,7 +455,6 @@ func (s *ige) decrypt(dst, src []byte) {
 	n := len(src) &^ (blockSize - 1)
 	s.start(igeDecrypting, n)
 	dst = dst[:n]
-	buf := s.buf[:]
 	for off := 0; off < n; off += igeChunk {
 		l := min(igeChunk, n-off)
 		in := s.chunkBuffer(l) // c_{i-2}, c_{i-1}, chunk ciphertext
@@ -440,8 +464,8 @@ func (s *ige) decrypt(dst, src []byte) {
 		prev := s.f[:]
 		for i := 0; i < l; i += blockSize {
 			blk := out[i : i+blockSize]
-			subtle.XORBytes(buf, blk, prev) // c_i ^ p_{i-1} = r_i ^ f_{i-1}
-			s.block.Decrypt(blk, buf)       // f_i
+			subtle.XORBytes(blk, blk, prev) // c_i ^ p_{i-1} = r_i ^ f_{i-1}
+			s.block.Decrypt(blk, blk)       // f_i
 			prev = blk
 		}
 		copy(s.f[:], prev)
@@ -465,10 +489,11 @@ func (s *ige) state() [32]byte {
 // wipe forgets the chaining state, input copies and scratch block. The AES key schedule inside
 // crypto/aes cannot be cleared from Go; dropping the reference is all that can be done.
 func (s *ige) wipe() {
-	clear(s.work)
-	clear(s.buf[:])
+	clear(s.work[:s.used])
+	s.used = 0
 	clear(s.c[:])
 	clear(s.p[:])
 	clear(s.f[:])
-	*s = ige{}
+	clear(s.d[:])
+	s.block, s.cbc, s.dir = nil, nil, 0
 }

@@ -9,6 +9,27 @@ import (
 	"sync"
 )
 
+// TelegramPrime returns the 2048-bit safe prime Telegram's servers publish for Diffie-Hellman, in secret
+// chats and 2-step verification alike. Tacit never trusts a prime for being this one: every prime a server
+// sends is checked (CheckDHParams). The local sandbox serves it.
+func TelegramPrime() *big.Int {
+	p, ok := new(big.Int).SetString(telegramPrimeHex, 16)
+	if !ok {
+		panic("secret: TelegramPrime: bad constant")
+	}
+	return p
+}
+
+const telegramPrimeHex = "" +
+	"C71CAEB9C6B1C9048E6C522F70F13F73980D40238E3E21C14934D037563D930F" +
+	"48198A0AA7C14058229493D22530F4DBFA336F6E0AC925139543AED44CCE7C37" +
+	"20FD51F69458705AC68CD4FE6B6B13ABDC9746512969328454F18FAF8C595F64" +
+	"2477FE96BB2A941D5BCD1D4AC8CC49880708FA9B378E3C4F3A9060BEE67CF9A4" +
+	"A4A695811051907E162753B56B0F6B410DBA74D8A84B2A14B3144E0EF1284754" +
+	"FD17ED950D5965B4B9DD46582DB1178D169C6BC465B0D6FF9CA3928FEF5B9AE4" +
+	"E418FC15E83EBEA0F87FA9FF5EED70050DED2849F47BF959D956850CE929851F" +
+	"0D8115F635B105EE2E4E15D04B2454BF6F4FADF034B10403119CD8E3B92FCC5B"
+
 // DHPrimeBits is the required size of the Diffie-Hellman prime p.
 const DHPrimeBits = 2048
 
@@ -24,26 +45,7 @@ var (
 // error bound must hold for adversarial input: 4^-64.
 const safePrimeRounds = 64
 
-// CheckDHParams checks the Diffie-Hellman parameters of messages.getDhConfig: p is a safe prime
-// of exactly 2048 bits (p and (p-1)/2 prime) and g is in 2..7 and generates the subgroup of
-// quadratic residues, i.e.
-//
-//	g=2: p mod 8 = 7;  g=3: p mod 3 = 2;  g=4: -;  g=5: p mod 5 in {1,4};
-//	g=6: p mod 24 in {19,23};  g=7: p mod 7 in {3,5,6}.
-//
-// The primality test is expensive (hundreds of milliseconds): callers that see the same p again
-// should use a DHVerdictCache, which repeats only the cheap checks.
-func CheckDHParams(g int, p *big.Int) error {
-	if err := checkDHShape(g, p); err != nil {
-		return err
-	}
-	if !isSafePrime(p) {
-		return fmt.Errorf("%w: p is not a safe prime", ErrDHParams)
-	}
-	return nil
-}
-
-// checkDHShape runs the cheap checks of CheckDHParams: the size of p and the range and residue
+// checkDHShape runs the cheap checks of DHVerdictCache.CheckDHParams: the size of p and the range and residue
 // condition of g.
 func checkDHShape(g int, p *big.Int) error {
 	if p == nil || p.Sign() <= 0 || p.BitLen() != DHPrimeBits {
@@ -97,7 +99,7 @@ func isSafePrime(p *big.Int) bool {
 	return q.ProbablyPrime(0) && q.ProbablyPrime(safePrimeRounds)
 }
 
-// DHVerdictCache remembers, per prime, whether it passed the safe-prime test of CheckDHParams,
+// DHVerdictCache remembers, per prime, whether it passed the safe-prime test of its CheckDHParams,
 // so that the expensive test runs once per p (per process, or longer if the caller persists the
 // result). The cheap checks (size, g and its residue condition) run on every call. The zero value
 // is ready to use and safe for concurrent use. At most a few primes are kept: Telegram uses one,
@@ -110,7 +112,15 @@ type DHVerdictCache struct {
 
 const dhVerdictCacheSize = 8
 
-// CheckDHParams is CheckDHParams with the safe-prime verdict for p cached.
+// CheckDHParams checks the Diffie-Hellman parameters of messages.getDhConfig: p is a safe prime
+// of exactly 2048 bits (p and (p-1)/2 prime) and g is in 2..7 and generates the subgroup of
+// quadratic residues, i.e.
+//
+//	g=2: p mod 8 = 7;  g=3: p mod 3 = 2;  g=4: -;  g=5: p mod 5 in {1,4};
+//	g=6: p mod 24 in {19,23};  g=7: p mod 7 in {3,5,6}.
+//
+// The primality test is expensive (hundreds of milliseconds); its verdict for p is cached, and
+// the cheap checks run on every call.
 func (c *DHVerdictCache) CheckDHParams(g int, p *big.Int) error {
 	if err := checkDHShape(g, p); err != nil {
 		return err

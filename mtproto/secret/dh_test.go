@@ -8,21 +8,10 @@ import (
 	"testing"
 )
 
-// telegramDHPrimeHex is the DH prime Telegram's servers return (security guidelines page).
-const telegramDHPrimeHex = "C71CAEB9C6B1C9048E6C522F70F13F73980D40238E3E21C14934D037563D930F48198A0AA7C14058229493D22530F4DBFA336F6E0AC925139543AED44CCE7C3720FD51F69458705AC68CD4FE6B6B13ABDC9746512969328454F18FAF8C595F642477FE96BB2A941D5BCD1D4AC8CC49880708FA9B378E3C4F3A9060BEE67CF9A4A4A695811051907E162753B56B0F6B410DBA74D8A84B2A14B3144E0EF1284754FD17ED950D5965B4B9DD46582DB1178D169C6BC465B0D6FF9CA3928FEF5B9AE4E418FC15E83EBEA0F87FA9FF5EED70050DED2849F47BF959D956850CE929851F0D8115F635B105EE2E4E15D04B2454BF6F4FADF034B10403119CD8E3B92FCC5B"
-
-func telegramDHPrime() *big.Int {
-	p, ok := new(big.Int).SetString(telegramDHPrimeHex, 16)
-	if !ok {
-		panic("bad prime literal")
-	}
-	return p
-}
-
 // TestCheckDHParamsTelegramPrime: Telegram's prime passes; g = 3, 4, 7 are quadratic-residue
 // generators for it, g = 2, 5, 6 are not. The cache runs the expensive test once.
 func TestCheckDHParamsTelegramPrime(t *testing.T) {
-	p := telegramDHPrime()
+	p := TelegramPrime()
 	if err := CheckDHParams(3, p); err != nil {
 		t.Fatalf("CheckDHParams(3, telegram p) = %v", err)
 	}
@@ -55,7 +44,7 @@ var (
 func nonSafePrimes(t *testing.T) (*big.Int, *big.Int) {
 	nonSafeOnce.Do(func() {
 		two := big.NewInt(2)
-		p := new(big.Int).Add(telegramDHPrime(), two)
+		p := new(big.Int).Add(TelegramPrime(), two)
 		for ; ; p.Add(p, two) {
 			if p.ProbablyPrime(20) {
 				q := new(big.Int).Rsh(p, 1)
@@ -65,7 +54,7 @@ func nonSafePrimes(t *testing.T) (*big.Int, *big.Int) {
 				}
 			}
 		}
-		q := new(big.Int).Rsh(telegramDHPrime(), 1) // (p-1)/2 of Telegram's prime
+		q := new(big.Int).Rsh(TelegramPrime(), 1) // (p-1)/2 of Telegram's prime
 		for q.Add(q, two); ; q.Add(q, two) {
 			if q.ProbablyPrime(20) {
 				c := new(big.Int).Lsh(q, 1)
@@ -81,7 +70,7 @@ func nonSafePrimes(t *testing.T) (*big.Int, *big.Int) {
 }
 
 func TestCheckDHParamsRejects(t *testing.T) {
-	p := telegramDHPrime()
+	p := TelegramPrime()
 	notSafe, halfPrime := nonSafePrimes(t)
 	plus2 := new(big.Int).Add(p, big.NewInt(2))
 	if plus2.ProbablyPrime(10) {
@@ -157,7 +146,7 @@ func TestCheckDHParamsResidues(t *testing.T) {
 }
 
 func TestCheckPublicValue(t *testing.T) {
-	p := telegramDHPrime()
+	p := TelegramPrime()
 	one := big.NewInt(1)
 	margin := new(big.Int).Lsh(one, 1984)
 	add := func(a *big.Int, d int64) *big.Int { return new(big.Int).Add(a, big.NewInt(d)) }
@@ -198,7 +187,7 @@ func TestCheckPublicValue(t *testing.T) {
 }
 
 func TestParsePublicValue(t *testing.T) {
-	p := telegramDHPrime()
+	p := TelegramPrime()
 	mid := new(big.Int).Rsh(p, 1)
 	enc := mid.FillBytes(make([]byte, 256))
 	if _, err := ParsePublicValue(enc, p); err != nil {
@@ -222,7 +211,7 @@ func TestParsePublicValue(t *testing.T) {
 }
 
 func TestSharedKeyAgreement(t *testing.T) {
-	p := telegramDHPrime()
+	p := TelegramPrime()
 	random := bytes.Repeat([]byte{0xA5}, 256)
 	a, ga, err := NewKeyPair(3, p, random)
 	if err != nil {
@@ -262,7 +251,7 @@ func TestSharedKeyAgreement(t *testing.T) {
 // TestSharedKeyLeadingZero: a key whose big-endian encoding has 255 bytes is left-padded, and the
 // fingerprint is computed over the 256-byte form (a right-padding implementation differs).
 func TestSharedKeyLeadingZero(t *testing.T) {
-	p := telegramDHPrime()
+	p := TelegramPrime()
 	gb := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), 2039), big.NewInt(12345))
 	key, err := SharedKey(gb, big.NewInt(1), p) // gb^1 mod p = gb
 	if err != nil {

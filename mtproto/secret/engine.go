@@ -1,13 +1,12 @@
 package secret
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
-	"math/big"
+	"slices"
 	"time"
 
 	"github.com/gotd/td/tg/e2e"
@@ -27,6 +26,12 @@ var (
 
 // Errors for dropped messages and refused actions.
 var (
+	// ErrRekeyTimedOut reports a re-key exchange given up after Options.RekeyTimeout; the
+	// chat goes on with its key, and a new exchange can start.
+	ErrRekeyTimedOut = errors.New("secret: the re-key exchange did not finish in time and was given up")
+	// ErrRandomIDReused reports a message from the peer that reuses the random_id of a
+	// message already in the chat; it is dropped.
+	ErrRandomIDReused = errors.New("secret: message reuses the random_id of an earlier message")
 	// ErrDropped reports an incoming message that was dropped (undecryptable or malformed).
 	ErrDropped = errors.New("secret: incoming message dropped")
 	// ErrNotReady reports an action on a chat that is not ready.
@@ -63,6 +68,27 @@ type chatTx struct {
 type config struct {
 	rekeyAfterUses int
 	rekeyAfterAge  time.Duration
+	rekeyTimeout   time.Duration
+	resendRetry    time.Duration
+}
+
+// resendMaxRetry bounds the wait between repeats of a Resend.
+const resendMaxRetry = 10 * time.Minute
+
+// resendBackoff is the wait before the Resend of an open gap is asked again, after tries
+// repeats: cfg.resendRetry, doubling with each repeat, at most resendMaxRetry.
+func (cfg *config) resendBackoff(tries int) time.Duration {
+	d := min(cfg.resendRetry, resendMaxRetry)
+	if d <= 0 {
+		d = resendMaxRetry
+	}
+	for range tries {
+		d *= 2
+		if d >= resendMaxRetry {
+			return resendMaxRetry
+		}
+	}
+	return d
 }
 
 func (ct *chatTx) emit(ev ...Event) { ct.fx.events = append(ct.fx.events, ev...) }
@@ -142,6 +168,11 @@ func (ct *chatTx) close(reason CloseReason, cause error, deleteHistory, tellServ
 	}
 	ct.wipeKeys()
 	c.State = StateClosed
+	c.Closed, c.Violation = reason, ViolationNone
+	if reason == ClosedByProtocol {
+		c.Violation = violationOf(cause)
+	}
+	c.ResendNext, c.ResendTries = time.Time{}, 0
 	if tellServer {
 		c.DiscardPending = true
 		c.DiscardDeleteHistory = deleteHistory
@@ -173,7 +204,7 @@ func (ct *chatTx) close(reason CloseReason, cause error, deleteHistory, tellServ
 			return err
 		}
 	}
-	ct.emit(ChatClosed{Chat: c.ID, Reason: reason, HistoryDeleted: deleteHistory, Err: cause})
+	ct.emit(ChatClosed{Chat: c.ID, Reason: reason, Violation: c.Violation, HistoryDeleted: deleteHistory, Err: cause})
 	return nil
 }
 
@@ -184,9 +215,18 @@ func (ct *chatTx) wipeKeys() {
 	wipe(c.PrevKey)
 	wipe(c.Rekey.Secret)
 	wipe(c.Rekey.NewKey)
+	wipe(c.OrphanKey)
 	c.Secret, c.Key, c.PrevKey, c.PeerPublic = nil, nil, nil, nil
 	c.PrevKeyFingerprint = 0
 	c.Rekey = Rekey{}
+	ct.dropOrphan()
+}
+
+// dropOrphan forgets the key of a given-up exchange.
+func (ct *chatTx) dropOrphan() {
+	c := &ct.c
+	wipe(c.OrphanKey)
+	c.OrphanKey, c.OrphanFingerprint, c.OrphanExchangeID = nil, 0, 0
 }
 
 // abort closes the chat after a security check failed.
@@ -206,9 +246,13 @@ func (ct *chatTx) receive(row InboxMessage) error {
 		return err
 	}
 	c := &ct.c
-	fp, _ := PeekFingerprint(row.Bytes)
+	fp, ok := PeekFingerprint(row.Bytes)
+	if !ok {
+		ct.emit(ErrorEvent{Chat: c.ID, Err: fmt.Errorf("%w: too short", ErrDropped)})
+		return nil
+	}
 	var key []byte
-	usedNew, usedCurrent := false, false
+	usedNew, usedOrphan, usedCurrent := false, false, false
 	switch {
 	case len(c.Key) > 0 && fp == c.KeyFingerprint:
 		key, usedCurrent = c.Key, true
@@ -216,6 +260,8 @@ func (ct *chatTx) receive(row InboxMessage) error {
 		key = c.PrevKey
 	case c.Rekey.State == RekeyAccepted && len(c.Rekey.NewKey) > 0 && fp == c.Rekey.NewFingerprint:
 		key, usedNew = c.Rekey.NewKey, true
+	case len(c.OrphanKey) > 0 && fp == c.OrphanFingerprint:
+		key, usedOrphan = c.OrphanKey, true
 	default:
 		ct.emit(ErrorEvent{Chat: c.ID, Err: fmt.Errorf("%w: unknown key fingerprint", ErrDropped)})
 		return nil
@@ -239,6 +285,11 @@ func (ct *chatTx) receive(row InboxMessage) error {
 		// The peer committed the re-key and already uses the new key (its CommitKey may
 		// still be on the way): switch now, keep the old key for messages in flight.
 		ct.switchToNewKey()
+		usedCurrent = true
+	}
+	if usedOrphan {
+		// The peer committed an exchange we had given up: it is the chat's key after all.
+		ct.switchToOrphan()
 		usedCurrent = true
 	}
 	if usedCurrent {
@@ -295,6 +346,10 @@ func (ct *chatTx) receiveSequenced(d Decrypted, date int, file *EncryptedFile, k
 		to := rOut - 1
 		c.ResendUpTo = max(c.ResendUpTo, rOut)
 		if from <= to {
+			if c.ResendNext.IsZero() {
+				// The first hole of a gap: asked again later if it stays open.
+				c.ResendNext, c.ResendTries = ct.now.Add(ct.cfg.resendBackoff(0)), 0
+			}
 			return ct.enqueueService(&e2e.DecryptedMessageActionResend{StartSeqNo: 2*from + x, EndSeqNo: 2*to + x})
 		}
 		return nil
@@ -330,7 +385,11 @@ func (ct *chatTx) drainPending() error {
 		if err != nil {
 			return err
 		}
-		if len(pend) == 0 || pend[0].OutSeq > c.InSeq {
+		if len(pend) == 0 {
+			c.ResendNext, c.ResendTries = time.Time{}, 0 // no gap left
+			return nil
+		}
+		if pend[0].OutSeq > c.InSeq {
 			return nil
 		}
 		p := pend[0]
@@ -399,8 +458,7 @@ func (ct *chatTx) applyInOrder(d Decrypted, date int, file *EncryptedFile) error
 	c.InSeq++
 	if rIn > c.HisIn {
 		c.HisIn = rIn
-		// Our messages below rIn reached the peer: they leave the resend store.
-		if err := ct.tx.DeleteOutboxBefore(c.ID, rIn); err != nil {
+		if err := ct.acknowledged(rIn); err != nil {
 			return err
 		}
 	}
@@ -411,10 +469,43 @@ func (ct *chatTx) applyInOrder(d Decrypted, date int, file *EncryptedFile) error
 	return ct.applyAction(d.RandomID, d.Action, at)
 }
 
+// acknowledged handles the peer's report that our messages with raw out_seq_no below rIn
+// reached it: they leave the resend store, and one whose send we never saw confirmed (the
+// answer was lost, or Tacit stopped before recording it) is sent all the same: the peer has it.
+func (ct *chatTx) acknowledged(rIn int) error {
+	c := &ct.c
+	outs, err := ct.tx.Outbox(c.ID, 0, rIn-1)
+	if err != nil {
+		return err
+	}
+	for _, o := range outs {
+		if o.Sent {
+			continue
+		}
+		msg, err := ct.tx.Message(c.ID, o.RandomID)
+		if errors.Is(err, ErrNotFound) {
+			continue // a service message, or one deleted since
+		}
+		if err != nil {
+			return err
+		}
+		if !msg.Out || msg.Sent {
+			continue
+		}
+		msg.Sent = true
+		if err := ct.tx.PutMessage(msg); err != nil {
+			return err
+		}
+		ct.emit(MessageSent{Chat: c.ID, RandomID: msg.RandomID, Date: msg.Date})
+	}
+	return ct.tx.DeleteOutboxBefore(c.ID, rIn)
+}
+
 func (ct *chatTx) applyMessage(dm *e2e.DecryptedMessage, at time.Time, file *EncryptedFile) error {
 	c := &ct.c
 	m := Message{ChatID: c.ID, RandomID: dm.RandomID, Kind: KindText, Date: at, Text: dm.Message,
 		TTL: min(max(dm.TTL, 0), maxTTL)}
+	m.ReplyTo, _ = dm.GetReplyToRandomID()
 	if dm.Media != nil {
 		if _, empty := dm.Media.(*e2e.DecryptedMessageMediaEmpty); !empty {
 			media, err := mediaFromWire(dm.Media, file)
@@ -428,8 +519,8 @@ func (ct *chatTx) applyMessage(dm *e2e.DecryptedMessage, at time.Time, file *Enc
 			}
 		}
 	}
-	if _, err := ct.tx.Message(c.ID, m.RandomID); err == nil {
-		return nil // random_id already shown: never replace a message
+	if reused, err := ct.randomIDReused(m.RandomID); reused || err != nil {
+		return err // never replace a message
 	}
 	if err := ct.tx.PutMessage(m); err != nil {
 		return err
@@ -438,69 +529,30 @@ func (ct *chatTx) applyMessage(dm *e2e.DecryptedMessage, at time.Time, file *Enc
 	return nil
 }
 
-// ErrMedia reports an attachment that fails validation; the message is shown without it.
-var ErrMedia = errors.New("secret: invalid attachment")
-
-func mediaFromWire(mc e2e.DecryptedMessageMediaClass, file *EncryptedFile) (*Media, error) {
-	var md Media
-	switch v := mc.(type) {
-	case *e2e.DecryptedMessageMediaPhoto:
-		md = Media{Kind: MediaPhoto, MIME: "image/jpeg", Size: int64(v.Size), Key: v.Key, IV: v.Iv,
-			Thumb: v.Thumb, ThumbW: v.ThumbW, ThumbH: v.ThumbH, W: v.W, H: v.H, Caption: v.Caption}
-	case *e2e.DecryptedMessageMediaDocument:
-		md = Media{Kind: MediaDocument, MIME: v.MimeType, Size: v.Size, Key: v.Key, IV: v.Iv,
-			Thumb: v.Thumb, ThumbW: v.ThumbW, ThumbH: v.ThumbH, Caption: v.Caption}
-		for _, a := range v.Attributes {
-			switch a := a.(type) {
-			case *e2e.DocumentAttributeFilename:
-				md.Name = a.FileName
-			case *e2e.DocumentAttributeImageSize:
-				md.W, md.H = a.W, a.H
-			}
-		}
-	case *e2e.DecryptedMessageMediaDocument46:
-		md = Media{Kind: MediaDocument, MIME: v.MimeType, Size: int64(v.Size), Key: v.Key, IV: v.Iv,
-			Thumb: v.Thumb, ThumbW: v.ThumbW, ThumbH: v.ThumbH, Caption: v.Caption}
-		for _, a := range v.Attributes {
-			if f, ok := a.(*e2e.DocumentAttributeFilename); ok {
-				md.Name = f.FileName
-			}
-		}
-	default:
-		return nil, fmt.Errorf("%w: unsupported media %T", ErrMedia, mc)
+// randomIDReused reports (and drops) a message from the peer whose random_id is already in
+// the chat: applying it would replace what the user saw.
+func (ct *chatTx) randomIDReused(rid int64) (bool, error) {
+	_, err := ct.tx.Message(ct.c.ID, rid)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
 	}
-	if file == nil {
-		return nil, fmt.Errorf("%w: no file attached", ErrMedia)
-	}
-	fk, err := ParseFileKey(md.Key, md.IV, file.KeyFingerprint)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMedia, err)
+		return false, err
 	}
-	fk.Wipe()
-	if md.Size < 0 || md.Size > file.Size || file.Size >= md.Size+16 {
-		return nil, fmt.Errorf("%w: size does not match the encrypted file", ErrMedia)
-	}
-	if len(md.Thumb) > maxThumbBytes || md.ThumbW > maxThumbSide || md.ThumbH > maxThumbSide {
-		md.Thumb, md.ThumbW, md.ThumbH = nil, 0, 0
-	}
-	md.Key, md.IV, md.Thumb = bytes.Clone(md.Key), bytes.Clone(md.IV), bytes.Clone(md.Thumb)
-	md.File = *file
-	return &md, nil
+	ct.emit(ErrorEvent{Chat: ct.c.ID, Err: fmt.Errorf("%w: %w", ErrDropped, ErrRandomIDReused)})
+	return true, nil
 }
-
-// Thumbnail limits: larger thumbnails are dropped.
-const (
-	maxThumbBytes = 6000
-	maxThumbSide  = 100
-)
 
 func (ct *chatTx) applyAction(rid int64, act e2e.DecryptedMessageActionClass, at time.Time) error {
 	c := &ct.c
 	switch a := act.(type) {
 	case *e2e.DecryptedMessageActionSetMessageTTL:
+		if reused, err := ct.randomIDReused(rid); reused || err != nil {
+			return err
+		}
 		ttl := min(max(a.TTLSeconds, 0), maxTTL)
 		c.TTL = ttl
-		m := Message{ChatID: c.ID, RandomID: rid, Kind: KindService, Date: at, ServiceTTL: ttl}
+		m := Message{ChatID: c.ID, RandomID: rid, Kind: KindService, Date: at, Action: ActionSetTTL, ServiceTTL: ttl}
 		if err := ct.tx.PutMessage(m); err != nil {
 			return err
 		}
@@ -542,7 +594,11 @@ func (ct *chatTx) applyAction(rid int64, act e2e.DecryptedMessageActionClass, at
 		}
 		ct.emit(HistoryFlushed{Chat: c.ID})
 	case *e2e.DecryptedMessageActionScreenshotMessages:
-		m := Message{ChatID: c.ID, RandomID: rid, Kind: KindService, Date: at, Text: "screenshot"}
+		if reused, err := ct.randomIDReused(rid); reused || err != nil {
+			return err
+		}
+		m := Message{ChatID: c.ID, RandomID: rid, Kind: KindService, Date: at, Action: ActionScreenshot,
+			ActionIDs: slices.Clone(a.RandomIDs[:min(len(a.RandomIDs), maxActionIDs)])}
 		if err := ct.tx.PutMessage(m); err != nil {
 			return err
 		}
@@ -567,185 +623,12 @@ func (ct *chatTx) applyAction(rid int64, act e2e.DecryptedMessageActionClass, at
 	return nil
 }
 
+// maxActionIDs bounds the random ids a screenshot notice keeps.
+const maxActionIDs = 1000
+
 // startTimer schedules a read message's self-destruction.
 func (ct *chatTx) startTimer(m *Message) {
 	if m.TTL > 0 && m.ExpiresAt.IsZero() {
 		m.ExpiresAt = ct.now.Add(time.Duration(m.TTL) * time.Second)
 	}
-}
-
-// --- re-keying ---
-
-func (ct *chatTx) chatPrime() (int, *big.Int) {
-	return ct.c.G, new(big.Int).SetBytes(ct.c.P)
-}
-
-// startRekey begins a re-key exchange as initiator. serverRandom may be nil.
-func (ct *chatTx) startRekey(serverRandom []byte) error {
-	return ct.startRekeyID(serverRandom, nonZeroRandInt64())
-}
-
-func (ct *chatTx) startRekeyID(serverRandom []byte, id int64) error {
-	c := &ct.c
-	if c.State != StateReady {
-		return ErrNotReady
-	}
-	if c.Rekey.State != RekeyIdle || len(c.PrevKey) > 0 {
-		return ErrRekeyBusy
-	}
-	g, p := ct.chatPrime()
-	a, ga, err := NewKeyPair(g, p, serverRandom)
-	if err != nil {
-		return err
-	}
-	defer WipeInt(a)
-	c.Rekey = Rekey{State: RekeyRequested, ExchangeID: id, Secret: a.FillBytes(make([]byte, KeySize))}
-	return ct.enqueueService(&e2e.DecryptedMessageActionRequestKey{ExchangeID: id, GA: ga.Bytes()})
-}
-
-// maybeRekey starts an exchange when the key has been used enough or long enough.
-func (ct *chatTx) maybeRekey() error {
-	c := &ct.c
-	if c.State != StateReady || c.Rekey.State != RekeyIdle || len(c.PrevKey) > 0 {
-		return nil
-	}
-	due := c.KeyUses > ct.cfg.rekeyAfterUses ||
-		(c.KeyUses > 0 && !c.KeySince.IsZero() && ct.now.Sub(c.KeySince) > ct.cfg.rekeyAfterAge)
-	if !due {
-		return nil
-	}
-	return ct.startRekey(nil)
-}
-
-func (ct *chatTx) onRequestKey(a *e2e.DecryptedMessageActionRequestKey) error {
-	c := &ct.c
-	switch c.Rekey.State {
-	case RekeyRequested:
-		switch {
-		case c.Rekey.ExchangeID > a.ExchangeID:
-			return nil // ours wins; the peer will answer ours
-		case c.Rekey.ExchangeID == a.ExchangeID:
-			wipe(c.Rekey.Secret)
-			c.Rekey = Rekey{}
-			return nil
-		}
-		wipe(c.Rekey.Secret)
-		c.Rekey = Rekey{} // theirs wins: answer it
-	case RekeyAccepted:
-		return nil // an exchange is unfinished
-	}
-	if len(c.PrevKey) > 0 {
-		// The previous exchange is not finished on our side; the peer must wait.
-		return ct.enqueueService(&e2e.DecryptedMessageActionAbortKey{ExchangeID: a.ExchangeID})
-	}
-	g, p := ct.chatPrime()
-	ga, err := ParsePublicValue(a.GA, p)
-	if err != nil {
-		ct.emit(ErrorEvent{Chat: c.ID, Err: fmt.Errorf("secret: re-key refused: %w", err)})
-		return ct.enqueueService(&e2e.DecryptedMessageActionAbortKey{ExchangeID: a.ExchangeID})
-	}
-	b, gb, err := NewKeyPair(g, p, nil)
-	if err != nil {
-		return err
-	}
-	defer WipeInt(b)
-	key, err := SharedKey(ga, b, p)
-	if err != nil {
-		return err
-	}
-	fp := KeyFingerprint(key)
-	c.Rekey = Rekey{State: RekeyAccepted, ExchangeID: a.ExchangeID, NewKey: key, NewFingerprint: fp}
-	return ct.enqueueService(&e2e.DecryptedMessageActionAcceptKey{ExchangeID: a.ExchangeID, GB: gb.Bytes(), KeyFingerprint: fp})
-}
-
-func (ct *chatTx) onAcceptKey(a *e2e.DecryptedMessageActionAcceptKey) error {
-	c := &ct.c
-	if c.Rekey.State != RekeyRequested || c.Rekey.ExchangeID != a.ExchangeID {
-		ct.emit(ErrorEvent{Chat: c.ID, Err: errors.New("secret: AcceptKey for an exchange we did not start ignored")})
-		return nil
-	}
-	_, p := ct.chatPrime()
-	abort := func(cause error) error {
-		ct.emit(ErrorEvent{Chat: c.ID, Err: fmt.Errorf("secret: re-key aborted: %w", cause)})
-		wipe(c.Rekey.Secret)
-		c.Rekey = Rekey{}
-		return ct.enqueueService(&e2e.DecryptedMessageActionAbortKey{ExchangeID: a.ExchangeID})
-	}
-	gb, err := ParsePublicValue(a.GB, p)
-	if err != nil {
-		return abort(err)
-	}
-	secretA := new(big.Int).SetBytes(c.Rekey.Secret)
-	defer WipeInt(secretA)
-	key, err := SharedKey(gb, secretA, p)
-	if err != nil {
-		return abort(err)
-	}
-	fp := KeyFingerprint(key)
-	if fp != a.KeyFingerprint {
-		wipe(key)
-		return abort(ErrFingerprint)
-	}
-	// CommitKey still travels under the old key; everything after it uses the new one.
-	if err := ct.enqueueService(&e2e.DecryptedMessageActionCommitKey{ExchangeID: a.ExchangeID, KeyFingerprint: fp}); err != nil {
-		return err
-	}
-	wipe(c.Rekey.Secret)
-	c.Rekey = Rekey{}
-	ct.installKey(key, fp)
-	return nil
-}
-
-// installKey makes key current, keeping the old one for messages still in flight.
-func (ct *chatTx) installKey(key []byte, fp int64) {
-	c := &ct.c
-	wipe(c.PrevKey)
-	c.PrevKey, c.PrevKeyFingerprint = c.Key, c.KeyFingerprint
-	c.Key, c.KeyFingerprint = key, fp
-	c.KeyUses, c.KeySince = 0, ct.now
-	ct.emit(Rekeyed{Chat: c.ID, KeyFingerprint: fp})
-}
-
-// switchToNewKey adopts the key of an accepted exchange before its CommitKey arrived.
-func (ct *chatTx) switchToNewKey() {
-	c := &ct.c
-	key := c.Rekey.NewKey
-	c.Rekey.NewKey = nil
-	ct.installKey(key, c.Rekey.NewFingerprint)
-}
-
-func (ct *chatTx) dropPrevKey() {
-	c := &ct.c
-	wipe(c.PrevKey)
-	c.PrevKey, c.PrevKeyFingerprint = nil, 0
-}
-
-func (ct *chatTx) onCommitKey(a *e2e.DecryptedMessageActionCommitKey) error {
-	c := &ct.c
-	if c.Rekey.State != RekeyAccepted || c.Rekey.ExchangeID != a.ExchangeID || c.Rekey.NewFingerprint != a.KeyFingerprint {
-		ct.emit(ErrorEvent{Chat: c.ID, Err: errors.New("secret: CommitKey for an exchange we did not accept ignored")})
-		return nil
-	}
-	if len(c.Rekey.NewKey) > 0 {
-		ct.switchToNewKey()
-	}
-	c.Rekey = Rekey{}
-	// All of the peer's messages under the old key came before its CommitKey.
-	ct.dropPrevKey()
-	// Let the initiator drop the old key too.
-	return ct.enqueueService(&e2e.DecryptedMessageActionNoop{})
-}
-
-func (ct *chatTx) onAbortKey(a *e2e.DecryptedMessageActionAbortKey) {
-	c := &ct.c
-	if c.Rekey.State == RekeyIdle || c.Rekey.ExchangeID != a.ExchangeID {
-		return
-	}
-	if c.Rekey.State == RekeyAccepted && len(c.Rekey.NewKey) == 0 {
-		return // we already saw the new key in use: the peer committed
-	}
-	wipe(c.Rekey.Secret)
-	wipe(c.Rekey.NewKey)
-	c.Rekey = Rekey{}
-	ct.emit(ErrorEvent{Chat: c.ID, Err: errors.New("secret: the peer aborted the re-key")})
 }

@@ -174,9 +174,6 @@ func (e *FileEncrypter) EncryptPart(part []byte) ([]byte, error) {
 	return part, nil
 }
 
-// Done reports whether the last part has been encrypted.
-func (e *FileEncrypter) Done() bool { return e.done }
-
 // State returns the position and chaining state after the parts encrypted so far.
 func (e *FileEncrypter) State() FileStreamState {
 	return FileStreamState{Offset: e.offset, IV: e.s.state()}
@@ -250,34 +247,4 @@ func (d *FileDecrypter) Finish() error {
 // State returns the position and chaining state after the parts decrypted so far.
 func (d *FileDecrypter) State() FileStreamState {
 	return FileStreamState{Offset: d.offset, IV: d.s.state()}
-}
-
-// EncryptFile encrypts a whole small file (a photo or thumbnail) held in memory into a new
-// buffer.
-func EncryptFile(k FileKey, data []byte) ([]byte, error) {
-	e, err := NewFileEncrypter(k, int64(len(data)))
-	if err != nil {
-		return nil, err
-	}
-	buf := make([]byte, len(data), EncryptedFileSize(int64(len(data))))
-	copy(buf, data)
-	return e.EncryptPart(buf)
-}
-
-// DecryptFile decrypts a whole encrypted file held in memory into a new buffer and checks its
-// size against the declared plaintext size.
-func DecryptFile(k FileKey, size int64, encrypted []byte) ([]byte, error) {
-	d, err := NewFileDecrypter(k, size)
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(encrypted)) != d.total {
-		d.s.wipe()
-		return nil, fmt.Errorf("%w: %d encrypted bytes for %d declared", ErrFileData, len(encrypted), size)
-	}
-	out, err := d.DecryptPart(append([]byte(nil), encrypted...))
-	if err != nil {
-		return nil, err
-	}
-	return out, d.Finish()
 }

@@ -3,6 +3,7 @@ package secret
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -25,6 +26,8 @@ type FileOptions struct {
 	Caption        string
 	// TTL overrides the chat's self-destruct timer (nil = chat default).
 	TTL *int
+	// ReplyTo is the random id of the message answered (0 = none).
+	ReplyTo int64
 }
 
 // SendFile encrypts r (size bytes) with a fresh per-file key, uploads it part by part and
@@ -88,23 +91,24 @@ func (m *Manager) SendFile(ctx context.Context, id ChatID, r io.Reader, size int
 		}
 		dm := &e2e.DecryptedMessage{RandomID: rid, TTL: ttl, Message: ""}
 		dm.SetMedia(media)
+		if opts.ReplyTo != 0 {
+			dm.SetReplyToRandomID(opts.ReplyTo)
+		}
 		if _, err := ct.enqueue(dm, rid, false, upload); err != nil {
 			return err
 		}
-		msg = Message{ChatID: id, RandomID: rid, Out: true, Kind: KindMedia, Date: ct.now, Text: opts.Caption, TTL: ttl, Media: md}
+		msg = Message{ChatID: id, RandomID: rid, Out: true, Kind: KindMedia, Date: ct.now, Text: opts.Caption, TTL: ttl, Media: md,
+			ReplyTo: opts.ReplyTo}
 		if err := ct.tx.PutMessage(msg); err != nil {
 			return err
 		}
 		ct.emit(MessageQueued{Message: msg})
 		return nil
 	})
-	if err != nil && msg.RandomID == 0 {
+	if err != nil && !m.stored(ctx, msg) {
 		return Message{}, fmt.Errorf("secret: send file: %w", err)
 	}
-	if stored, gerr := m.message(ctx, id, msg.RandomID); gerr == nil {
-		msg = stored
-	}
-	return msg, err
+	return m.reread(ctx, msg), err
 }
 
 func orEmpty(b []byte) []byte {
@@ -211,3 +215,59 @@ func (m *Manager) DownloadFile(ctx context.Context, id ChatID, randomID int64, w
 	}
 	return dec.Finish()
 }
+
+// ErrMedia reports an attachment that fails validation; the message is shown without it.
+var ErrMedia = errors.New("secret: invalid attachment")
+
+func mediaFromWire(mc e2e.DecryptedMessageMediaClass, file *EncryptedFile) (*Media, error) {
+	var md Media
+	switch v := mc.(type) {
+	case *e2e.DecryptedMessageMediaPhoto:
+		md = Media{Kind: MediaPhoto, MIME: "image/jpeg", Size: int64(v.Size), Key: v.Key, IV: v.Iv,
+			Thumb: v.Thumb, ThumbW: v.ThumbW, ThumbH: v.ThumbH, W: v.W, H: v.H, Caption: v.Caption}
+	case *e2e.DecryptedMessageMediaDocument:
+		md = Media{Kind: MediaDocument, MIME: v.MimeType, Size: v.Size, Key: v.Key, IV: v.Iv,
+			Thumb: v.Thumb, ThumbW: v.ThumbW, ThumbH: v.ThumbH, Caption: v.Caption}
+		for _, a := range v.Attributes {
+			switch a := a.(type) {
+			case *e2e.DocumentAttributeFilename:
+				md.Name = a.FileName
+			case *e2e.DocumentAttributeImageSize:
+				md.W, md.H = a.W, a.H
+			}
+		}
+	case *e2e.DecryptedMessageMediaDocument46:
+		md = Media{Kind: MediaDocument, MIME: v.MimeType, Size: int64(v.Size), Key: v.Key, IV: v.Iv,
+			Thumb: v.Thumb, ThumbW: v.ThumbW, ThumbH: v.ThumbH, Caption: v.Caption}
+		for _, a := range v.Attributes {
+			if f, ok := a.(*e2e.DocumentAttributeFilename); ok {
+				md.Name = f.FileName
+			}
+		}
+	default:
+		return nil, fmt.Errorf("%w: unsupported media %T", ErrMedia, mc)
+	}
+	if file == nil {
+		return nil, fmt.Errorf("%w: no file attached", ErrMedia)
+	}
+	fk, err := ParseFileKey(md.Key, md.IV, file.KeyFingerprint)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMedia, err)
+	}
+	fk.Wipe()
+	if md.Size < 0 || md.Size > file.Size || file.Size >= md.Size+16 {
+		return nil, fmt.Errorf("%w: size does not match the encrypted file", ErrMedia)
+	}
+	if len(md.Thumb) > maxThumbBytes || md.ThumbW > maxThumbSide || md.ThumbH > maxThumbSide {
+		md.Thumb, md.ThumbW, md.ThumbH = nil, 0, 0
+	}
+	md.Key, md.IV, md.Thumb = bytes.Clone(md.Key), bytes.Clone(md.IV), bytes.Clone(md.Thumb)
+	md.File = *file
+	return &md, nil
+}
+
+// Thumbnail limits: larger thumbnails are dropped.
+const (
+	maxThumbBytes = 6000
+	maxThumbSide  = 100
+)

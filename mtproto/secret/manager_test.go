@@ -679,14 +679,17 @@ func TestDecline(t *testing.T) {
 	}
 	evs := w.alice.rec.waitFor(t, "closed", func(evs []secret.Event) bool { return count[secret.ChatClosed](evs, nil) == 1 })
 	closed, _ := find[secret.ChatClosed](evs)
-	if closed.Reason != secret.ClosedByPeer {
+	if closed.Reason != secret.ClosedDeclinedByPeer {
 		t.Fatalf("reason %v", closed.Reason)
 	}
 	if _, err := w.alice.m.SendText(ctx, id, "x", secret.SendOptions{}); !errors.Is(err, secret.ErrNotReady) {
 		t.Fatalf("send on a declined chat: %v", err)
 	}
-	if info, _ := w.bob.m.Chat(ctx, id); info.State != secret.StateClosed {
-		t.Fatalf("Bob's chat %v", info.State)
+	if info, _ := w.bob.m.Chat(ctx, id); info.State != secret.StateClosed || info.Closed != secret.ClosedDeclinedByUser {
+		t.Fatalf("Bob's chat %v, %v", info.State, info.Closed)
+	}
+	if info, _ := w.alice.m.Chat(ctx, id); info.Closed != secret.ClosedDeclinedByPeer || info.Violation != secret.ViolationNone {
+		t.Fatalf("Alice's chat closed %v (%v), want declined by the peer", info.Closed, info.Violation)
 	}
 	if w.relay.Calls("acceptEncryption") != 0 || w.relay.Calls("discardEncryption") != 1 {
 		t.Fatalf("calls: accept %d discard %d", w.relay.Calls("acceptEncryption"), w.relay.Calls("discardEncryption"))
@@ -708,6 +711,12 @@ func TestDiscardWithHistory(t *testing.T) {
 	closed, _ := find[secret.ChatClosed](evs)
 	if !closed.HistoryDeleted || closed.Reason != secret.ClosedByPeer {
 		t.Fatalf("closed event %+v", closed)
+	}
+	if info, _ := w.bob.m.Chat(ctx, id); info.Closed != secret.ClosedByPeer {
+		t.Fatalf("Bob's chat closed %v, want ended by the peer", info.Closed)
+	}
+	if info, _ := w.alice.m.Chat(ctx, id); info.Closed != secret.ClosedByUser {
+		t.Fatalf("Alice's chat closed %v, want ended by the user", info.Closed)
 	}
 	for _, p := range []*peer{w.alice, w.bob} {
 		if ms, _ := p.m.Messages(ctx, id); len(ms) != 0 {

@@ -52,6 +52,9 @@ type memTx struct {
 	s        *memStorage
 	readOnly bool
 	undo     []func()
+	// commit runs after fn succeeded: wiping the key material of removed records, which
+	// a rollback would still need.
+	commit []func()
 }
 
 func (s *memStorage) Update(ctx context.Context, fn func(tx Tx) error) error {
@@ -74,6 +77,9 @@ func (s *memStorage) Update(ctx context.Context, fn func(tx Tx) error) error {
 			tx.undo[i]()
 		}
 		return err
+	}
+	for _, f := range tx.commit {
+		f()
 	}
 	return nil
 }
@@ -109,6 +115,7 @@ func cloneChat(c Chat) Chat {
 	c.PrevKey = cloneBytes(c.PrevKey)
 	c.Rekey.Secret = cloneBytes(c.Rekey.Secret)
 	c.Rekey.NewKey = cloneBytes(c.Rekey.NewKey)
+	c.OrphanKey = cloneBytes(c.OrphanKey)
 	return c
 }
 
@@ -143,6 +150,7 @@ func cloneOutbox(m OutboxMessage) OutboxMessage {
 }
 
 func cloneMessage(m Message) Message {
+	m.ActionIDs = slices.Clone(m.ActionIDs)
 	if m.Media != nil {
 		md := *m.Media
 		md.Key = cloneBytes(md.Key)
@@ -183,6 +191,10 @@ func (t *memTx) PutChat(c Chat) error {
 			delete(t.s.chats, c.ID)
 		}
 	})
+	if had {
+		// The stored record is the storage's own copy: once replaced, nothing refers to it.
+		t.commit = append(t.commit, func() { wipeChat(old) })
+	}
 	return nil
 }
 
@@ -193,6 +205,7 @@ func (t *memTx) DeleteChat(id ChatID) error {
 	if old, had := t.s.chats[id]; had {
 		delete(t.s.chats, id)
 		t.undo = append(t.undo, func() { t.s.chats[id] = old })
+		t.commit = append(t.commit, func() { wipeChat(old) })
 	}
 	for seq, m := range t.s.inbox {
 		if m.ChatID == id {
@@ -466,4 +479,42 @@ func (t *memTx) PutDHConfig(c DHConfig) error {
 	t.s.dh = &c
 	t.undo = append(t.undo, func() { t.s.dh = old })
 	return nil
+}
+
+func (t *memTx) DeleteAll() error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	s := t.s
+	chats, inbox, next, pending, outbox, messages, dh := s.chats, s.inbox, s.inboxNext, s.pending, s.outbox, s.messages, s.dh
+	s.chats = map[ChatID]Chat{}
+	s.inbox = map[int64]InboxMessage{}
+	s.pending = map[pendingKey]PendingMessage{}
+	s.outbox = map[pendingKey]OutboxMessage{}
+	s.messages = map[ChatID]*memHistory{}
+	s.dh = nil
+	t.undo = append(t.undo, func() {
+		s.chats, s.inbox, s.inboxNext, s.pending, s.outbox, s.messages, s.dh = chats, inbox, next, pending, outbox, messages, dh
+	})
+	t.commit = append(t.commit, func() {
+		for _, c := range chats {
+			wipeChat(c)
+		}
+		for _, h := range messages {
+			for _, m := range h.byID {
+				if m.Media != nil {
+					wipe(m.Media.Key)
+					wipe(m.Media.IV)
+				}
+			}
+		}
+	})
+	return nil
+}
+
+// wipeChat zeroes the key material of a chat record the storage no longer holds.
+func wipeChat(c Chat) {
+	for _, b := range c.KeyMaterial() {
+		wipe(b)
+	}
 }

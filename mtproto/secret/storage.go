@@ -3,6 +3,7 @@ package secret
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -63,6 +64,9 @@ const (
 type Rekey struct {
 	State      RekeyState
 	ExchangeID int64
+	// Since is when the exchange started here (our RequestKey, or our AcceptKey); an
+	// exchange that does not finish within Options.RekeyTimeout is given up.
+	Since time.Time
 	// Secret is our DH exponent (a or b) for this exchange; wiped when the exchange ends.
 	Secret []byte
 	// NewKey and NewFingerprint: the key computed in state RekeyAccepted, waiting for CommitKey.
@@ -102,6 +106,13 @@ type Chat struct {
 	KeyUses  int
 	KeySince time.Time
 	Rekey    Rekey
+	// OrphanKey is the key of a re-key we accepted whose CommitKey did not come within the
+	// time limit: the exchange was given up, but should the peer commit it after all (a
+	// CommitKey for OrphanExchangeID, or a message under OrphanFingerprint), the chat
+	// switches to it. Wiped when another key replaces the current one.
+	OrphanKey         []byte
+	OrphanFingerprint int64
+	OrphanExchangeID  int64
 
 	// Layers: MyLayer is the layer we announced with NotifyLayer (0 before); HisLayer is the
 	// peer's layer (from NotifyLayer and message layers); HisMessageLayer is the layer field
@@ -118,6 +129,10 @@ type Chat struct {
 	// ResendUpTo is the highest raw out_seq_no of the peer already requested with Resend or
 	// queued behind a gap (-1 when none), so that one gap yields exactly one Resend.
 	ResendUpTo int
+	// ResendNext is when the Resend for the open gap is asked again if the gap is still
+	// there (zero: no gap); ResendTries counts the repeats, each waiting twice as long.
+	ResendNext  time.Time
+	ResendTries int
 
 	// TTL is the chat's default self-destruct time in seconds (0 = off).
 	TTL int
@@ -128,6 +143,18 @@ type Chat struct {
 	// DiscardDeleteHistory is its delete_history flag.
 	DiscardPending       bool
 	DiscardDeleteHistory bool
+
+	// Closed says why a closed chat ended (0 for chats closed before Tacit recorded it);
+	// Violation which security check failed, for ClosedByProtocol.
+	Closed    CloseReason
+	Violation Violation
+}
+
+// KeyMaterial returns the chat's fields that hold key material (nil ones included). A
+// storage that keeps records on disk uses it to tell when a write drops a key, which must
+// then be made unrecoverable there too.
+func (c *Chat) KeyMaterial() [][]byte {
+	return [][]byte{c.Secret, c.Key, c.PrevKey, c.Rekey.Secret, c.Rekey.NewKey, c.OrphanKey}
 }
 
 // EncryptedFile is the server's reference to an encrypted file (encryptedFile).
@@ -194,9 +221,35 @@ type MessageKind int
 const (
 	KindText MessageKind = iota + 1
 	KindMedia
-	// KindService is a visible service line, e.g. "self-destruct timer set".
+	// KindService is a visible service line; Action says which.
 	KindService
 )
+
+// Action is what a KindService message announces. The values are stored; never renumber.
+type Action int
+
+// Actions.
+const (
+	// ActionNone: not a service message.
+	ActionNone Action = iota
+	// ActionSetTTL: the chat's self-destruct timer was set to ServiceTTL seconds (0: off).
+	ActionSetTTL
+	// ActionScreenshot: the peer took a screenshot of the chat; ActionIDs names the
+	// messages that were on screen, when the peer's app said.
+	ActionScreenshot
+)
+
+func (a Action) String() string {
+	switch a {
+	case ActionNone:
+		return "none"
+	case ActionSetTTL:
+		return "set self-destruct timer"
+	case ActionScreenshot:
+		return "screenshot"
+	}
+	return fmt.Sprintf("action(%d)", int(a))
+}
 
 // MediaKind distinguishes photos from other documents.
 type MediaKind int
@@ -232,14 +285,19 @@ type Message struct {
 	Date     time.Time
 	Text     string
 	Media    *Media
-	// ServiceTTL is the new chat TTL announced by a KindService message.
+	// Action is what a KindService message announces, with its data: ServiceTTL for
+	// ActionSetTTL, ActionIDs (random ids of messages) for ActionScreenshot.
+	Action     Action
 	ServiceTTL int
+	ActionIDs  []int64
 	// TTL is the self-destruct time in seconds (0 = none); the timer starts when read.
 	TTL  int
 	Sent bool // outgoing: acknowledged by the server
 	Read bool // incoming: read locally; outgoing: read by the peer
 	// ExpiresAt is when the message self-destructs (zero = not scheduled).
 	ExpiresAt time.Time
+	// ReplyTo is the random id of the message this one answers (0 = none).
+	ReplyTo int64
 }
 
 // DHConfig is the cached result of messages.getDhConfig together with the verdict of the
@@ -306,4 +364,10 @@ type Tx interface {
 
 	DHConfig() (DHConfig, error)
 	PutDHConfig(c DHConfig) error
+
+	// DeleteAll removes everything the storage keeps for secret chats: every chat with its
+	// inbox, pending queue, outbox and history, and the cached DH configuration (and, where
+	// the implementation keeps them, the history's media files and verified marks). It is
+	// the local half of logging out.
+	DeleteAll() error
 }

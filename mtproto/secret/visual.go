@@ -3,18 +3,12 @@ package secret
 import (
 	"crypto/sha1"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/binary"
-	"encoding/hex"
-	"errors"
 	"strings"
 )
 
 // KeyHashSize is the size of a secret chat's key visualisation hash.
 const KeyHashSize = 36
-
-// ErrKeyHashText reports pasted fingerprint text that is not 32 or 36 bytes of hex.
-var ErrKeyHashText = errors.New("secret: fingerprint text must be 32 or 36 bytes of hex")
 
 // KeyHash returns the key visualisation hash of a chat key: SHA1(key)[0:16] || SHA256(key)[0:20].
 // It is computed once from the key the chat was established with and never changes on re-key;
@@ -94,47 +88,6 @@ func HexFingerprint(keyHash [KeyHashSize]byte) string {
 		b.WriteByte(digits[keyHash[i]&15])
 	}
 	return b.String()
-}
-
-// HexKeyHash returns all 36 bytes of keyHash as 72 upper-case hex digits, for copying, QR codes
-// and paste-to-compare.
-func HexKeyHash(keyHash [KeyHashSize]byte) string {
-	return strings.ToUpper(hex.EncodeToString(keyHash[:]))
-}
-
-// ParseKeyHashText reads fingerprint text pasted by the user: hex digits in either case, with
-// any spaces, line breaks, colons or dashes between them. It accepts the 32 bytes shown by
-// HexFingerprint (and other apps) or all 36 bytes, and returns the bytes read.
-func ParseKeyHashText(text string) ([]byte, error) {
-	digits := make([]byte, 0, 2*KeyHashSize)
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':' || c == '-':
-			continue
-		case len(digits) == 2*KeyHashSize:
-			return nil, ErrKeyHashText
-		}
-		digits = append(digits, c)
-	}
-	if len(digits) != 64 && len(digits) != 2*KeyHashSize {
-		return nil, ErrKeyHashText
-	}
-	out := make([]byte, len(digits)/2)
-	if _, err := hex.Decode(out, digits); err != nil {
-		return nil, ErrKeyHashText
-	}
-	return out, nil
-}
-
-// MatchKeyHashText reports whether pasted fingerprint text (see ParseKeyHashText) equals keyHash
-// (the first 32 bytes, or all 36 when 36 were pasted). The comparison is constant-time.
-func MatchKeyHashText(keyHash [KeyHashSize]byte, text string) bool {
-	got, err := ParseKeyHashText(text)
-	if err != nil {
-		return false
-	}
-	return subtle.ConstantTimeCompare(got, keyHash[:len(got)]) == 1
 }
 
 // emojiTable is the 333-entry secret-chat emoji table of the official apps, in index order

@@ -6,24 +6,15 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"math/big"
 	"sync"
+	"tacit/mtproto/secret"
 	"time"
 
 	"github.com/gotd/td/tg"
 	"github.com/gotd/td/tgerr"
 )
-
-// TelegramPrime is the 2048-bit safe prime Telegram's servers hand out (g = 3 fits it).
-var TelegramPrime = func() *big.Int {
-	b, err := hex.DecodeString("C71CAEB9C6B1C9048E6C522F70F13F73980D40238E3E21C14934D037563D930F48198A0AA7C14058229493D22530F4DBFA336F6E0AC925139543AED44CCE7C3720FD51F69458705AC68CD4FE6B6B13ABDC9746512969328454F18FAF8C595F642477FE96BB2A941D5BCD1D4AC8CC49880708FA9B378E3C4F3A9060BEE67CF9A4A4A695811051907E162753B56B0F6B410DBA74D8A84B2A14B3144E0EF1284754FD17ED950D5965B4B9DD46582DB1178D169C6BC465B0D6FF9CA3928FEF5B9AE4E418FC15E83EBEA0F87FA9FF5EED70050DED2849F47BF959D956850CE929851F0D8115F635B105EE2E4E15D04B2454BF6F4FADF034B10403119CD8E3B92FCC5B")
-	if err != nil {
-		panic(err)
-	}
-	return new(big.Int).SetBytes(b)
-}()
 
 // Relay is an in-memory stand-in for Telegram's secret chat relay, for tests: it keeps
 // encrypted chats, numbers each user's encrypted-message queue with qts, delivers updates to
@@ -35,7 +26,7 @@ type Relay struct {
 	Filter func(to int64, u tg.UpdateClass) bool
 	// Now is the server clock. Default time.Now.
 	Now func() time.Time
-	// G and P are the DH parameters served by messages.getDhConfig (default 3 and TelegramPrime).
+	// G and P are the DH parameters served by messages.getDhConfig (default 3 and secret.TelegramPrime()).
 	G int
 	P *big.Int
 
@@ -89,7 +80,7 @@ type relayFile struct {
 // NewRelay returns an empty relay.
 func NewRelay() *Relay {
 	return &Relay{
-		G: 3, P: TelegramPrime,
+		G: 3, P: secret.TelegramPrime(),
 		users:   map[int64]*RelayClient{},
 		chats:   map[int]*relayChat{},
 		files:   map[int64]*relayFile{},
@@ -112,6 +103,8 @@ type RelayClient struct {
 	acked  int
 	closed bool
 	done   chan struct{}
+	// failed holds what the update handler returned other than nil.
+	failed []error
 }
 
 // Connect registers user and delivers its updates, in order, to handler.
@@ -143,6 +136,13 @@ func (c *RelayClient) Close() {
 	<-c.done
 }
 
+// HandlerErrors returns the errors the update handler returned, in order.
+func (c *RelayClient) HandlerErrors() []error {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	return append([]error(nil), c.failed...)
+}
+
 // Acked returns the highest qts the client confirmed with messages.receivedQueue.
 func (c *RelayClient) Acked() int {
 	c.qmu.Lock()
@@ -168,7 +168,11 @@ func (c *RelayClient) run() {
 		h := c.handler
 		c.qmu.Unlock()
 		if h != nil {
-			_ = h(context.Background(), u)
+			if err := h(context.Background(), u); err != nil {
+				c.qmu.Lock()
+				c.failed = append(c.failed, err)
+				c.qmu.Unlock()
+			}
 		}
 		c.r.changes.Notify()
 	}
@@ -221,8 +225,16 @@ func (r *Relay) now() time.Time {
 
 func randLong() int64 {
 	var b [8]byte
-	_, _ = rand.Read(b[:])
+	fillRandom(b[:])
 	return int64(binary.LittleEndian.Uint64(b[:]) >> 1)
+}
+
+// fillRandom fills b from crypto/rand, whose Read never returns an error (it ends the
+// program if the system's generator fails).
+func fillRandom(b []byte) {
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
 }
 
 func rpcErr(code int, msg string) error { return tgerr.New(code, msg) }
@@ -242,7 +254,7 @@ func (c *RelayClient) MessagesGetDhConfig(_ context.Context, req *tg.MessagesGet
 	c.r.calls["getDhConfig"]++
 	c.r.mu.Unlock()
 	random := make([]byte, 256)
-	_, _ = rand.Read(random)
+	fillRandom(random)
 	if req.Version == 1 {
 		return &tg.MessagesDhConfigNotModified{Random: random}, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,6 +32,8 @@ func RunStorageTests(t *testing.T, newStorage func(t *testing.T) secret.Storage)
 		{"DeleteChatCascades", testDeleteChat},
 		{"ReturnsCopies", testCopies},
 		{"DHConfig", testDHConfig},
+		{"DeleteAll", testDeleteAll},
+		{"ServiceMessages", testServiceMessages},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStorage(t)) })
@@ -53,6 +56,17 @@ func view(t *testing.T, s secret.Storage, fn func(tx secret.Tx) error) {
 
 func seq(n int, b byte) []byte { return bytes.Repeat([]byte{b}, n) }
 
+// ok returns v and fails the test when err is set: ok(tx.Inbox(1))(t).
+func ok[T any](v T, err error) func(t *testing.T) T {
+	return func(t *testing.T) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("storage: %v", err)
+		}
+		return v
+	}
+}
+
 // SampleChat returns a chat with every field set, for round-trip tests.
 func SampleChat(id secret.ChatID) secret.Chat {
 	return secret.Chat{
@@ -61,10 +75,13 @@ func SampleChat(id secret.ChatID) secret.Chat {
 		PeerPublic: seq(256, 2), Key: seq(256, 3), KeyFingerprint: -5, PrevKey: seq(256, 4),
 		PrevKeyFingerprint: 6, KeyHash: [36]byte{1, 2, 3, 35: 9}, KeyUses: 99,
 		KeySince: time.Unix(1700000100, 0).UTC(),
-		Rekey: secret.Rekey{State: secret.RekeyAccepted, ExchangeID: -123, Secret: seq(256, 5),
-			NewKey: seq(256, 6), NewFingerprint: 7},
-		MyLayer: 144, HisLayer: 143, HisMessageLayer: 101, InSeq: 10, OutSeq: 11, HisIn: 9, ResendUpTo: 8, TTL: 30,
+		Rekey: secret.Rekey{State: secret.RekeyAccepted, ExchangeID: -123, Since: time.Unix(1700000200, 0).UTC(),
+			Secret: seq(256, 5), NewKey: seq(256, 6), NewFingerprint: 7},
+		OrphanKey: seq(256, 8), OrphanFingerprint: -9, OrphanExchangeID: 10,
+		MyLayer: 144, HisLayer: 143, HisMessageLayer: 101, InSeq: 10, OutSeq: 11, HisIn: 9, ResendUpTo: 8,
+		ResendNext: time.Unix(1700000300, 0).UTC(), ResendTries: 3, TTL: 30,
 		Verified: true, DiscardPending: true, DiscardDeleteHistory: true,
+		Closed: secret.ClosedByProtocol, Violation: secret.ViolationSequence,
 	}
 }
 
@@ -117,7 +134,9 @@ func chatEqual(a, b secret.Chat) bool {
 		eq(a.Key, b.Key) && a.KeyFingerprint == b.KeyFingerprint && eq(a.PrevKey, b.PrevKey) &&
 		a.PrevKeyFingerprint == b.PrevKeyFingerprint && a.KeyHash == b.KeyHash &&
 		a.KeyUses == b.KeyUses && a.KeySince.Equal(b.KeySince) &&
-		a.Rekey.State == b.Rekey.State && a.Rekey.ExchangeID == b.Rekey.ExchangeID &&
+		a.Rekey.State == b.Rekey.State && a.Rekey.ExchangeID == b.Rekey.ExchangeID && a.Rekey.Since.Equal(b.Rekey.Since) &&
+		eq(a.OrphanKey, b.OrphanKey) && a.OrphanFingerprint == b.OrphanFingerprint && a.OrphanExchangeID == b.OrphanExchangeID &&
+		a.ResendNext.Equal(b.ResendNext) && a.ResendTries == b.ResendTries && a.Closed == b.Closed && a.Violation == b.Violation &&
 		eq(a.Rekey.Secret, b.Rekey.Secret) && eq(a.Rekey.NewKey, b.Rekey.NewKey) &&
 		a.Rekey.NewFingerprint == b.Rekey.NewFingerprint && a.MyLayer == b.MyLayer &&
 		a.HisLayer == b.HisLayer && a.HisMessageLayer == b.HisMessageLayer && a.InSeq == b.InSeq && a.OutSeq == b.OutSeq &&
@@ -192,14 +211,14 @@ func testRollback(t *testing.T, s secret.Storage) {
 		if _, err := tx.Chat(2); !errors.Is(err, secret.ErrNotFound) {
 			t.Errorf("chat 2 survived rollback")
 		}
-		in, _ := tx.Inbox(1)
-		in2, _ := tx.Inbox(2)
+		in := ok(tx.Inbox(1))(t)
+		in2 := ok(tx.Inbox(2))(t)
 		if len(in) != 1 || len(in2) != 0 {
 			t.Errorf("inbox after rollback: %d/%d rows, want 1/0", len(in), len(in2))
 		}
-		p, _ := tx.Pending(1)
-		o, _ := tx.Outbox(1, 0, 100)
-		m, _ := tx.Messages(1)
+		p := ok(tx.Pending(1))(t)
+		o := ok(tx.Outbox(1, 0, 100))(t)
+		m := ok(tx.Messages(1))(t)
 		if len(p)+len(o)+len(m) != 0 {
 			t.Errorf("rows survived rollback: pending %d outbox %d messages %d", len(p), len(o), len(m))
 		}
@@ -268,10 +287,10 @@ func testInbox(t *testing.T, s secret.Storage) {
 	})
 	update(t, s, func(tx secret.Tx) error { return tx.DeleteInbox(seqs[1]) })
 	view(t, s, func(tx secret.Tx) error {
-		if in, _ := tx.Inbox(3); len(in) != 0 {
+		if in := ok(tx.Inbox(3))(t); len(in) != 0 {
 			t.Errorf("deleted inbox row still there")
 		}
-		if chats, _ := tx.InboxChats(); len(chats) != 1 || chats[0] != 5 {
+		if chats := ok(tx.InboxChats())(t); len(chats) != 1 || chats[0] != 5 {
 			t.Errorf("InboxChats after delete = %v", chats)
 		}
 		return nil
@@ -307,10 +326,10 @@ func testPending(t *testing.T, s secret.Storage) {
 	})
 	update(t, s, func(tx secret.Tx) error { return tx.DeletePending(1, 3) })
 	view(t, s, func(tx secret.Tx) error {
-		if p, _ := tx.Pending(1); len(p) != 2 || p[0].OutSeq != 5 {
+		if p := ok(tx.Pending(1))(t); len(p) != 2 || p[0].OutSeq != 5 {
 			t.Errorf("DeletePending: %+v", p)
 		}
-		if p, _ := tx.Pending(2); len(p) != 1 {
+		if p := ok(tx.Pending(2))(t); len(p) != 1 {
 			t.Errorf("other chat's pending affected")
 		}
 		return nil
@@ -358,14 +377,14 @@ func testOutbox(t *testing.T, s secret.Storage) {
 	})
 	update(t, s, func(tx secret.Tx) error { return tx.DeleteOutboxBefore(1, 2) })
 	view(t, s, func(tx secret.Tx) error {
-		o, _ := tx.Outbox(1, 0, 1<<30)
+		o := ok(tx.Outbox(1, 0, 1<<30))(t)
 		if len(o) != 3 || o[0].OutSeq != 2 {
 			t.Fatalf("after DeleteOutboxBefore(2): %+v", o)
 		}
 		if !o[0].Sent || o[0].Date != 1234 || o[0].File.Sent == nil || o[0].File.Sent.AccessHash != 2 {
 			t.Errorf("mark sent not kept: %+v", o[0])
 		}
-		if o2, _ := tx.Outbox(2, 0, 10); len(o2) != 1 {
+		if o2 := ok(tx.Outbox(2, 0, 10))(t); len(o2) != 1 {
 			t.Errorf("other chat's outbox affected")
 		}
 		return nil
@@ -417,7 +436,7 @@ func testMessages(t *testing.T, s secret.Storage) {
 	})
 	update(t, s, func(tx secret.Tx) error { return tx.DeleteMessage(1, 10) })
 	view(t, s, func(tx secret.Tx) error {
-		ms, _ := tx.Messages(1)
+		ms := ok(tx.Messages(1))(t)
 		if len(ms) != 2 || ms[0].RandomID != 30 || ms[1].RandomID != 20 {
 			t.Errorf("after DeleteMessage: %+v", ms)
 		}
@@ -430,10 +449,10 @@ func testMessages(t *testing.T, s secret.Storage) {
 		return tx.DeleteMessages(1)
 	})
 	view(t, s, func(tx secret.Tx) error {
-		if ms, _ := tx.Messages(1); len(ms) != 0 {
+		if ms := ok(tx.Messages(1))(t); len(ms) != 0 {
 			t.Errorf("DeleteMessages left %d", len(ms))
 		}
-		if ms, _ := tx.Messages(2); len(ms) != 1 {
+		if ms := ok(tx.Messages(2))(t); len(ms) != 1 {
 			t.Errorf("other chat's history affected")
 		}
 		return nil
@@ -495,17 +514,17 @@ func testDeleteChat(t *testing.T, s secret.Storage) {
 		if _, err := tx.Chat(1); !errors.Is(err, secret.ErrNotFound) {
 			t.Errorf("chat 1 not deleted")
 		}
-		in, _ := tx.Inbox(1)
-		p, _ := tx.Pending(1)
-		o, _ := tx.Outbox(1, 0, 10)
-		m, _ := tx.Messages(1)
+		in := ok(tx.Inbox(1))(t)
+		p := ok(tx.Pending(1))(t)
+		o := ok(tx.Outbox(1, 0, 10))(t)
+		m := ok(tx.Messages(1))(t)
 		if len(in)+len(p)+len(o)+len(m) != 0 {
 			t.Errorf("DeleteChat left rows: inbox %d pending %d outbox %d messages %d", len(in), len(p), len(o), len(m))
 		}
-		in, _ = tx.Inbox(2)
-		p, _ = tx.Pending(2)
-		o, _ = tx.Outbox(2, 0, 10)
-		m, _ = tx.Messages(2)
+		in = ok(tx.Inbox(2))(t)
+		p = ok(tx.Pending(2))(t)
+		o = ok(tx.Outbox(2, 0, 10))(t)
+		m = ok(tx.Messages(2))(t)
 		if len(in) != 1 || len(p) != 1 || len(o) != 1 || len(m) != 1 {
 			t.Errorf("DeleteChat(1) touched chat 2")
 		}
@@ -523,18 +542,18 @@ func testCopies(t *testing.T, s secret.Storage) {
 	})
 	c.Key[0] ^= 0xff // mutate the caller's copy after the put
 	view(t, s, func(tx secret.Tx) error {
-		got, _ := tx.Chat(1)
+		got := ok(tx.Chat(1))(t)
 		if got.Key[0] != 3 {
 			t.Errorf("store shares the key slice with the caller")
 		}
 		got.Key[0] = 0
-		again, _ := tx.Chat(1)
+		again := ok(tx.Chat(1))(t)
 		if again.Key[0] != 3 {
 			t.Errorf("store returns its own key slice")
 		}
-		o, _ := tx.Outbox(1, 0, 0)
+		o := ok(tx.Outbox(1, 0, 0))(t)
 		o[0].Bytes[0] = 9
-		o2, _ := tx.Outbox(1, 0, 0)
+		o2 := ok(tx.Outbox(1, 0, 0))(t)
 		if o2[0].Bytes[0] != 1 {
 			t.Errorf("store returns its own outbox bytes")
 		}
@@ -552,6 +571,165 @@ func testDHConfig(t *testing.T, s secret.Storage) {
 		}
 		if got.Version != 3 || got.G != 3 || !bytes.Equal(got.P, want.P) || !got.Checked {
 			t.Errorf("dh config round trip: %+v", got)
+		}
+		return nil
+	})
+}
+
+// fill stores a chat with a row of every kind, for the deletion tests.
+func fill(tx secret.Tx, id secret.ChatID) error {
+	if err := tx.PutChat(SampleChat(id)); err != nil {
+		return err
+	}
+	if _, err := tx.PutInbox(secret.InboxMessage{ChatID: id, Bytes: []byte{1}}); err != nil {
+		return err
+	}
+	if err := tx.PutPending(secret.PendingMessage{ChatID: id, OutSeq: 1, Payload: []byte{2}}); err != nil {
+		return err
+	}
+	if err := tx.PutOutbox(secret.OutboxMessage{ChatID: id, OutSeq: 1, Bytes: []byte{3}}); err != nil {
+		return err
+	}
+	m := sampleMessage(id, 1)
+	m.ExpiresAt = time.Unix(1800000000, 0)
+	return tx.PutMessage(m)
+}
+
+// leftovers counts what the storage still holds of chat id.
+func leftovers(tx secret.Tx, id secret.ChatID) (int, error) {
+	n := 0
+	if _, err := tx.Chat(id); err == nil {
+		n++
+	} else if !errors.Is(err, secret.ErrNotFound) {
+		return 0, err
+	}
+	in, err := tx.Inbox(id)
+	if err != nil {
+		return 0, err
+	}
+	p, err := tx.Pending(id)
+	if err != nil {
+		return 0, err
+	}
+	o, err := tx.Outbox(id, 0, 1<<30)
+	if err != nil {
+		return 0, err
+	}
+	m, err := tx.Messages(id)
+	if err != nil {
+		return 0, err
+	}
+	return n + len(in) + len(p) + len(o) + len(m), nil
+}
+
+func testDeleteAll(t *testing.T, s secret.Storage) {
+	update(t, s, func(tx secret.Tx) error {
+		for _, id := range []secret.ChatID{1, 2} {
+			if err := fill(tx, id); err != nil {
+				return err
+			}
+		}
+		return tx.PutDHConfig(secret.DHConfig{Version: 3, G: 3, P: seq(256, 0xC7), Checked: true})
+	})
+	// A failed transaction keeps everything.
+	boom := errors.New("boom")
+	if err := s.Update(context.Background(), func(tx secret.Tx) error {
+		if err := tx.DeleteAll(); err != nil {
+			return err
+		}
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("Update error = %v, want the function's error", err)
+	}
+	view(t, s, func(tx secret.Tx) error {
+		for _, id := range []secret.ChatID{1, 2} {
+			n, err := leftovers(tx, id)
+			if err != nil {
+				return err
+			}
+			if n != 5 {
+				t.Errorf("chat %d after a rolled back DeleteAll: %d records, want 5", id, n)
+			}
+		}
+		return nil
+	})
+	if err := s.View(context.Background(), func(tx secret.Tx) error { return tx.DeleteAll() }); err == nil {
+		t.Errorf("DeleteAll inside View succeeded")
+	}
+
+	update(t, s, func(tx secret.Tx) error { return tx.DeleteAll() })
+	view(t, s, func(tx secret.Tx) error {
+		chats, err := tx.Chats()
+		if err != nil {
+			return err
+		}
+		if len(chats) != 0 {
+			t.Errorf("DeleteAll left %d chats", len(chats))
+		}
+		for _, id := range []secret.ChatID{1, 2} {
+			n, err := leftovers(tx, id)
+			if err != nil {
+				return err
+			}
+			if n != 0 {
+				t.Errorf("DeleteAll left %d records of chat %d", n, id)
+			}
+		}
+		if ids, err := tx.InboxChats(); err != nil || len(ids) != 0 {
+			t.Errorf("InboxChats after DeleteAll = %v, %v", ids, err)
+		}
+		if ms, err := tx.Expiring(time.Unix(1<<40, 0)); err != nil || len(ms) != 0 {
+			t.Errorf("Expiring after DeleteAll = %d messages, %v", len(ms), err)
+		}
+		if _, err := tx.DHConfig(); !errors.Is(err, secret.ErrNotFound) {
+			t.Errorf("DHConfig after DeleteAll: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	// The storage serves the next account.
+	update(t, s, func(tx secret.Tx) error { return fill(tx, 1) })
+	view(t, s, func(tx secret.Tx) error {
+		n, err := leftovers(tx, 1)
+		if err != nil {
+			return err
+		}
+		if n != 5 {
+			t.Errorf("storage after DeleteAll holds %d records of a new chat, want 5", n)
+		}
+		return nil
+	})
+}
+
+func testServiceMessages(t *testing.T, s secret.Storage) {
+	want := []secret.Message{
+		{ChatID: 1, RandomID: 1, Kind: secret.KindService, Date: time.Unix(1700000000, 0).UTC(), Action: secret.ActionSetTTL, ServiceTTL: 60},
+		{ChatID: 1, RandomID: 2, Kind: secret.KindService, Date: time.Unix(1700000001, 0).UTC(), Action: secret.ActionSetTTL},
+		{ChatID: 1, RandomID: 3, Kind: secret.KindService, Date: time.Unix(1700000002, 0).UTC(), Action: secret.ActionScreenshot,
+			ActionIDs: []int64{-5, 1 << 62}},
+		{ChatID: 1, RandomID: 4, Kind: secret.KindService, Date: time.Unix(1700000003, 0).UTC(), Action: secret.ActionScreenshot},
+	}
+	update(t, s, func(tx secret.Tx) error {
+		for _, m := range want {
+			if err := tx.PutMessage(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx secret.Tx) error {
+		got, err := tx.Messages(1)
+		if err != nil {
+			return err
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d service messages, want %d", len(got), len(want))
+		}
+		for i := range want {
+			g, w := got[i], want[i]
+			if g.Kind != w.Kind || g.Action != w.Action || g.ServiceTTL != w.ServiceTTL || !slices.Equal(g.ActionIDs, w.ActionIDs) ||
+				!g.Date.Equal(w.Date) || g.Text != "" {
+				t.Errorf("service message %d round trip:\n got %+v\nwant %+v", i, g, w)
+			}
 		}
 		return nil
 	})

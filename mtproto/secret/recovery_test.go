@@ -1,6 +1,7 @@
 package secret_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"sync"
@@ -133,8 +134,14 @@ func TestFingerprintMismatchDiscards(t *testing.T) {
 	}
 	evs := w.alice.rec.waitFor(t, "closed", func(evs []secret.Event) bool { return count[secret.ChatClosed](evs, nil) == 1 })
 	c, _ := find[secret.ChatClosed](evs)
-	if c.Reason != secret.ClosedByProtocol || !errors.Is(c.Err, secret.ErrFingerprint) {
+	if c.Reason != secret.ClosedByProtocol || c.Violation != secret.ViolationFingerprint || !errors.Is(c.Err, secret.ErrFingerprint) {
 		t.Fatalf("closed %+v", c)
+	}
+	// The reason is kept with the chat: a manager started later reads it.
+	later := secret.NewManager(w.alice.conn, w.alice.store, secret.Options{Now: w.clock.Now})
+	defer later.Close()
+	if info, err := later.Chat(ctx, id); err != nil || info.Closed != secret.ClosedByProtocol || info.Violation != secret.ViolationFingerprint {
+		t.Fatalf("stored chat: %+v, %v; want closed by a fingerprint mismatch", info, err)
 	}
 	if count[secret.ChatReady](evs, nil) != 0 {
 		t.Fatalf("chat reported ready despite the mismatch")
@@ -415,5 +422,218 @@ func TestAcceptRetry(t *testing.T) {
 	fb, _ := m.Fingerprint(ctx, id)
 	if fa != fb {
 		t.Fatal("fingerprints differ after the retried accept")
+	}
+}
+
+// An outgoing message that self-destructs before the peer acknowledged it (its timer
+// started with updateEncryptedMessagesRead) leaves the outbox: the stored copy kept for
+// resends becomes a self-delete with the same seq numbers.
+func TestExpiredOutgoingMessageLeavesOutbox(t *testing.T) {
+	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	ttl := 5
+	sent, err := w.alice.m.SendText(ctx, id, "gone after reading", secret.SendOptions{TTL: &ttl})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.bob.rec.waitFor(t, "the message", func(evs []secret.Event) bool { return len(received(evs)) == 1 })
+	// Bob's encrypted messages (his ReadMessages, which would acknowledge Alice's message)
+	// do not reach Alice; the server's read receipt does.
+	w.relay.Filter = func(to int64, u tg.UpdateClass) bool {
+		_, encrypted := u.(*tg.UpdateNewEncryptedMessage)
+		return !(encrypted && to == aliceID)
+	}
+	if err := w.bob.m.MarkRead(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	w.alice.rec.waitFor(t, "the read receipt", func(evs []secret.Event) bool { return count[secret.MessagesRead](evs, nil) == 1 })
+	var original []byte
+	for _, s := range sentFrom(w.relay, aliceID, "sendEncrypted") {
+		if s.RandomID == sent.RandomID {
+			original = s.Data
+		}
+	}
+	outbox := func() []secret.OutboxMessage {
+		var out []secret.OutboxMessage
+		if err := w.alice.store.View(ctx, func(tx secret.Tx) (err error) { out, err = tx.Outbox(id, 0, 1<<30); return }); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	kept := false
+	for _, o := range outbox() {
+		kept = kept || (o.RandomID == sent.RandomID && bytes.Equal(o.Bytes, original))
+	}
+	if original == nil || !kept {
+		t.Fatal("the message is not in Alice's outbox before it expires: the test proves nothing")
+	}
+	w.clock.Advance(time.Duration(ttl+1) * time.Second)
+	if err := w.alice.m.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := messageByText(ctx, w.alice, id, "gone after reading"); !errors.Is(err, secret.ErrNotFound) {
+		t.Fatalf("the message did not expire: %v", err)
+	}
+	for _, o := range outbox() {
+		if bytes.Equal(o.Bytes, original) {
+			t.Fatalf("the expired message's ciphertext is still in the outbox (seq %d)", o.OutSeq)
+		}
+		if o.RandomID == sent.RandomID && (o.Service || o.File != nil) {
+			t.Fatalf("the rewritten row %+v is not a plain self-delete", o)
+		}
+	}
+	// The chat goes on: what Bob sent meanwhile reaches Alice through a Resend.
+	w.relay.Filter = nil
+	if _, err := w.bob.m.SendText(ctx, id, "still talking", secret.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	w.alice.rec.waitFor(t, "Bob's next message", func(evs []secret.Event) bool { return len(received(evs)) == 1 })
+}
+
+// failingAck fails messages.receivedQueue while failing is set.
+type failingAck struct {
+	*secrettest.RelayClient
+	failing atomic.Bool
+}
+
+func (f *failingAck) MessagesReceivedQueue(ctx context.Context, maxQts int) ([]int64, error) {
+	if f.failing.Load() {
+		return nil, tgerr.New(500, "INTERNAL")
+	}
+	return f.RelayClient.MessagesReceivedQueue(ctx, maxQts)
+}
+
+// An acknowledgement (messages.receivedQueue) that failed is reported and tried again at the
+// next tick, not only when another message arrives.
+func TestFailedAcknowledgementRetried(t *testing.T) {
+	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	api := &failingAck{RelayClient: w.bob.conn}
+	api.failing.Store(true)
+	rec := newRecorder()
+	m := secret.NewManager(api, w.bob.store, secret.Options{Now: w.clock.Now, Events: rec.add})
+	defer m.Close()
+	w.bob.m.Close()
+	w.bob.conn.SetHandler(func(ctx context.Context, u tg.UpdateClass) error { _, err := m.Handle(ctx, u); return err })
+	before := w.bob.conn.Acked()
+	if _, err := w.alice.m.SendText(ctx, id, "ack me", secret.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitFor(t, "the failed acknowledgement reported", func(evs []secret.Event) bool {
+		return count(evs, func(e secret.ErrorEvent) bool { return tgerr.Is(e.Err, "INTERNAL") }) >= 1
+	})
+	if w.bob.conn.Acked() != before {
+		t.Fatal("acknowledged while the server failed")
+	}
+	api.failing.Store(false)
+	if err := m.Tick(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.waitFor(t, ctx, "the acknowledgement retried", func() bool { return w.bob.conn.Acked() > before })
+}
+
+// storageFailingDelete fails every DeleteChat.
+type storageFailingDelete struct{ secret.Storage }
+
+type txFailingDelete struct{ secret.Tx }
+
+var errDeleteFailed = errors.New("disk full")
+
+func (t txFailingDelete) DeleteChat(secret.ChatID) error { return errDeleteFailed }
+
+func (s storageFailingDelete) Update(ctx context.Context, fn func(tx secret.Tx) error) error {
+	return s.Storage.Update(ctx, func(tx secret.Tx) error { return fn(txFailingDelete{tx}) })
+}
+
+// refusingRequest makes the server refuse every requestEncryption.
+type refusingRequest struct{ *secrettest.RelayClient }
+
+func (refusingRequest) MessagesRequestEncryption(context.Context, *tg.MessagesRequestEncryptionRequest) (tg.EncryptedChatClass, error) {
+	return nil, tgerr.New(400, "USER_ID_INVALID")
+}
+
+// A refused request whose local record cannot be removed is not reported as gone: the
+// caller learns the chat is still there, and why.
+func TestRefusedRequestThatCannotBeRemovedIsReported(t *testing.T) {
+	w := newWorld(t, secret.Options{})
+	ctx := ctxT(t)
+	store := storageFailingDelete{secret.NewMemoryStorage()}
+	m := secret.NewManager(refusingRequest{w.alice.conn}, store, secret.Options{Now: w.clock.Now})
+	defer m.Close()
+	id, err := m.Start(ctx, bobID, 0)
+	if !tgerr.Is(err, "USER_ID_INVALID") || !errors.Is(err, errDeleteFailed) {
+		t.Fatalf("Start: %v; want the refusal and the failed removal", err)
+	}
+	info, cerr := m.Chat(ctx, id)
+	if id == 0 || cerr != nil || info.State != secret.StateWaiting {
+		t.Fatalf("Start returned chat %d (%+v, %v); want the chat that is still there", id, info, cerr)
+	}
+}
+
+// lossyAPI lets sends reach the server but loses the server's answer while losing is set.
+type lossyAPI struct {
+	*secrettest.RelayClient
+	losing atomic.Bool
+}
+
+func (f *lossyAPI) MessagesSendEncrypted(ctx context.Context, req *tg.MessagesSendEncryptedRequest) (tg.MessagesSentEncryptedMessageClass, error) {
+	res, err := f.RelayClient.MessagesSendEncrypted(ctx, req)
+	if err == nil && f.losing.Load() {
+		return nil, context.DeadlineExceeded
+	}
+	return res, err
+}
+
+// A message the server took while its answer was lost (or Tacit stopped before recording
+// it) is sent as far as the peer is concerned: once the peer's in_seq_no covers it, it is
+// shown as sent and leaves the outbox, though no send of it was ever confirmed.
+func TestPeerAcknowledgementMarksSent(t *testing.T) {
+	w := newWorld(t, secret.Options{RekeyAfterMessages: 1 << 20})
+	id := w.establish(t)
+	ctx := ctxT(t)
+	lossy := &lossyAPI{RelayClient: w.alice.conn}
+	rec := newRecorder()
+	m := secret.NewManager(lossy, w.alice.store, secret.Options{Now: w.clock.Now, Events: rec.add, RekeyAfterMessages: 1 << 20})
+	defer m.Close()
+	w.alice.m.Close()
+	w.alice.conn.SetHandler(func(ctx context.Context, u tg.UpdateClass) error {
+		_, err := m.Handle(ctx, u)
+		return err
+	})
+	lossy.losing.Store(true)
+	msg, err := m.SendText(ctx, id, "answer lost", secret.SendOptions{})
+	if err == nil {
+		t.Fatal("the send was reported confirmed although its answer was lost")
+	}
+	if msg.RandomID == 0 || msg.Sent {
+		t.Fatalf("message not kept as unsent: %+v", msg)
+	}
+	w.bob.rec.waitFor(t, "Alice's message at Bob", func(evs []secret.Event) bool { return len(received(evs)) == 1 })
+	if _, err := w.bob.m.SendText(ctx, id, "reply", secret.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	rec.waitFor(t, "sent through Bob's acknowledgement", func(evs []secret.Event) bool {
+		return count(evs, func(e secret.MessageSent) bool { return e.RandomID == msg.RandomID }) == 1
+	})
+	var stored secret.Message
+	var outbox []secret.OutboxMessage
+	if err := w.alice.store.View(ctx, func(tx secret.Tx) (err error) {
+		if stored, err = tx.Message(id, msg.RandomID); err != nil {
+			return err
+		}
+		outbox, err = tx.Outbox(id, 0, 1<<30)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !stored.Sent {
+		t.Fatal("the stored message is still unsent")
+	}
+	for _, o := range outbox {
+		if o.RandomID == msg.RandomID {
+			t.Fatal("the acknowledged message is still in the outbox")
+		}
 	}
 }
