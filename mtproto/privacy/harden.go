@@ -24,17 +24,10 @@ func Harden(ctx context.Context, api *tg.Client, items []ItemID) (Report, error)
 
 func hardenOne(ctx context.Context, api *tg.Client, id ItemID) RuleResult {
 	if k, ok := specOf(id); ok {
-		res := RuleResult{Rule: k.title, Want: k.recommended.String()}
 		if !k.automatic {
-			res.Reason = "Tacit cannot change this by itself"
-			return res
+			return RuleResult{Rule: k.title, Want: k.recommended.String(), Reason: "Tacit cannot change this by itself"}
 		}
-		current, err := api.AccountGetPrivacy(ctx, k.key())
-		if err != nil {
-			res.Reason = refusal("reading the current rules", err)
-			return res
-		}
-		return setRules(ctx, api, k.title, k.key(), withAudience(current, k.recommended))
+		return setAudience(ctx, api, k.title, k.key(), k.recommended)
 	}
 	switch id {
 	case ItemSignUpNotices:

@@ -151,15 +151,6 @@ func rawSignUp(t *testing.T, ctx context.Context, s *sandbox.Server, c *mtproto.
 	return res.(*tg.AuthAuthorization).User.(*tg.User)
 }
 
-func self(t *testing.T, ctx context.Context, api *tg.Client) *tg.User {
-	t.Helper()
-	us, err := api.UsersGetUsers(ctx, []tg.InputUserClass{&tg.InputUserSelf{}})
-	if err != nil || len(us) != 1 {
-		t.Fatalf("self: %v", err)
-	}
-	return us[0].(*tg.User)
-}
-
 func inputOf(u *tg.User) *tg.InputUser {
 	return &tg.InputUser{UserID: u.ID, AccessHash: u.AccessHash}
 }
