@@ -41,12 +41,10 @@ func (s *Server) registerHelp(d *tg.ServerDispatcher) {
 		if id.Data != tosID {
 			return false, rpcErr(400, "TOS_ID_INVALID")
 		}
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if a := s.caller(ctx); a != nil {
-			a.tosAccepted = true
-		}
-		return true, nil
+		return anyKey(s, ctx, func(o *op) (bool, error) {
+			o.auth.tosAccepted = true
+			return true, nil
+		})
 	})
 }
 
@@ -63,22 +61,18 @@ func (s *Server) registerAuth(d *tg.ServerDispatcher) {
 		return s.sendCode(ctx, &tg.AuthSendCodeRequest{PhoneNumber: req.PhoneNumber})
 	})
 	d.OnAuthCancelCode(func(ctx context.Context, req *tg.AuthCancelCodeRequest) (bool, error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		delete(s.st.codes, req.PhoneNumber)
-		return true, nil
+		return anyKey(s, ctx, func(o *op) (bool, error) {
+			delete(s.st.codes, strings.TrimPrefix(req.PhoneNumber, "+"))
+			return true, nil
+		})
 	})
 	d.OnAuthSignIn(s.signIn)
 	d.OnAuthSignUp(s.signUp)
 	d.OnAuthLogOut(func(ctx context.Context) (*tg.AuthLoggedOut, error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		a := s.caller(ctx)
-		if a == nil || a.userID == 0 {
-			return nil, errUnauthorized
-		}
-		a.userID, a.pending = 0, 0
-		return &tg.AuthLoggedOut{}, nil
+		return signedIn(s, ctx, func(o *op) (*tg.AuthLoggedOut, error) {
+			o.auth.userID, o.auth.pending = 0, 0
+			return &tg.AuthLoggedOut{}, nil
+		})
 	})
 	d.OnAuthExportLoginToken(s.exportLoginToken)
 	d.OnAuthImportLoginToken(func(ctx context.Context, token []byte) (tg.AuthLoginTokenClass, error) {
@@ -108,22 +102,22 @@ func (s *Server) sendCode(ctx context.Context, req *tg.AuthSendCodeRequest) (tg.
 	if !validPhone(phone) {
 		return nil, rpcErr(400, "PHONE_NUMBER_INVALID")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	code := fmt.Sprintf("%05d", new(big.Int).SetBytes(randBytes(4)).Int64()%100000)
-	pc := &pendingCode{hash: hex.EncodeToString(randBytes(8)), code: code, expires: s.unix() + int(s.opts.CodeTTL/time.Second)}
-	s.st.codes[phone] = pc
-	if s.opts.OnCode != nil {
-		s.opts.OnCode(phone, code)
-	}
-	sent := &tg.AuthSentCode{PhoneCodeHash: pc.hash}
-	sent.SetTimeout(60)
-	if u, ok := s.st.byPhone[phone]; ok && len(s.authsOfLocked(u.id)) > 0 {
-		sent.Type = &tg.AuthSentCodeTypeApp{Length: len(code)}
-	} else {
-		sent.Type = &tg.AuthSentCodeTypeSMS{Length: len(code)}
-	}
-	return sent, nil
+	return anyKey(s, ctx, func(o *op) (tg.AuthSentCodeClass, error) {
+		code := fmt.Sprintf("%05d", new(big.Int).SetBytes(randBytes(4)).Int64()%100000)
+		pc := &pendingCode{hash: hex.EncodeToString(randBytes(8)), code: code, expires: s.unix() + int(s.opts.CodeTTL/time.Second)}
+		s.st.codes[phone] = pc
+		if s.opts.OnCode != nil {
+			s.opts.OnCode(phone, code)
+		}
+		sent := &tg.AuthSentCode{PhoneCodeHash: pc.hash}
+		sent.SetTimeout(60)
+		if u, ok := s.st.byPhone[phone]; ok && len(s.authsOfLocked(u.id)) > 0 {
+			sent.Type = &tg.AuthSentCodeTypeApp{Length: len(code)}
+		} else {
+			sent.Type = &tg.AuthSentCodeTypeSMS{Length: len(code)}
+		}
+		return sent, nil
+	})
 }
 
 // checkCodeLocked validates a phone code; it counts wrong attempts and
@@ -158,64 +152,61 @@ func (s *Server) checkCodeLocked(phone, hash, code string) (*pendingCode, error)
 
 func (s *Server) signIn(ctx context.Context, req *tg.AuthSignInRequest) (tg.AuthAuthorizationClass, error) {
 	phone := strings.TrimPrefix(req.PhoneNumber, "+")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	pc, err := s.checkCodeLocked(phone, req.PhoneCodeHash, req.PhoneCode)
-	if err != nil {
-		return nil, err
-	}
-	a := s.caller(ctx)
-	u, ok := s.st.byPhone[phone]
-	if !ok {
-		pc.verified = true
-		return &tg.AuthAuthorizationSignUpRequired{TermsOfService: termsOfService()}, nil
-	}
-	delete(s.st.codes, phone)
-	if u.password != nil {
-		a.pending = u.id
-		return nil, rpcErr(401, "SESSION_PASSWORD_NEEDED")
-	}
-	a.userID = u.id
-	return &tg.AuthAuthorization{User: s.userViewLocked(u, u)}, nil
+	return anyKey(s, ctx, func(o *op) (tg.AuthAuthorizationClass, error) {
+		pc, err := s.checkCodeLocked(phone, req.PhoneCodeHash, req.PhoneCode)
+		if err != nil {
+			return nil, err
+		}
+		a := o.auth
+		u, ok := s.st.byPhone[phone]
+		if !ok {
+			pc.verified = true
+			return &tg.AuthAuthorizationSignUpRequired{TermsOfService: termsOfService()}, nil
+		}
+		delete(s.st.codes, phone)
+		if u.password != nil {
+			a.pending = u.id
+			return nil, rpcErr(401, "SESSION_PASSWORD_NEEDED")
+		}
+		a.userID = u.id
+		return &tg.AuthAuthorization{User: s.userViewLocked(u, u)}, nil
+	})
 }
 
 func (s *Server) signUp(ctx context.Context, req *tg.AuthSignUpRequest) (tg.AuthAuthorizationClass, error) {
 	phone := strings.TrimPrefix(req.PhoneNumber, "+")
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	pc, ok := s.st.codes[phone]
-	if !ok || !pc.verified {
-		return nil, rpcErr(400, "PHONE_CODE_EXPIRED")
-	}
-	if subtle.ConstantTimeCompare([]byte(req.PhoneCodeHash), []byte(pc.hash)) != 1 {
-		return nil, rpcErr(400, "PHONE_CODE_HASH_INVALID")
-	}
-	if _, taken := s.st.byPhone[phone]; taken {
-		return nil, rpcErr(400, "PHONE_NUMBER_OCCUPIED")
-	}
-	first, last := strings.TrimSpace(req.FirstName), strings.TrimSpace(req.LastName)
-	if first == "" || len([]rune(first)) > 64 {
-		return nil, rpcErr(400, "FIRSTNAME_INVALID")
-	}
-	if len([]rune(last)) > 64 {
-		return nil, rpcErr(400, "LASTNAME_INVALID")
-	}
-	delete(s.st.codes, phone)
-	a := s.caller(ctx)
-	u := s.newUserLocked(phone, first, last)
-	u.tosAccept = a.tosAccepted
-	u.noJoinedNotifications = req.NoJoinedNotifications
-	a.userID = u.id
-	if !req.NoJoinedNotifications {
-		s.announceJoinLocked(&d, u)
-	}
-	for _, hook := range s.signUpHooks {
-		uid, hash := u.id, u.accessHash
-		defer hook(uid, hash)
-	}
-	return &tg.AuthAuthorization{User: s.userViewLocked(u, u)}, nil
+	return anyKey(s, ctx, func(o *op) (tg.AuthAuthorizationClass, error) {
+		pc, ok := s.st.codes[phone]
+		if !ok || !pc.verified {
+			return nil, rpcErr(400, "PHONE_CODE_EXPIRED")
+		}
+		if subtle.ConstantTimeCompare([]byte(req.PhoneCodeHash), []byte(pc.hash)) != 1 {
+			return nil, rpcErr(400, "PHONE_CODE_HASH_INVALID")
+		}
+		if _, taken := s.st.byPhone[phone]; taken {
+			return nil, rpcErr(400, "PHONE_NUMBER_OCCUPIED")
+		}
+		first, last := strings.TrimSpace(req.FirstName), strings.TrimSpace(req.LastName)
+		if first == "" || len([]rune(first)) > 64 {
+			return nil, rpcErr(400, "FIRSTNAME_INVALID")
+		}
+		if len([]rune(last)) > 64 {
+			return nil, rpcErr(400, "LASTNAME_INVALID")
+		}
+		delete(s.st.codes, phone)
+		a := o.auth
+		u := s.newUserLocked(phone, first, last)
+		u.tosAccept = a.tosAccepted
+		u.noJoinedNotifications = req.NoJoinedNotifications
+		a.userID = u.id
+		if !req.NoJoinedNotifications {
+			s.announceJoinLocked(&o.d, u)
+		}
+		for _, hook := range s.signUpHooks {
+			hook(u.id, u.accessHash)
+		}
+		return &tg.AuthAuthorization{User: s.userViewLocked(u, u)}, nil
+	})
 }
 
 // announceJoinLocked tells every user who saved u's number that u joined,
@@ -235,58 +226,53 @@ func (s *Server) announceJoinLocked(d *delivery, u *user) {
 }
 
 func (s *Server) exportLoginToken(ctx context.Context, req *tg.AuthExportLoginTokenRequest) (tg.AuthLoginTokenClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.caller(ctx)
-	if a.userID != 0 {
-		u := s.st.users[a.userID]
-		return &tg.AuthLoginTokenSuccess{Authorization: &tg.AuthAuthorization{User: s.userViewLocked(u, u)}}, nil
-	}
-	if a.pending != 0 {
-		return nil, rpcErr(401, "SESSION_PASSWORD_NEEDED")
-	}
-	for k, t := range s.st.tokens {
-		if t.keyID == a.keyID || s.unix() > t.expires {
-			delete(s.st.tokens, k)
+	return anyKey(s, ctx, func(o *op) (tg.AuthLoginTokenClass, error) {
+		a := o.auth
+		if a.userID != 0 {
+			u := s.st.users[a.userID]
+			return &tg.AuthLoginTokenSuccess{Authorization: &tg.AuthAuthorization{User: s.userViewLocked(u, u)}}, nil
 		}
-	}
-	t := &loginToken{token: randBytes(32), keyID: a.keyID, expires: s.unix() + 30}
-	s.st.tokens[string(t.token)] = t
-	return &tg.AuthLoginToken{Expires: t.expires, Token: t.token}, nil
+		if a.pending != 0 {
+			return nil, rpcErr(401, "SESSION_PASSWORD_NEEDED")
+		}
+		for k, t := range s.st.tokens {
+			if t.keyID == a.keyID || s.unix() > t.expires {
+				delete(s.st.tokens, k)
+			}
+		}
+		t := &loginToken{token: randBytes(32), keyID: a.keyID, expires: s.unix() + 30}
+		s.st.tokens[string(t.token)] = t
+		return &tg.AuthLoginToken{Expires: t.expires, Token: t.token}, nil
+	})
 }
 
 func (s *Server) acceptLoginToken(ctx context.Context, token []byte) (*tg.Authorization, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	t, ok := s.st.tokens[string(token)]
-	if !ok || !bytes.Equal(t.token, token) {
-		return nil, rpcErr(400, "AUTH_TOKEN_INVALID")
-	}
-	if s.unix() > t.expires {
+	return signedIn(s, ctx, func(o *op) (*tg.Authorization, error) {
+		me, d := o.me, &o.d
+		t, ok := s.st.tokens[string(token)]
+		if !ok || !bytes.Equal(t.token, token) {
+			return nil, rpcErr(400, "AUTH_TOKEN_INVALID")
+		}
+		if s.unix() > t.expires {
+			delete(s.st.tokens, string(token))
+			return nil, rpcErr(400, "AUTH_TOKEN_EXPIRED")
+		}
 		delete(s.st.tokens, string(token))
-		return nil, rpcErr(400, "AUTH_TOKEN_EXPIRED")
-	}
-	delete(s.st.tokens, string(token))
-	target := s.st.auths[t.keyID]
-	if target == nil {
-		return nil, rpcErr(400, "AUTH_TOKEN_INVALID")
-	}
-	if me.password != nil {
-		target.pending = me.id
-	} else {
-		target.userID = me.id
-	}
-	for _, sess := range target.sessions {
-		d.items = append(d.items, pushItem{session: sess, updates: &tg.UpdateShort{Update: &tg.UpdateLoginToken{}, Date: s.unix()}})
-	}
-	auth := s.authorizationViewLocked(target, s.caller(ctx))
-	return &auth, nil
+		target := s.st.auths[t.keyID]
+		if target == nil {
+			return nil, rpcErr(400, "AUTH_TOKEN_INVALID")
+		}
+		if me.password != nil {
+			target.pending = me.id
+		} else {
+			target.userID = me.id
+		}
+		for _, sess := range target.sessions {
+			d.items = append(d.items, pushItem{session: sess, updates: &tg.UpdateShort{Update: &tg.UpdateLoginToken{}, Date: s.unix()}})
+		}
+		auth := s.authorizationViewLocked(target, o.auth)
+		return &auth, nil
+	})
 }
 
 // Code is the login code last sent to phone (digits only), as the sandbox

@@ -173,178 +173,152 @@ func (s *Server) postChannelLocked(d *delivery, me *user, id, hash int64, c cont
 }
 
 func (s *Server) createChannel(ctx context.Context, req *tg.ChannelsCreateChannelRequest) (tg.UpdatesClass, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	title := strings.TrimSpace(req.Title)
-	if title == "" || len([]rune(title)) > 128 {
-		return nil, rpcErr(400, "CHAT_TITLE_EMPTY")
-	}
-	if req.Broadcast == req.Megagroup {
-		return nil, rpcErr(400, "CHANNELS_TOO_MUCH") // exactly one kind, as Telegram's clients send
-	}
-	s.cloud.nextChannelID++
-	ch := &channel{id: s.cloud.nextChannelID, accessHash: randInt64(), title: title, about: req.About, megagroup: req.Megagroup,
-		creator: me.id, date: s.unix(), members: map[int64]*channelMember{me.id: {admin: true}}, randomIDs: map[int64]int{}}
-	s.cloud.channels[ch.id] = ch
-	m := &boxMessage{from: me.id, date: s.unix(), action: actionChannelCreate, actionTitle: title, post: !ch.megagroup}
-	pts := s.appendChannelMessageLocked(&d, ch, m, s.callOf(ctx).req.Session.ID, true)
-	return &tg.Updates{Updates: []tg.UpdateClass{
-		&tg.UpdateChannel{ChannelID: ch.id},
-		&tg.UpdateNewChannelMessage{Message: s.messageViewLocked(me, m), Pts: pts, PtsCount: 1},
-	}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Users: []tg.UserClass{s.userViewLocked(me, me)}, Date: s.unix()}, nil
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me, d := o.me, &o.d
+		title := strings.TrimSpace(req.Title)
+		if title == "" || len([]rune(title)) > 128 {
+			return nil, rpcErr(400, "CHAT_TITLE_EMPTY")
+		}
+		if req.Broadcast == req.Megagroup {
+			return nil, rpcErr(400, "CHANNELS_TOO_MUCH") // exactly one kind, as Telegram's clients send
+		}
+		s.cloud.nextChannelID++
+		ch := &channel{id: s.cloud.nextChannelID, accessHash: randInt64(), title: title, about: req.About, megagroup: req.Megagroup,
+			creator: me.id, date: s.unix(), members: map[int64]*channelMember{me.id: {admin: true}}, randomIDs: map[int64]int{}}
+		s.cloud.channels[ch.id] = ch
+		m := &boxMessage{from: me.id, date: s.unix(), action: actionChannelCreate, actionTitle: title, post: !ch.megagroup}
+		pts := s.appendChannelMessageLocked(d, ch, m, o.session(), true)
+		return &tg.Updates{Updates: []tg.UpdateClass{
+			&tg.UpdateChannel{ChannelID: ch.id},
+			&tg.UpdateNewChannelMessage{Message: s.messageViewLocked(me, m), Pts: pts, PtsCount: 1},
+		}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Users: []tg.UserClass{s.userViewLocked(me, me)}, Date: s.unix()}, nil
+	})
 }
 
 func (s *Server) inviteToChannel(ctx context.Context, req *tg.ChannelsInviteToChannelRequest) (*tg.MessagesInvitedUsers, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := s.inputChannelLocked(me, req.Channel, true)
-	if err != nil {
-		return nil, err
-	}
-	if !ch.megagroup && !ch.member(me.id).admin {
-		return nil, rpcErr(400, "CHAT_ADMIN_REQUIRED")
-	}
-	users, err := s.inputUsersLocked(me, req.Users)
-	if err != nil {
-		return nil, err
-	}
-	var added []int64
-	for _, u := range users {
-		if ch.member(u.id) != nil {
-			continue
+	return signedIn(s, ctx, func(o *op) (*tg.MessagesInvitedUsers, error) {
+		me, d := o.me, &o.d
+		ch, err := s.inputChannelLocked(me, req.Channel, true)
+		if err != nil {
+			return nil, err
 		}
-		ch.members[u.id] = &channelMember{}
-		added = append(added, u.id)
-	}
-	if len(added) == 0 {
-		return nil, rpcErr(400, "USER_ALREADY_PARTICIPANT")
-	}
-	res := &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}
-	for _, uid := range added {
-		u := s.st.users[uid]
-		s.toUserLocked(&d, uid, 0, func() tg.UpdatesClass {
-			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(u, ch)}, Date: s.unix()}
-		})
-	}
-	if ch.megagroup {
-		m := &boxMessage{from: me.id, date: s.unix(), action: actionChatAddUser, actionUsers: added}
-		pts := s.appendChannelMessageLocked(&d, ch, m, s.callOf(ctx).req.Session.ID, true)
-		res.Updates = append(res.Updates, &tg.UpdateNewChannelMessage{Message: s.messageViewLocked(me, m), Pts: pts, PtsCount: 1})
-		res.Users = s.usersOfLocked(me, []*boxMessage{m})
-	}
-	return &tg.MessagesInvitedUsers{Updates: res, MissingInvitees: []tg.MissingInvitee{}}, nil
+		if !ch.megagroup && !ch.member(me.id).admin {
+			return nil, rpcErr(400, "CHAT_ADMIN_REQUIRED")
+		}
+		users, err := s.inputUsersLocked(me, req.Users)
+		if err != nil {
+			return nil, err
+		}
+		var added []int64
+		for _, u := range users {
+			if ch.member(u.id) != nil {
+				continue
+			}
+			ch.members[u.id] = &channelMember{}
+			added = append(added, u.id)
+		}
+		if len(added) == 0 {
+			return nil, rpcErr(400, "USER_ALREADY_PARTICIPANT")
+		}
+		res := &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}
+		for _, uid := range added {
+			u := s.st.users[uid]
+			s.toUserLocked(d, uid, 0, func() tg.UpdatesClass {
+				return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(u, ch)}, Date: s.unix()}
+			})
+		}
+		if ch.megagroup {
+			m := &boxMessage{from: me.id, date: s.unix(), action: actionChatAddUser, actionUsers: added}
+			pts := s.appendChannelMessageLocked(d, ch, m, o.session(), true)
+			res.Updates = append(res.Updates, &tg.UpdateNewChannelMessage{Message: s.messageViewLocked(me, m), Pts: pts, PtsCount: 1})
+			res.Users = s.usersOfLocked(me, []*boxMessage{m})
+		}
+		return &tg.MessagesInvitedUsers{Updates: res, MissingInvitees: []tg.MissingInvitee{}}, nil
+	})
 }
 
 func (s *Server) leaveChannel(ctx context.Context, in tg.InputChannelClass) (tg.UpdatesClass, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := s.inputChannelLocked(me, in, true)
-	if err != nil {
-		return nil, err
-	}
-	ch.members[me.id].left = true
-	ch.members[me.id].admin = false
-	s.toUserLocked(&d, me.id, s.callOf(ctx).req.Session.ID, func() tg.UpdatesClass {
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me, d := o.me, &o.d
+		ch, err := s.inputChannelLocked(me, in, true)
+		if err != nil {
+			return nil, err
+		}
+		ch.members[me.id].left = true
+		ch.members[me.id].admin = false
+		s.toUserLocked(d, me.id, o.session(), func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}
+		})
+		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}, nil
 	})
-	return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}, nil
 }
 
 // editAdmin grants or removes admin rights; only the creator may.
 func (s *Server) editAdmin(ctx context.Context, req *tg.ChannelsEditAdminRequest) (tg.UpdatesClass, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := s.inputChannelLocked(me, req.Channel, true)
-	if err != nil {
-		return nil, err
-	}
-	if ch.creator != me.id {
-		return nil, rpcErr(400, "CHAT_ADMIN_REQUIRED")
-	}
-	u, err := s.resolveInputUserLocked(me, req.UserID)
-	if err != nil {
-		return nil, err
-	}
-	m := ch.member(u.id)
-	if m == nil {
-		return nil, rpcErr(400, "USER_NOT_PARTICIPANT")
-	}
-	r := req.AdminRights
-	m.admin = r.ChangeInfo || r.PostMessages || r.EditMessages || r.DeleteMessages || r.BanUsers || r.InviteUsers || r.PinMessages || r.AddAdmins
-	s.toUserLocked(&d, u.id, 0, func() tg.UpdatesClass {
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(u, ch)}, Date: s.unix()}
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me, d := o.me, &o.d
+		ch, err := s.inputChannelLocked(me, req.Channel, true)
+		if err != nil {
+			return nil, err
+		}
+		if ch.creator != me.id {
+			return nil, rpcErr(400, "CHAT_ADMIN_REQUIRED")
+		}
+		u, err := s.resolveInputUserLocked(me, req.UserID)
+		if err != nil {
+			return nil, err
+		}
+		m := ch.member(u.id)
+		if m == nil {
+			return nil, rpcErr(400, "USER_NOT_PARTICIPANT")
+		}
+		r := req.AdminRights
+		m.admin = r.ChangeInfo || r.PostMessages || r.EditMessages || r.DeleteMessages || r.BanUsers || r.InviteUsers || r.PinMessages || r.AddAdmins
+		s.toUserLocked(d, u.id, 0, func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(u, ch)}, Date: s.unix()}
+		})
+		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}, nil
 	})
-	return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateChannel{ChannelID: ch.id}}, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}, nil
 }
 
 func (s *Server) getChannels(ctx context.Context, ids []tg.InputChannelClass) (tg.MessagesChatsClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res := &tg.MessagesChats{Chats: []tg.ChatClass{}}
-	for _, in := range ids {
+	return signedIn(s, ctx, func(o *op) (tg.MessagesChatsClass, error) {
+		me := o.me
+		res := &tg.MessagesChats{Chats: []tg.ChatClass{}}
+		for _, in := range ids {
+			ch, err := s.inputChannelLocked(me, in, false)
+			if err != nil {
+				return nil, err
+			}
+			res.Chats = append(res.Chats, s.channelViewLocked(me, ch))
+		}
+		return res, nil
+	})
+}
+
+func (s *Server) getFullChannel(ctx context.Context, in tg.InputChannelClass) (*tg.MessagesChatFull, error) {
+	return signedIn(s, ctx, func(o *op) (*tg.MessagesChatFull, error) {
+		me := o.me
 		ch, err := s.inputChannelLocked(me, in, false)
 		if err != nil {
 			return nil, err
 		}
-		res.Chats = append(res.Chats, s.channelViewLocked(me, ch))
-	}
-	return res, nil
-}
-
-func (s *Server) getFullChannel(ctx context.Context, in tg.InputChannelClass) (*tg.MessagesChatFull, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := s.inputChannelLocked(me, in, false)
-	if err != nil {
-		return nil, err
-	}
-	info := s.channelDialogLocked(me, ch)
-	full := &tg.ChannelFull{ID: ch.id, About: ch.about, ReadInboxMaxID: info.readIn, ReadOutboxMaxID: info.readOut,
-		UnreadCount: info.unread, ChatPhoto: &tg.PhotoEmpty{}, NotifySettings: tg.PeerNotifySettings{}, BotInfo: []tg.BotInfo{}, Pts: ch.pts}
-	n, admins := 0, 0
-	for _, m := range ch.members {
-		if !m.left {
-			n++
-			if m.admin {
-				admins++
+		info := s.channelDialogLocked(me, ch)
+		full := &tg.ChannelFull{ID: ch.id, About: ch.about, ReadInboxMaxID: info.readIn, ReadOutboxMaxID: info.readOut,
+			UnreadCount: info.unread, ChatPhoto: &tg.PhotoEmpty{}, NotifySettings: tg.PeerNotifySettings{}, BotInfo: []tg.BotInfo{}, Pts: ch.pts}
+		n, admins := 0, 0
+		for _, m := range ch.members {
+			if !m.left {
+				n++
+				if m.admin {
+					admins++
+				}
 			}
 		}
-	}
-	full.SetParticipantsCount(n)
-	full.SetAdminsCount(admins)
-	return &tg.MessagesChatFull{FullChat: full, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Users: []tg.UserClass{}}, nil
+		full.SetParticipantsCount(n)
+		full.SetAdminsCount(admins)
+		return &tg.MessagesChatFull{FullChat: full, Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Users: []tg.UserClass{}}, nil
+	})
 }
 
 // channelDialogLocked summarises a channel for one member.
@@ -445,30 +419,25 @@ func (s *Server) channelHistoryLocked(me *user, p *tg.InputPeerChannel, req *tg.
 }
 
 func (s *Server) readChannelHistory(ctx context.Context, req *tg.ChannelsReadHistoryRequest) (bool, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	ch, err := s.inputChannelLocked(me, req.Channel, true)
-	if err != nil {
-		return false, err
-	}
-	m := ch.member(me.id)
-	maxID := min(req.MaxID, len(ch.msgs))
-	if maxID <= m.readMax {
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		me, d := o.me, &o.d
+		ch, err := s.inputChannelLocked(me, req.Channel, true)
+		if err != nil {
+			return false, err
+		}
+		m := ch.member(me.id)
+		maxID := min(req.MaxID, len(ch.msgs))
+		if maxID <= m.readMax {
+			return true, nil
+		}
+		m.readMax = maxID
+		still := s.channelDialogLocked(me, ch).unread
+		s.toUserLocked(d, me.id, o.session(), func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateReadChannelInbox{ChannelID: ch.id, MaxID: maxID, StillUnreadCount: still, Pts: ch.pts}},
+				Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}
+		})
 		return true, nil
-	}
-	m.readMax = maxID
-	still := s.channelDialogLocked(me, ch).unread
-	s.toUserLocked(&d, me.id, s.callOf(ctx).req.Session.ID, func() tg.UpdatesClass {
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateReadChannelInbox{ChannelID: ch.id, MaxID: maxID, StillUnreadCount: still, Pts: ch.pts}},
-			Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Date: s.unix()}
 	})
-	return true, nil
 }
 
 // getChannelDifference returns the channel's events after pts: up to the
@@ -476,70 +445,67 @@ func (s *Server) readChannelHistory(ctx context.Context, req *tg.ChannelsReadHis
 // nothing is left; after a gap of more than channelTooLong events, a
 // channelDifferenceTooLong with the dialog and the latest messages.
 func (s *Server) getChannelDifference(ctx context.Context, req *tg.UpdatesGetChannelDifferenceRequest) (tg.UpdatesChannelDifferenceClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ch, err := s.inputChannelLocked(me, req.Channel, true)
-	if err != nil {
-		return nil, err
-	}
-	s.cloud.diffCalls[ch.id]++
-	if req.Pts < 0 || req.Pts > ch.pts {
-		return nil, rpcErr(400, "PERSISTENT_TIMESTAMP_INVALID")
-	}
-	limit := req.Limit
-	if limit <= 0 || limit > channelDifferenceMax {
-		limit = channelDifferenceMax
-	}
-	if req.Pts == ch.pts {
-		return &tg.UpdatesChannelDifferenceEmpty{Final: true, Pts: ch.pts, Timeout: 30}, nil
-	}
-	// Events are logged in pts order, one per pts step or more.
-	start := firstEventAfter(ch.log, req.Pts)
-	if len(ch.log)-start > channelTooLong {
-		info := s.channelDialogLocked(me, ch)
-		dlg := &tg.Dialog{Peer: info.peer.tg(), TopMessage: info.top.id, ReadInboxMaxID: info.readIn, ReadOutboxMaxID: info.readOut,
-			UnreadCount: info.unread, UnreadMentionsCount: info.mentions, NotifySettings: tg.PeerNotifySettings{}}
-		dlg.SetPts(ch.pts)
-		var page []*boxMessage
-		for id := len(ch.msgs); id >= 1 && len(page) < limit; id-- {
-			if m := ch.msgs[id-1]; !m.deleted {
-				page = append(page, m)
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesChannelDifferenceClass, error) {
+		me := o.me
+		ch, err := s.inputChannelLocked(me, req.Channel, true)
+		if err != nil {
+			return nil, err
+		}
+		s.cloud.diffCalls[ch.id]++
+		if req.Pts < 0 || req.Pts > ch.pts {
+			return nil, rpcErr(400, "PERSISTENT_TIMESTAMP_INVALID")
+		}
+		limit := req.Limit
+		if limit <= 0 || limit > channelDifferenceMax {
+			limit = channelDifferenceMax
+		}
+		if req.Pts == ch.pts {
+			return &tg.UpdatesChannelDifferenceEmpty{Final: true, Pts: ch.pts, Timeout: 30}, nil
+		}
+		// Events are logged in pts order, one per pts step or more.
+		start := firstEventAfter(ch.log, req.Pts)
+		if len(ch.log)-start > channelTooLong {
+			info := s.channelDialogLocked(me, ch)
+			dlg := &tg.Dialog{Peer: info.peer.tg(), TopMessage: info.top.id, ReadInboxMaxID: info.readIn, ReadOutboxMaxID: info.readOut,
+				UnreadCount: info.unread, UnreadMentionsCount: info.mentions, NotifySettings: tg.PeerNotifySettings{}}
+			dlg.SetPts(ch.pts)
+			var page []*boxMessage
+			for id := len(ch.msgs); id >= 1 && len(page) < limit; id-- {
+				if m := ch.msgs[id-1]; !m.deleted {
+					page = append(page, m)
+				}
 			}
-		}
-		msgs := make([]tg.MessageClass, len(page))
-		for i, m := range page {
-			msgs[i] = s.messageViewLocked(me, m)
-		}
-		return &tg.UpdatesChannelDifferenceTooLong{Final: true, Timeout: 30, Dialog: dlg, Messages: msgs,
-			Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Users: s.usersOfLocked(me, page)}, nil
-	}
-	res := &tg.UpdatesChannelDifference{Final: true, Timeout: 30, Pts: req.Pts, NewMessages: []tg.MessageClass{}, OtherUpdates: []tg.UpdateClass{}}
-	var msgs []*boxMessage
-	for i := start; i < len(ch.log); i++ {
-		e := ch.log[i]
-		if i-start == limit {
-			res.Final = false
-			break
-		}
-		res.Pts = e.pts
-		if e.message != nil {
-			if !e.message.deleted {
-				res.NewMessages = append(res.NewMessages, s.messageViewLocked(me, e.message))
-				msgs = append(msgs, e.message)
+			msgs := make([]tg.MessageClass, len(page))
+			for i, m := range page {
+				msgs[i] = s.messageViewLocked(me, m)
 			}
-			continue
+			return &tg.UpdatesChannelDifferenceTooLong{Final: true, Timeout: 30, Dialog: dlg, Messages: msgs,
+				Chats: []tg.ChatClass{s.channelViewLocked(me, ch)}, Users: s.usersOfLocked(me, page)}, nil
 		}
-		u := e.build()
-		setChannelPts(u, e.pts, e.count)
-		res.OtherUpdates = append(res.OtherUpdates, u)
-	}
-	res.Chats = []tg.ChatClass{s.channelViewLocked(me, ch)}
-	res.Users = s.usersOfLocked(me, msgs)
-	return res, nil
+		res := &tg.UpdatesChannelDifference{Final: true, Timeout: 30, Pts: req.Pts, NewMessages: []tg.MessageClass{}, OtherUpdates: []tg.UpdateClass{}}
+		var msgs []*boxMessage
+		for i := start; i < len(ch.log); i++ {
+			e := ch.log[i]
+			if i-start == limit {
+				res.Final = false
+				break
+			}
+			res.Pts = e.pts
+			if e.message != nil {
+				if !e.message.deleted {
+					res.NewMessages = append(res.NewMessages, s.messageViewLocked(me, e.message))
+					msgs = append(msgs, e.message)
+				}
+				continue
+			}
+			u := e.build()
+			setChannelPts(u, e.pts, e.count)
+			res.OtherUpdates = append(res.OtherUpdates, u)
+		}
+		res.Chats = []tg.ChatClass{s.channelViewLocked(me, ch)}
+		res.Users = s.usersOfLocked(me, msgs)
+		return res, nil
+	})
 }
 
 // firstEventAfter is the index of the first log entry with pts > after.

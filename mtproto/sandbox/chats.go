@@ -30,6 +30,7 @@ type cloudState struct {
 	channels      map[int64]*channel
 	nextChannelID int64
 	uploads       map[uploadKey]*partialUpload
+	usedUploads   []uploadKey // oldest first; see keptUploads
 	files         map[int64]*storedFile
 	folders       map[int64]map[peerRef]int
 	diffCalls     map[int64]int
@@ -309,26 +310,20 @@ func replyToID(r tg.InputReplyToClass) int {
 
 // sendCloudMessage is messages.sendMessage to a group or channel.
 func (s *Server) sendCloudMessage(ctx context.Context, req *tg.MessagesSendMessageRequest) (tg.UpdatesClass, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkText(req.Message, false); err != nil {
-		return nil, err
-	}
-	r, _ := req.GetReplyTo()
-	return s.postLocked(ctx, &d, me, req.Peer, content{text: req.Message, entities: s.storeEntitiesLocked(req.Entities),
-		replyTo: replyToID(r), randomID: req.RandomID})
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		if err := checkText(req.Message, false); err != nil {
+			return nil, err
+		}
+		r, _ := req.GetReplyTo()
+		return s.postLocked(o, req.Peer, content{text: req.Message, entities: s.storeEntitiesLocked(req.Entities),
+			replyTo: replyToID(r), randomID: req.RandomID})
+	})
 }
 
-// postLocked delivers c from me to peer (private chat, group or channel)
+// postLocked delivers c from the caller to peer (private chat, group or channel)
 // and returns the caller's result: updateMessageID and the new message.
-func (s *Server) postLocked(ctx context.Context, d *delivery, me *user, peer tg.InputPeerClass, c content) (tg.UpdatesClass, error) {
-	skip := s.callOf(ctx).req.Session.ID
+func (s *Server) postLocked(o *op, peer tg.InputPeerClass, c content) (tg.UpdatesClass, error) {
+	me, d, skip := o.me, &o.d, o.session()
 	switch p := peer.(type) {
 	case *tg.InputPeerChannel:
 		return s.postChannelLocked(d, me, p.ChannelID, p.AccessHash, c, skip)
@@ -466,164 +461,144 @@ func (s *Server) inputUsersLocked(me *user, in []tg.InputUserClass) ([]*user, er
 }
 
 func (s *Server) createChat(ctx context.Context, req *tg.MessagesCreateChatRequest) (*tg.MessagesInvitedUsers, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	title := strings.TrimSpace(req.Title)
-	if title == "" || len([]rune(title)) > 128 {
-		return nil, rpcErr(400, "CHAT_TITLE_EMPTY")
-	}
-	users, err := s.inputUsersLocked(me, req.Users)
-	if err != nil {
-		return nil, err
-	}
-	s.cloud.nextChatID++
-	c := &chat{id: s.cloud.nextChatID, title: title, creator: me.id, date: s.unix(), version: 1, members: []int64{me.id}, former: map[int64]bool{}}
-	ids := []int64{}
-	for _, u := range users {
-		if !c.isMember(u.id) {
-			c.members = append(c.members, u.id)
-			ids = append(ids, u.id)
+	return signedIn(s, ctx, func(o *op) (*tg.MessagesInvitedUsers, error) {
+		me, d := o.me, &o.d
+		title := strings.TrimSpace(req.Title)
+		if title == "" || len([]rune(title)) > 128 {
+			return nil, rpcErr(400, "CHAT_TITLE_EMPTY")
 		}
-	}
-	s.cloud.chats[c.id] = c
-	mine, pts := s.serviceChatLocked(&d, me, c, actionChatCreate, ids, s.callOf(ctx).req.Session.ID)
-	return &tg.MessagesInvitedUsers{Updates: &tg.Updates{
-		Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: mine.toTG(), Pts: pts, PtsCount: 1}},
-		Users:   s.usersOfLocked(me, []*boxMessage{mine}),
-		Chats:   []tg.ChatClass{s.chatViewLocked(me, c)},
-		Date:    s.unix(),
-	}, MissingInvitees: []tg.MissingInvitee{}}, nil
+		users, err := s.inputUsersLocked(me, req.Users)
+		if err != nil {
+			return nil, err
+		}
+		s.cloud.nextChatID++
+		c := &chat{id: s.cloud.nextChatID, title: title, creator: me.id, date: s.unix(), version: 1, members: []int64{me.id}, former: map[int64]bool{}}
+		ids := []int64{}
+		for _, u := range users {
+			if !c.isMember(u.id) {
+				c.members = append(c.members, u.id)
+				ids = append(ids, u.id)
+			}
+		}
+		s.cloud.chats[c.id] = c
+		mine, pts := s.serviceChatLocked(d, me, c, actionChatCreate, ids, o.session())
+		return &tg.MessagesInvitedUsers{Updates: &tg.Updates{
+			Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: mine.toTG(), Pts: pts, PtsCount: 1}},
+			Users:   s.usersOfLocked(me, []*boxMessage{mine}),
+			Chats:   []tg.ChatClass{s.chatViewLocked(me, c)},
+			Date:    s.unix(),
+		}, MissingInvitees: []tg.MissingInvitee{}}, nil
+	})
 }
 
 func (s *Server) addChatUser(ctx context.Context, req *tg.MessagesAddChatUserRequest) (*tg.MessagesInvitedUsers, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.chatOfLocked(me, req.ChatID, true)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolveInputUserLocked(me, req.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if c.isMember(u.id) {
-		return nil, rpcErr(400, "USER_ALREADY_PARTICIPANT")
-	}
-	c.members = append(c.members, u.id)
-	delete(c.former, u.id)
-	c.version++
-	mine, pts := s.serviceChatLocked(&d, me, c, actionChatAddUser, []int64{u.id}, s.callOf(ctx).req.Session.ID)
-	return &tg.MessagesInvitedUsers{Updates: &tg.Updates{
-		Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: mine.toTG(), Pts: pts, PtsCount: 1}},
-		Users:   s.usersOfLocked(me, []*boxMessage{mine}),
-		Chats:   []tg.ChatClass{s.chatViewLocked(me, c)},
-		Date:    s.unix(),
-	}, MissingInvitees: []tg.MissingInvitee{}}, nil
+	return signedIn(s, ctx, func(o *op) (*tg.MessagesInvitedUsers, error) {
+		me, d := o.me, &o.d
+		c, err := s.chatOfLocked(me, req.ChatID, true)
+		if err != nil {
+			return nil, err
+		}
+		u, err := s.resolveInputUserLocked(me, req.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if c.isMember(u.id) {
+			return nil, rpcErr(400, "USER_ALREADY_PARTICIPANT")
+		}
+		c.members = append(c.members, u.id)
+		delete(c.former, u.id)
+		c.version++
+		mine, pts := s.serviceChatLocked(d, me, c, actionChatAddUser, []int64{u.id}, o.session())
+		return &tg.MessagesInvitedUsers{Updates: &tg.Updates{
+			Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: mine.toTG(), Pts: pts, PtsCount: 1}},
+			Users:   s.usersOfLocked(me, []*boxMessage{mine}),
+			Chats:   []tg.ChatClass{s.chatViewLocked(me, c)},
+			Date:    s.unix(),
+		}, MissingInvitees: []tg.MissingInvitee{}}, nil
+	})
 }
 
 // deleteChatUser removes a member; a user removing themselves leaves.
 // Only the creator removes others.
 func (s *Server) deleteChatUser(ctx context.Context, req *tg.MessagesDeleteChatUserRequest) (tg.UpdatesClass, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.chatOfLocked(me, req.ChatID, true)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolveInputUserLocked(me, req.UserID)
-	if err != nil {
-		return nil, err
-	}
-	if u.id != me.id && c.creator != me.id {
-		return nil, rpcErr(400, "CHAT_ADMIN_REQUIRED")
-	}
-	if !c.isMember(u.id) {
-		return nil, rpcErr(400, "USER_NOT_PARTICIPANT")
-	}
-	kept := c.members[:0]
-	for _, m := range c.members {
-		if m != u.id {
-			kept = append(kept, m)
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me, d := o.me, &o.d
+		c, err := s.chatOfLocked(me, req.ChatID, true)
+		if err != nil {
+			return nil, err
 		}
-	}
-	c.members = kept
-	c.former[u.id] = true
-	c.version++
-	mine, pts := s.serviceChatLocked(&d, me, c, actionChatDeleteUser, []int64{u.id}, s.callOf(ctx).req.Session.ID)
-	return &tg.Updates{
-		Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: mine.toTG(), Pts: pts, PtsCount: 1}},
-		Users:   s.usersOfLocked(me, []*boxMessage{mine}),
-		Chats:   []tg.ChatClass{s.chatViewLocked(me, c)},
-		Date:    s.unix(),
-	}, nil
+		u, err := s.resolveInputUserLocked(me, req.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if u.id != me.id && c.creator != me.id {
+			return nil, rpcErr(400, "CHAT_ADMIN_REQUIRED")
+		}
+		if !c.isMember(u.id) {
+			return nil, rpcErr(400, "USER_NOT_PARTICIPANT")
+		}
+		kept := c.members[:0]
+		for _, m := range c.members {
+			if m != u.id {
+				kept = append(kept, m)
+			}
+		}
+		c.members = kept
+		c.former[u.id] = true
+		c.version++
+		mine, pts := s.serviceChatLocked(d, me, c, actionChatDeleteUser, []int64{u.id}, o.session())
+		return &tg.Updates{
+			Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: mine.toTG(), Pts: pts, PtsCount: 1}},
+			Users:   s.usersOfLocked(me, []*boxMessage{mine}),
+			Chats:   []tg.ChatClass{s.chatViewLocked(me, c)},
+			Date:    s.unix(),
+		}, nil
+	})
 }
 
 func (s *Server) getChats(ctx context.Context, ids []int64) (tg.MessagesChatsClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	res := &tg.MessagesChats{Chats: []tg.ChatClass{}}
-	for _, id := range ids {
-		c, err := s.chatOfLocked(me, id, false)
-		if err != nil {
-			continue
+	return signedIn(s, ctx, func(o *op) (tg.MessagesChatsClass, error) {
+		me := o.me
+		res := &tg.MessagesChats{Chats: []tg.ChatClass{}}
+		for _, id := range ids {
+			c, err := s.chatOfLocked(me, id, false)
+			if err != nil {
+				continue
+			}
+			res.Chats = append(res.Chats, s.chatViewLocked(me, c))
 		}
-		res.Chats = append(res.Chats, s.chatViewLocked(me, c))
-	}
-	return res, nil
+		return res, nil
+	})
 }
 
 func (s *Server) getFullChat(ctx context.Context, id int64) (*tg.MessagesChatFull, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.chatOfLocked(me, id, false)
-	if err != nil {
-		return nil, err
-	}
-	parts := &tg.ChatParticipants{ChatID: c.id, Version: c.version}
-	var users []tg.UserClass
-	for _, uid := range c.members {
-		if uid == c.creator {
-			parts.Participants = append(parts.Participants, &tg.ChatParticipantCreator{UserID: uid})
-		} else {
-			parts.Participants = append(parts.Participants, &tg.ChatParticipant{UserID: uid, InviterID: c.creator, Date: c.date})
+	return signedIn(s, ctx, func(o *op) (*tg.MessagesChatFull, error) {
+		me := o.me
+		c, err := s.chatOfLocked(me, id, false)
+		if err != nil {
+			return nil, err
 		}
-		if u := s.st.users[uid]; u != nil {
-			users = append(users, s.userViewLocked(me, u))
+		parts := &tg.ChatParticipants{ChatID: c.id, Version: c.version}
+		var users []tg.UserClass
+		for _, uid := range c.members {
+			if uid == c.creator {
+				parts.Participants = append(parts.Participants, &tg.ChatParticipantCreator{UserID: uid})
+			} else {
+				parts.Participants = append(parts.Participants, &tg.ChatParticipant{UserID: uid, InviterID: c.creator, Date: c.date})
+			}
+			if u := s.st.users[uid]; u != nil {
+				users = append(users, s.userViewLocked(me, u))
+			}
 		}
-	}
-	full := &tg.ChatFull{ID: c.id, Participants: parts, NotifySettings: tg.PeerNotifySettings{}}
-	return &tg.MessagesChatFull{FullChat: full, Chats: []tg.ChatClass{s.chatViewLocked(me, c)}, Users: users}, nil
+		full := &tg.ChatFull{ID: c.id, Participants: parts, NotifySettings: tg.PeerNotifySettings{}}
+		return &tg.MessagesChatFull{FullChat: full, Chats: []tg.ChatClass{s.chatViewLocked(me, c)}, Users: users}, nil
+	})
 }
 
 // readChatHistoryLocked marks a group read up to maxID in me's box and
 // tells each sender how far their messages were read.
-func (s *Server) readChatHistoryLocked(ctx context.Context, d *delivery, me *user, chatID int64, maxID int) (*tg.MessagesAffectedMessages, error) {
+func (s *Server) readChatHistoryLocked(o *op, chatID int64, maxID int) (*tg.MessagesAffectedMessages, error) {
+	me, d := o.me, &o.d
 	if _, err := s.chatOfLocked(me, chatID, false); err != nil {
 		return nil, err
 	}
@@ -634,7 +609,7 @@ func (s *Server) readChatHistoryLocked(ctx context.Context, d *delivery, me *use
 	prev := me.readInbox[chatID]
 	me.readInbox[chatID] = maxID
 	peer := peerRef{kind: peerChatKind, id: chatID}
-	skip := s.callOf(ctx).req.Session.ID
+	skip := o.session()
 	pts := s.addPtsLocked(me, 1, nil, func() tg.UpdateClass {
 		return &tg.UpdateReadHistoryInbox{Peer: peer.tg(), MaxID: maxID}
 	})
@@ -722,46 +697,41 @@ func dialogsOffsetLocked(all []dialogInfo, req *tg.MessagesGetDialogsRequest) in
 
 // editPeerFolders moves dialogs between the main list (0) and the archive (1).
 func (s *Server) editPeerFolders(ctx context.Context, peers []tg.InputFolderPeer) (tg.UpdatesClass, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var changed []tg.FolderPeer
-	for _, fp := range peers {
-		if fp.FolderID != 0 && fp.FolderID != 1 {
-			return nil, rpcErr(400, "FOLDER_ID_INVALID")
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me, d := o.me, &o.d
+		var changed []tg.FolderPeer
+		for _, fp := range peers {
+			if fp.FolderID != 0 && fp.FolderID != 1 {
+				return nil, rpcErr(400, "FOLDER_ID_INVALID")
+			}
+			p, ok := s.peerRefOfInputLocked(me, fp.Peer)
+			if !ok {
+				return nil, rpcErr(400, "PEER_ID_INVALID")
+			}
+			if s.cloud.folders[me.id] == nil {
+				s.cloud.folders[me.id] = map[peerRef]int{}
+			}
+			if fp.FolderID == 0 {
+				delete(s.cloud.folders[me.id], p)
+			} else {
+				s.cloud.folders[me.id][p] = fp.FolderID
+			}
+			changed = append(changed, tg.FolderPeer{Peer: p.tg(), FolderID: fp.FolderID})
 		}
-		p, ok := s.peerRefOfInputLocked(me, fp.Peer)
-		if !ok {
-			return nil, rpcErr(400, "PEER_ID_INVALID")
+		build := func() []tg.FolderPeer {
+			out := make([]tg.FolderPeer, len(changed))
+			for i, c := range changed {
+				p, _ := s.peerRefOfPeer(c.Peer)
+				out[i] = tg.FolderPeer{Peer: p.tg(), FolderID: c.FolderID}
+			}
+			return out
 		}
-		if s.cloud.folders[me.id] == nil {
-			s.cloud.folders[me.id] = map[peerRef]int{}
-		}
-		if fp.FolderID == 0 {
-			delete(s.cloud.folders[me.id], p)
-		} else {
-			s.cloud.folders[me.id][p] = fp.FolderID
-		}
-		changed = append(changed, tg.FolderPeer{Peer: p.tg(), FolderID: fp.FolderID})
-	}
-	build := func() []tg.FolderPeer {
-		out := make([]tg.FolderPeer, len(changed))
-		for i, c := range changed {
-			p, _ := s.peerRefOfPeer(c.Peer)
-			out[i] = tg.FolderPeer{Peer: p.tg(), FolderID: c.FolderID}
-		}
-		return out
-	}
-	pts := s.addPtsLocked(me, 1, nil, func() tg.UpdateClass { return &tg.UpdateFolderPeers{FolderPeers: build()} })
-	s.toUserLocked(&d, me.id, s.callOf(ctx).req.Session.ID, func() tg.UpdatesClass {
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateFolderPeers{FolderPeers: build(), Pts: pts, PtsCount: 1}}, Date: s.unix()}
+		pts := s.addPtsLocked(me, 1, nil, func() tg.UpdateClass { return &tg.UpdateFolderPeers{FolderPeers: build()} })
+		s.toUserLocked(d, me.id, o.session(), func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateFolderPeers{FolderPeers: build(), Pts: pts, PtsCount: 1}}, Date: s.unix()}
+		})
+		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateFolderPeers{FolderPeers: build(), Pts: pts, PtsCount: 1}}, Date: s.unix()}, nil
 	})
-	return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateFolderPeers{FolderPeers: build(), Pts: pts, PtsCount: 1}}, Date: s.unix()}, nil
 }
 
 func (s *Server) peerRefOfPeer(p tg.PeerClass) (peerRef, bool) {
@@ -845,14 +815,21 @@ func (c *Contact) welcome(uid, hash, chatID int64, channel *tg.InputPeerChannel)
 	api := c.client.API()
 	u := &tg.InputUser{UserID: uid, AccessHash: hash}
 	if _, err := api.MessagesAddChatUser(ctx, &tg.MessagesAddChatUserRequest{ChatID: chatID, UserID: u}); err != nil {
+		c.problem("add user %d to the demo group", uid, err)
 		return
 	}
-	_, _ = api.ChannelsInviteToChannel(ctx, &tg.ChannelsInviteToChannelRequest{
-		Channel: &tg.InputChannel{ChannelID: channel.ChannelID, AccessHash: channel.AccessHash}, Users: []tg.InputUserClass{u}})
-	_, _ = api.MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{Peer: &tg.InputPeerChat{ChatID: chatID}, RandomID: randInt64(),
-		Message: "Welcome! This group is a cloud chat, so Telegram can read it. Secret chats are one-to-one only."})
-	_, _ = api.MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{Peer: channel, RandomID: randInt64(),
-		Message: fmt.Sprintf("A new reader joined (%s).", c.srv.firstName(uid))})
+	if _, err := api.ChannelsInviteToChannel(ctx, &tg.ChannelsInviteToChannelRequest{
+		Channel: &tg.InputChannel{ChannelID: channel.ChannelID, AccessHash: channel.AccessHash}, Users: []tg.InputUserClass{u}}); err != nil {
+		c.problem("invite user %d to the demo channel", uid, err)
+	}
+	if _, err := api.MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{Peer: &tg.InputPeerChat{ChatID: chatID}, RandomID: randInt64(),
+		Message: "Welcome! This group is a cloud chat, so Telegram can read it. Secret chats are one-to-one only."}); err != nil {
+		c.problem("welcome user %d in the demo group", uid, err)
+	}
+	if _, err := api.MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{Peer: channel, RandomID: randInt64(),
+		Message: fmt.Sprintf("A new reader joined (%s).", c.srv.firstName(uid))}); err != nil {
+		c.problem("announce user %d in the demo channel", uid, err)
+	}
 }
 
 func (s *Server) firstName(uid int64) string {

@@ -178,6 +178,43 @@ func TestUploadPartRules(t *testing.T) {
 	}
 }
 
+// A client stopped after its message reached the server, before it recorded the answer, sends the
+// same uploaded file again when it restarts; Telegram accepts it, and so does the sandbox until
+// many newer uploads have been used.
+func TestUsedUploadStaysUsableForAResend(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t, sandbox.Options{})
+	r := start(t, ctx, s, clientOpts{})
+	signUp(t, ctx, s, r, "447700940004", "Xan")
+	api := r.API()
+	upload := func(id int64) tg.InputFileClass {
+		if _, err := api.UploadSaveFilePart(ctx, &tg.UploadSaveFilePartRequest{FileID: id, FilePart: 0, Bytes: []byte("resend me")}); err != nil {
+			t.Fatal(err)
+		}
+		return &tg.InputFile{ID: id, Parts: 1, Name: "r.txt"}
+	}
+	send := func(file tg.InputFileClass, randomID int64) error {
+		_, err := api.MessagesSendMedia(ctx, &tg.MessagesSendMediaRequest{Peer: &tg.InputPeerSelf{}, RandomID: randomID,
+			Media: &tg.InputMediaUploadedDocument{File: file, MimeType: "text/plain"}})
+		return err
+	}
+	first := upload(1)
+	if err := send(first, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := send(first, 2); err != nil {
+		t.Fatalf("the same upload sent again: %v", err)
+	}
+	for i := range int64(sandbox.KeptUploads) {
+		if err := send(upload(100+i), 100+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := send(first, 3); rpcType(err) != "FILE_PART_MISSING" {
+		t.Fatalf("an upload older than %d used ones: %v, want FILE_PART_0_MISSING", sandbox.KeptUploads, err)
+	}
+}
+
 func TestChannelDifferenceSlicesAndTooLong(t *testing.T) {
 	ctx := testCtx(t)
 	s := newSandbox(t, sandbox.Options{})

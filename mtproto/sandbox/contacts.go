@@ -40,6 +40,9 @@ type ContactOptions struct {
 	Reply func(text string) string
 	// Greet sends a first message to every user who signs up.
 	Greet bool
+	// Username, when set, is published for the contact through its own
+	// client (account.updateUsername), so people can find it by name.
+	Username string
 }
 
 // AddContact registers an account and starts its client. It returns once
@@ -55,7 +58,11 @@ func (s *Server) AddContact(ctx context.Context, first, phone string, opts Conta
 	u.simulated = true
 	s.mu.Unlock()
 
-	client, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "sandbox", Endpoint: s.Endpoint()})
+	// Simulated contacts live inside the server: they connect in memory
+	// even when the sandbox listens on TCP, which only outside clients use.
+	endpoint := s.Endpoint()
+	endpoint.Dial = s.mem.Dial
+	client, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "sandbox", Endpoint: endpoint})
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: contact %s: %w", first, err)
 	}
@@ -107,6 +114,11 @@ func (s *Server) AddContact(ctx context.Context, first, phone string, opts Conta
 			if _, err := l.SubmitCode(ctx, code); err != nil {
 				return err
 			}
+			if opts.Username != "" {
+				if _, err := client.API().AccountUpdateUsername(ctx, opts.Username); err != nil {
+					return fmt.Errorf("username %s: %w", opts.Username, err)
+				}
+			}
 			close(c.ready)
 			<-ctx.Done()
 			return ctx.Err()
@@ -143,11 +155,27 @@ func (c *Contact) greet(uid, hash int64) {
 		case <-ctx.Done():
 		}
 	}()
-	_, _ = c.client.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
+	if _, err := c.client.API().MessagesSendMessage(ctx, &tg.MessagesSendMessageRequest{
 		Peer:     &tg.InputPeerUser{UserID: uid, AccessHash: hash},
 		Message:  fmt.Sprintf("Hi, this is %s, a simulated contact on Tacit's local sandbox. Write to me and I will answer.", c.Name),
 		RandomID: randInt64(),
-	})
+	}); err != nil {
+		c.problem("greet user %d", uid, err)
+	}
+}
+
+// problem reports a failure of the contact's automatic behaviour (nobody
+// waits on it) unless the contact is shutting down.
+func (c *Contact) problem(what string, id int64, err error) {
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	if errors.Is(err, context.Canceled) {
+		return
+	}
+	c.srv.logf("sandbox: %s could not "+what+": %v", c.Name, id, err)
 }
 
 // Client is the contact's mtproto client (tests drive it directly).
@@ -185,11 +213,17 @@ func (s *Server) onSignUp(f func(userID, accessHash int64)) {
 	s.signUpHooks = append(s.signUpHooks, f)
 }
 
+// Demo contacts: names, numbers and the usernames people find them by.
+var demoContacts = []struct{ Name, Phone, Username string }{
+	{"Alice", "15550000001", "alice_demo"},
+	{"Bob", "15550000002", "bob_demo"},
+}
+
 // DemoContacts starts the contacts the demo uses: Alice and Bob, who greet
-// new users and answer.
+// new users, answer, and can be found by username.
 func (s *Server) DemoContacts(ctx context.Context) error {
-	for _, c := range []struct{ name, phone string }{{"Alice", "15550000001"}, {"Bob", "15550000002"}} {
-		if _, err := s.AddContact(ctx, c.name, c.phone, ContactOptions{Greet: true}); err != nil {
+	for _, c := range demoContacts {
+		if _, err := s.AddContact(ctx, c.Name, c.Phone, ContactOptions{Greet: true, Username: c.Username}); err != nil {
 			return err
 		}
 	}

@@ -36,7 +36,16 @@ type partialUpload struct {
 	// total is file_total_parts of saveBigFilePart (0 for small files).
 	total int
 	big   bool
+	// used is set once a send has used the upload; it stays usable (a client that
+	// was stopped before it saw the answer sends the same file again) until
+	// keptUploads newer ones have been used.
+	used bool
 }
+
+// keptUploads is how many used uploads stay usable: Telegram keeps an uploaded
+// file for a while after a message used it, and a client resending after a lost
+// answer relies on that.
+const keptUploads = 64
 
 // storedFile is an uploaded document or photo.
 type storedFile struct {
@@ -89,23 +98,20 @@ func (s *Server) saveFilePart(ctx context.Context, req *tg.UploadSaveFilePartReq
 	if err := checkPart(req.FilePart, req.Bytes); err != nil {
 		return false, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	k := uploadKey{me.id, req.FileID}
-	up := s.cloud.uploads[k]
-	if up == nil {
-		up = &partialUpload{parts: map[int][]byte{}}
-		s.cloud.uploads[k] = up
-	}
-	if up.big {
-		return false, rpcErr(400, "FILE_PARTS_INVALID")
-	}
-	up.parts[req.FilePart] = req.Bytes
-	return true, nil
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		me := o.me
+		k := uploadKey{me.id, req.FileID}
+		up := s.cloud.uploads[k]
+		if up == nil {
+			up = &partialUpload{parts: map[int][]byte{}}
+			s.cloud.uploads[k] = up
+		}
+		if up.big {
+			return false, rpcErr(400, "FILE_PARTS_INVALID")
+		}
+		up.parts[req.FilePart] = req.Bytes
+		return true, nil
+	})
 }
 
 func (s *Server) saveBigFilePart(ctx context.Context, req *tg.UploadSaveBigFilePartRequest) (bool, error) {
@@ -115,27 +121,25 @@ func (s *Server) saveBigFilePart(ctx context.Context, req *tg.UploadSaveBigFileP
 	if req.FileTotalParts <= 0 || req.FileTotalParts > maxParts || req.FilePart >= req.FileTotalParts {
 		return false, rpcErr(400, "FILE_PARTS_INVALID")
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	k := uploadKey{me.id, req.FileID}
-	up := s.cloud.uploads[k]
-	if up == nil {
-		up = &partialUpload{parts: map[int][]byte{}, big: true, total: req.FileTotalParts}
-		s.cloud.uploads[k] = up
-	}
-	if !up.big || up.total != req.FileTotalParts {
-		return false, rpcErr(400, "FILE_PARTS_INVALID")
-	}
-	up.parts[req.FilePart] = req.Bytes
-	return true, nil
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		me := o.me
+		k := uploadKey{me.id, req.FileID}
+		up := s.cloud.uploads[k]
+		if up == nil {
+			up = &partialUpload{parts: map[int][]byte{}, big: true, total: req.FileTotalParts}
+			s.cloud.uploads[k] = up
+		}
+		if !up.big || up.total != req.FileTotalParts {
+			return false, rpcErr(400, "FILE_PARTS_INVALID")
+		}
+		up.parts[req.FilePart] = req.Bytes
+		return true, nil
+	})
 }
 
 // assembleLocked joins the parts of an uploaded file, checking Telegram's
-// part rules, and forgets the upload.
+// part rules, and keeps the upload for a later resend (forgetting the oldest
+// beyond keptUploads).
 func (s *Server) assembleLocked(me *user, in tg.InputFileClass) ([]byte, string, error) {
 	var (
 		id    int64
@@ -192,13 +196,19 @@ func (s *Server) assembleLocked(me *user, in tg.InputFileClass) ([]byte, string,
 			return nil, "", rpcErr(400, "MD5_CHECKSUM_INVALID")
 		}
 	}
-	delete(s.cloud.uploads, k)
+	if !up.used {
+		up.used = true
+		s.cloud.usedUploads = append(s.cloud.usedUploads, k)
+		if len(s.cloud.usedUploads) > keptUploads {
+			delete(s.cloud.uploads, s.cloud.usedUploads[0])
+			s.cloud.usedUploads = s.cloud.usedUploads[1:]
+		}
+	}
 	return data, name, nil
 }
 
 func (s *Server) newFileLocked(data []byte) *storedFile {
-	f := &storedFile{id: randInt64(), accessHash: randInt64(), ref: make([]byte, 16), data: data, date: s.unix()}
-	_, _ = s.opts.Random.Read(f.ref)
+	f := &storedFile{id: randInt64(), accessHash: randInt64(), ref: randBytes(16), data: data, date: s.unix()}
 	s.cloud.files[f.id] = f
 	return f
 }
@@ -263,24 +273,19 @@ func (s *Server) mediaLocked(me *user, in tg.InputMediaClass) (*storedFile, erro
 }
 
 func (s *Server) sendMedia(ctx context.Context, req *tg.MessagesSendMediaRequest) (tg.UpdatesClass, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkText(req.Message, true); err != nil {
-		return nil, err
-	}
-	f, err := s.mediaLocked(me, req.Media)
-	if err != nil {
-		return nil, err
-	}
-	r, _ := req.GetReplyTo()
-	return s.postLocked(ctx, &d, me, req.Peer, content{text: req.Message, entities: s.storeEntitiesLocked(req.Entities),
-		replyTo: replyToID(r), media: f, randomID: req.RandomID})
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me := o.me
+		if err := checkText(req.Message, true); err != nil {
+			return nil, err
+		}
+		f, err := s.mediaLocked(me, req.Media)
+		if err != nil {
+			return nil, err
+		}
+		r, _ := req.GetReplyTo()
+		return s.postLocked(o, req.Peer, content{text: req.Message, entities: s.storeEntitiesLocked(req.Entities),
+			replyTo: replyToID(r), media: f, randomID: req.RandomID})
+	})
 }
 
 // getFile serves a chunk of a stored file under Telegram's rules: without
@@ -309,39 +314,37 @@ func (s *Server) getFile(ctx context.Context, req *tg.UploadGetFileRequest) (tg.
 			return nil, rpcErr(400, "OFFSET_INVALID")
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, err := s.meLocked(ctx); err != nil {
-		return nil, err
-	}
-	var (
-		id, hash int64
-		ref      []byte
-		photo    bool
-	)
-	switch l := req.Location.(type) {
-	case *tg.InputDocumentFileLocation:
-		id, hash, ref = l.ID, l.AccessHash, l.FileReference
-	case *tg.InputPhotoFileLocation:
-		id, hash, ref, photo = l.ID, l.AccessHash, l.FileReference, true
-	default:
-		return nil, rpcErr(400, "LOCATION_INVALID")
-	}
-	f := s.cloud.files[id]
-	if f == nil || f.accessHash != hash || f.photo != photo {
-		return nil, rpcErr(400, "FILE_ID_INVALID")
-	}
-	if !bytes.Equal(f.ref, ref) {
-		return nil, rpcErr(400, "FILE_REFERENCE_EXPIRED")
-	}
-	end := min(req.Offset+int64(req.Limit), int64(len(f.data)))
-	var chunk []byte
-	if req.Offset < end {
-		chunk = f.data[req.Offset:end]
-	}
-	typ := tg.StorageFileTypeClass(&tg.StorageFilePartial{})
-	if photo {
-		typ = &tg.StorageFileJpeg{}
-	}
-	return &tg.UploadFile{Type: typ, Mtime: f.date, Bytes: chunk}, nil
+	return signedIn(s, ctx, func(o *op) (tg.UploadFileClass, error) {
+
+		var (
+			id, hash int64
+			ref      []byte
+			photo    bool
+		)
+		switch l := req.Location.(type) {
+		case *tg.InputDocumentFileLocation:
+			id, hash, ref = l.ID, l.AccessHash, l.FileReference
+		case *tg.InputPhotoFileLocation:
+			id, hash, ref, photo = l.ID, l.AccessHash, l.FileReference, true
+		default:
+			return nil, rpcErr(400, "LOCATION_INVALID")
+		}
+		f := s.cloud.files[id]
+		if f == nil || f.accessHash != hash || f.photo != photo {
+			return nil, rpcErr(400, "FILE_ID_INVALID")
+		}
+		if !bytes.Equal(f.ref, ref) {
+			return nil, rpcErr(400, "FILE_REFERENCE_EXPIRED")
+		}
+		end := min(req.Offset+int64(req.Limit), int64(len(f.data)))
+		var chunk []byte
+		if req.Offset < end {
+			chunk = f.data[req.Offset:end]
+		}
+		typ := tg.StorageFileTypeClass(&tg.StorageFilePartial{})
+		if photo {
+			typ = &tg.StorageFileJpeg{}
+		}
+		return &tg.UploadFile{Type: typ, Mtime: f.date, Bytes: chunk}, nil
+	})
 }

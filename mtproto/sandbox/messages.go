@@ -203,54 +203,49 @@ func (s *Server) sendMessage(ctx context.Context, req *tg.MessagesSendMessageReq
 	case *tg.InputPeerChat, *tg.InputPeerChannel:
 		return s.sendCloudMessage(ctx, req)
 	}
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if req.Message == "" {
-		return nil, rpcErr(400, "MESSAGE_EMPTY")
-	}
-	if len([]rune(req.Message)) > 4096 {
-		return nil, rpcErr(400, "MESSAGE_TOO_LONG")
-	}
-	to, err := s.resolvePeerLocked(me, req.Peer)
-	if err != nil {
-		return nil, err
-	}
-	if id, dup := me.randomIDs[req.RandomID]; dup && req.RandomID != 0 {
-		m := me.box[id-1]
-		return &tg.UpdateShortSentMessage{Out: true, ID: m.id, Pts: me.pts, PtsCount: 0, Date: m.date}, nil
-	}
-	replyTo := 0
-	if r, ok := req.GetReplyTo(); ok {
-		if rr, ok := r.(*tg.InputReplyToMessage); ok {
-			replyTo = rr.ReplyToMsgID
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me, d := o.me, &o.d
+		if req.Message == "" {
+			return nil, rpcErr(400, "MESSAGE_EMPTY")
 		}
-	}
-	skip := s.callOf(ctx).req.Session.ID
-	now := s.unix()
-	entities := s.storeEntitiesLocked(req.Entities)
-	out := &boxMessage{peer: userPeer(to.id), from: me.id, out: true, date: now, text: req.Message, entities: entities, replyTo: replyTo}
-	pts := s.appendMessageLocked(&d, me, out, skip)
-	if req.RandomID != 0 {
-		me.randomIDs[req.RandomID] = out.id
-	}
-	if to.id != me.id {
-		in := &boxMessage{peer: userPeer(me.id), from: me.id, date: now, text: req.Message, entities: entities, twin: out.id, order: out.order}
-		if replyTo != 0 && replyTo <= len(me.box) {
-			in.replyTo = me.box[replyTo-1].twin
-			in.mentioned = !me.box[replyTo-1].out
+		if len([]rune(req.Message)) > 4096 {
+			return nil, rpcErr(400, "MESSAGE_TOO_LONG")
 		}
-		in.mentioned = in.mentioned || mentionsUser(entities, to)
-		s.appendMessageLocked(&d, to, in, 0)
-		out.twin = in.id
-	}
-	res := &tg.UpdateShortSentMessage{Out: true, ID: out.id, Pts: pts, PtsCount: 1, Date: now}
-	return res, nil
+		to, err := s.resolvePeerLocked(me, req.Peer)
+		if err != nil {
+			return nil, err
+		}
+		if id, dup := me.randomIDs[req.RandomID]; dup && req.RandomID != 0 {
+			m := me.box[id-1]
+			return &tg.UpdateShortSentMessage{Out: true, ID: m.id, Pts: me.pts, PtsCount: 0, Date: m.date}, nil
+		}
+		replyTo := 0
+		if r, ok := req.GetReplyTo(); ok {
+			if rr, ok := r.(*tg.InputReplyToMessage); ok {
+				replyTo = rr.ReplyToMsgID
+			}
+		}
+		skip := o.session()
+		now := s.unix()
+		entities := s.storeEntitiesLocked(req.Entities)
+		out := &boxMessage{peer: userPeer(to.id), from: me.id, out: true, date: now, text: req.Message, entities: entities, replyTo: replyTo}
+		pts := s.appendMessageLocked(d, me, out, skip)
+		if req.RandomID != 0 {
+			me.randomIDs[req.RandomID] = out.id
+		}
+		if to.id != me.id {
+			in := &boxMessage{peer: userPeer(me.id), from: me.id, date: now, text: req.Message, entities: entities, twin: out.id, order: out.order}
+			if replyTo != 0 && replyTo <= len(me.box) {
+				in.replyTo = me.box[replyTo-1].twin
+				in.mentioned = !me.box[replyTo-1].out
+			}
+			in.mentioned = in.mentioned || mentionsUser(entities, to)
+			s.appendMessageLocked(d, to, in, 0)
+			out.twin = in.id
+		}
+		res := &tg.UpdateShortSentMessage{Out: true, ID: out.id, Pts: pts, PtsCount: 1, Date: now}
+		return res, nil
+	})
 }
 
 // dialogMessagesLocked lists the messages of one dialog, newest first.
@@ -265,60 +260,57 @@ func dialogMessagesLocked(owner *user, p peerRef) []*boxMessage {
 }
 
 func (s *Server) getHistory(ctx context.Context, req *tg.MessagesGetHistoryRequest) (tg.MessagesMessagesClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var all []*boxMessage
-	switch p := req.Peer.(type) {
-	case *tg.InputPeerChannel:
-		return s.channelHistoryLocked(me, p, req)
-	case *tg.InputPeerChat:
-		if _, err := s.chatOfLocked(me, p.ChatID, false); err != nil {
-			return nil, err
+	return signedIn(s, ctx, func(o *op) (tg.MessagesMessagesClass, error) {
+		me := o.me
+		var all []*boxMessage
+		switch p := req.Peer.(type) {
+		case *tg.InputPeerChannel:
+			return s.channelHistoryLocked(me, p, req)
+		case *tg.InputPeerChat:
+			if _, err := s.chatOfLocked(me, p.ChatID, false); err != nil {
+				return nil, err
+			}
+			all = dialogMessagesLocked(me, peerRef{kind: peerChatKind, id: p.ChatID})
+		default:
+			peer, err := s.resolvePeerLocked(me, req.Peer)
+			if err != nil {
+				return nil, err
+			}
+			all = dialogMessagesLocked(me, userPeer(peer.id))
 		}
-		all = dialogMessagesLocked(me, peerRef{kind: peerChatKind, id: p.ChatID})
-	default:
-		peer, err := s.resolvePeerLocked(me, req.Peer)
-		if err != nil {
-			return nil, err
+		start := 0
+		if req.OffsetID > 0 {
+			for start < len(all) && all[start].id >= req.OffsetID {
+				start++
+			}
+		} else if req.OffsetDate > 0 {
+			for start < len(all) && all[start].date >= req.OffsetDate {
+				start++
+			}
 		}
-		all = dialogMessagesLocked(me, userPeer(peer.id))
-	}
-	start := 0
-	if req.OffsetID > 0 {
-		for start < len(all) && all[start].id >= req.OffsetID {
-			start++
+		start += req.AddOffset
+		start = max(start, 0)
+		limit := req.Limit
+		if limit <= 0 || limit > 100 {
+			limit = 100
 		}
-	} else if req.OffsetDate > 0 {
-		for start < len(all) && all[start].date >= req.OffsetDate {
-			start++
+		var page []*boxMessage
+		for i := start; i < len(all) && len(page) < limit; i++ {
+			m := all[i]
+			if req.MaxID > 0 && m.id >= req.MaxID {
+				continue
+			}
+			if req.MinID > 0 && m.id <= req.MinID {
+				continue
+			}
+			page = append(page, m)
 		}
-	}
-	start += req.AddOffset
-	start = max(start, 0)
-	limit := req.Limit
-	if limit <= 0 || limit > 100 {
-		limit = 100
-	}
-	var page []*boxMessage
-	for i := start; i < len(all) && len(page) < limit; i++ {
-		m := all[i]
-		if req.MaxID > 0 && m.id >= req.MaxID {
-			continue
+		msgs := make([]tg.MessageClass, len(page))
+		for i, m := range page {
+			msgs[i] = m.toTG()
 		}
-		if req.MinID > 0 && m.id <= req.MinID {
-			continue
-		}
-		page = append(page, m)
-	}
-	msgs := make([]tg.MessageClass, len(page))
-	for i, m := range page {
-		msgs[i] = m.toTG()
-	}
-	return &tg.MessagesMessagesSlice{Count: len(all), Messages: msgs, Users: s.usersOfLocked(me, page), Chats: s.chatsOfLocked(me, page)}, nil
+		return &tg.MessagesMessagesSlice{Count: len(all), Messages: msgs, Users: s.usersOfLocked(me, page), Chats: s.chatsOfLocked(me, page)}, nil
+	})
 }
 
 type dialogInfo struct {
@@ -358,96 +350,88 @@ func (s *Server) dialogsLocked(owner *user) []dialogInfo {
 }
 
 func (s *Server) getDialogs(ctx context.Context, req *tg.MessagesGetDialogsRequest) (tg.MessagesDialogsClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	folder, _ := req.GetFolderID()
-	all := s.folderDialogsLocked(me, folder)
-	limit := req.Limit
-	if limit <= 0 || limit > 100 {
-		limit = 100
-	}
-	start := dialogsOffsetLocked(all, req)
-	var page []dialogInfo
-	for _, d := range all[start:] {
-		if len(page) == limit {
-			break
+	return signedIn(s, ctx, func(o *op) (tg.MessagesDialogsClass, error) {
+		me := o.me
+		folder, _ := req.GetFolderID()
+		all := s.folderDialogsLocked(me, folder)
+		limit := req.Limit
+		if limit <= 0 || limit > 100 {
+			limit = 100
 		}
-		page = append(page, d)
-	}
-	res := &tg.MessagesDialogsSlice{Count: len(all)}
-	var tops []*boxMessage
-	for _, d := range page {
-		dlg := &tg.Dialog{
-			Peer: d.peer.tg(), TopMessage: d.top.id, ReadInboxMaxID: d.readIn,
-			ReadOutboxMaxID: d.readOut, UnreadCount: d.unread, UnreadMentionsCount: d.mentions,
-			NotifySettings: tg.PeerNotifySettings{},
+		start := dialogsOffsetLocked(all, req)
+		var page []dialogInfo
+		for _, d := range all[start:] {
+			if len(page) == limit {
+				break
+			}
+			page = append(page, d)
 		}
-		if d.peer.kind == peerChannelKind {
-			dlg.SetPts(d.pts)
+		res := &tg.MessagesDialogsSlice{Count: len(all)}
+		var tops []*boxMessage
+		for _, d := range page {
+			dlg := &tg.Dialog{
+				Peer: d.peer.tg(), TopMessage: d.top.id, ReadInboxMaxID: d.readIn,
+				ReadOutboxMaxID: d.readOut, UnreadCount: d.unread, UnreadMentionsCount: d.mentions,
+				NotifySettings: notifySettingsLocked(me, notifyKey{peer: d.peer}),
+			}
+			if d.peer.kind == peerChannelKind {
+				dlg.SetPts(d.pts)
+			}
+			if folder != 0 {
+				dlg.SetFolderID(folder)
+			}
+			res.Dialogs = append(res.Dialogs, dlg)
+			res.Messages = append(res.Messages, s.messageViewLocked(me, d.top))
+			tops = append(tops, d.top)
 		}
-		if folder != 0 {
-			dlg.SetFolderID(folder)
-		}
-		res.Dialogs = append(res.Dialogs, dlg)
-		res.Messages = append(res.Messages, s.messageViewLocked(me, d.top))
-		tops = append(tops, d.top)
-	}
-	res.Users = s.usersOfLocked(me, tops)
-	res.Chats = s.chatsOfLocked(me, tops)
-	return res, nil
+		res.Users = s.usersOfLocked(me, tops)
+		res.Chats = s.chatsOfLocked(me, tops)
+		return res, nil
+	})
 }
 
 func (s *Server) readHistory(ctx context.Context, req *tg.MessagesReadHistoryRequest) (*tg.MessagesAffectedMessages, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if p, ok := req.Peer.(*tg.InputPeerChat); ok {
-		return s.readChatHistoryLocked(ctx, &d, me, p.ChatID, req.MaxID)
-	}
-	peer, err := s.resolvePeerLocked(me, req.Peer)
-	if err != nil {
-		return nil, err
-	}
-	maxID := min(req.MaxID, len(me.box))
-	if maxID <= me.readInbox[peer.id] {
-		return &tg.MessagesAffectedMessages{Pts: me.pts, PtsCount: 0}, nil
-	}
-	me.readInbox[peer.id] = maxID
-	skip := s.callOf(ctx).req.Session.ID
-	pts := s.addPtsLocked(me, 1, nil, func() tg.UpdateClass {
-		return &tg.UpdateReadHistoryInbox{Peer: &tg.PeerUser{UserID: peer.id}, MaxID: maxID}
-	})
-	s.toUserLocked(&d, me.id, skip, func() tg.UpdatesClass {
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateReadHistoryInbox{Peer: &tg.PeerUser{UserID: peer.id}, MaxID: maxID, Pts: pts, PtsCount: 1}},
-			Users: []tg.UserClass{s.userViewLocked(me, peer)}, Date: s.unix()}
-	})
-	// Tell the sender which of their messages were read.
-	if peer.id != me.id {
-		twin := 0
-		for _, m := range dialogMessagesLocked(me, userPeer(peer.id)) {
-			if !m.out && m.id <= maxID && m.twin > twin {
-				twin = m.twin
+	return signedIn(s, ctx, func(o *op) (*tg.MessagesAffectedMessages, error) {
+		me, d := o.me, &o.d
+		if p, ok := req.Peer.(*tg.InputPeerChat); ok {
+			return s.readChatHistoryLocked(o, p.ChatID, req.MaxID)
+		}
+		peer, err := s.resolvePeerLocked(me, req.Peer)
+		if err != nil {
+			return nil, err
+		}
+		maxID := min(req.MaxID, len(me.box))
+		if maxID <= me.readInbox[peer.id] {
+			return &tg.MessagesAffectedMessages{Pts: me.pts, PtsCount: 0}, nil
+		}
+		me.readInbox[peer.id] = maxID
+		skip := o.session()
+		pts := s.addPtsLocked(me, 1, nil, func() tg.UpdateClass {
+			return &tg.UpdateReadHistoryInbox{Peer: &tg.PeerUser{UserID: peer.id}, MaxID: maxID}
+		})
+		s.toUserLocked(d, me.id, skip, func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateReadHistoryInbox{Peer: &tg.PeerUser{UserID: peer.id}, MaxID: maxID, Pts: pts, PtsCount: 1}},
+				Users: []tg.UserClass{s.userViewLocked(me, peer)}, Date: s.unix()}
+		})
+		// Tell the sender which of their messages were read.
+		if peer.id != me.id {
+			twin := 0
+			for _, m := range dialogMessagesLocked(me, userPeer(peer.id)) {
+				if !m.out && m.id <= maxID && m.twin > twin {
+					twin = m.twin
+				}
+			}
+			if twin > peer.readOut[me.id] {
+				peer.readOut[me.id] = twin
+				ppts := s.addPtsLocked(peer, 1, nil, func() tg.UpdateClass {
+					return &tg.UpdateReadHistoryOutbox{Peer: &tg.PeerUser{UserID: me.id}, MaxID: twin}
+				})
+				s.toUserLocked(d, peer.id, 0, func() tg.UpdatesClass {
+					return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateReadHistoryOutbox{Peer: &tg.PeerUser{UserID: me.id}, MaxID: twin, Pts: ppts, PtsCount: 1}},
+						Users: []tg.UserClass{s.userViewLocked(peer, me)}, Date: s.unix()}
+				})
 			}
 		}
-		if twin > peer.readOut[me.id] {
-			peer.readOut[me.id] = twin
-			ppts := s.addPtsLocked(peer, 1, nil, func() tg.UpdateClass {
-				return &tg.UpdateReadHistoryOutbox{Peer: &tg.PeerUser{UserID: me.id}, MaxID: twin}
-			})
-			s.toUserLocked(&d, peer.id, 0, func() tg.UpdatesClass {
-				return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateReadHistoryOutbox{Peer: &tg.PeerUser{UserID: me.id}, MaxID: twin, Pts: ppts, PtsCount: 1}},
-					Users: []tg.UserClass{s.userViewLocked(peer, me)}, Date: s.unix()}
-			})
-		}
-	}
-	return &tg.MessagesAffectedMessages{Pts: pts, PtsCount: 1}, nil
+		return &tg.MessagesAffectedMessages{Pts: pts, PtsCount: 1}, nil
+	})
 }

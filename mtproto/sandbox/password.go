@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"tacit/mtproto/secret"
 
 	"github.com/gotd/td/crypto/srp"
 	"github.com/gotd/td/tg"
@@ -15,15 +16,7 @@ import (
 
 // telegramPrime is the 2048-bit safe prime Telegram publishes; the sandbox
 // serves it for SRP and for secret chats (messages.getDhConfig, g = 3).
-var telegramPrime, _ = new(big.Int).SetString(
-	"C71CAEB9C6B1C9048E6C522F70F13F73980D40238E3E21C14934D037563D930F"+
-		"48198A0AA7C14058229493D22530F4DBFA336F6E0AC925139543AED44CCE7C37"+
-		"20FD51F69458705AC68CD4FE6B6B13ABDC9746512969328454F18FAF8C595F64"+
-		"2477FE96BB2A941D5BCD1D4AC8CC49880708FA9B378E3C4F3A9060BEE67CF9A4"+
-		"A4A695811051907E162753B56B0F6B410DBA74D8A84B2A14B3144E0EF1284754"+
-		"FD17ED950D5965B4B9DD46582DB1178D169C6BC465B0D6FF9CA3928FEF5B9AE4"+
-		"E418FC15E83EBEA0F87FA9FF5EED70050DED2849F47BF959D956850CE929851F"+
-		"0D8115F635B105EE2E4E15D04B2454BF6F4FADF034B10403119CD8E3B92FCC5B", 16)
+var telegramPrime = secret.TelegramPrime()
 
 const srpG = 3
 
@@ -47,7 +40,7 @@ type srpSession struct {
 
 func randBytes(n int) []byte {
 	b := make([]byte, n)
-	_, _ = rand.Read(b)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (it never returns an error)
 	return b
 }
 
@@ -81,11 +74,7 @@ func (s *Server) registerPassword(d *tg.ServerDispatcher) {
 
 // passwordUserLocked is the user whose password is asked: the logged-in
 // user, or the one awaiting the 2-step password on this key.
-func (s *Server) passwordUserLocked(ctx context.Context) *user {
-	a := s.caller(ctx)
-	if a == nil {
-		return nil
-	}
+func (s *Server) passwordUserLocked(a *authorization) *user {
 	if a.userID != 0 {
 		return s.st.users[a.userID]
 	}
@@ -96,37 +85,37 @@ func (s *Server) passwordUserLocked(ctx context.Context) *user {
 }
 
 func (s *Server) getPassword(ctx context.Context) (*tg.AccountPassword, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u := s.passwordUserLocked(ctx)
-	if u == nil {
-		return nil, errUnauthorized
-	}
-	out := &tg.AccountPassword{
-		NewAlgo:       s.algo(randBytes(8), randBytes(16)),
-		NewSecureAlgo: &tg.SecurePasswordKdfAlgoUnknown{},
-		SecureRandom:  randBytes(256),
-	}
-	if pw := u.password; pw != nil {
-		b := new(big.Int).SetBytes(randBytes(256))
-		g := big.NewInt(srpG)
-		k := new(big.Int).SetBytes(sha(pad256(telegramPrime), pad256(g)))
-		B := new(big.Int).Mul(k, pw.verifier)
-		B.Add(B, new(big.Int).Exp(g, b, telegramPrime))
-		B.Mod(B, telegramPrime)
-		sess := &srpSession{id: randInt64(), b: b, B: B}
-		s.caller(ctx).srp = sess
-		out.HasPassword = true
-		out.CurrentAlgo = s.algo(pw.salt1, pw.salt2)
-		out.SRPB = pad256(B)
-		out.SRPID = sess.id
-		out.Hint = pw.hint
-		out.HasRecovery = pw.email != ""
-		if pw.pendingEmail != "" {
-			out.EmailUnconfirmedPattern = maskEmail(pw.pendingEmail)
+	return anyKey(s, ctx, func(o *op) (*tg.AccountPassword, error) {
+		u := s.passwordUserLocked(o.auth)
+		if u == nil {
+			return nil, errUnauthorized
 		}
-	}
-	return out, nil
+		out := &tg.AccountPassword{
+			NewAlgo:       s.algo(randBytes(8), randBytes(16)),
+			NewSecureAlgo: &tg.SecurePasswordKdfAlgoUnknown{},
+			SecureRandom:  randBytes(256),
+		}
+		if pw := u.password; pw != nil {
+			b := new(big.Int).SetBytes(randBytes(256))
+			g := big.NewInt(srpG)
+			k := new(big.Int).SetBytes(sha(pad256(telegramPrime), pad256(g)))
+			B := new(big.Int).Mul(k, pw.verifier)
+			B.Add(B, new(big.Int).Exp(g, b, telegramPrime))
+			B.Mod(B, telegramPrime)
+			sess := &srpSession{id: randInt64(), b: b, B: B}
+			o.auth.srp = sess
+			out.HasPassword = true
+			out.CurrentAlgo = s.algo(pw.salt1, pw.salt2)
+			out.SRPB = pad256(B)
+			out.SRPID = sess.id
+			out.Hint = pw.hint
+			out.HasRecovery = pw.email != ""
+			if pw.pendingEmail != "" {
+				out.EmailUnconfirmedPattern = maskEmail(pw.pendingEmail)
+			}
+		}
+		return out, nil
+	})
 }
 
 func maskEmail(e string) string {
@@ -139,8 +128,7 @@ func maskEmail(e string) string {
 
 // verifySRPLocked checks an SRP proof for u against this key's one-shot
 // session. The session is used up either way.
-func (s *Server) verifySRPLocked(ctx context.Context, u *user, in tg.InputCheckPasswordSRPClass) error {
-	a := s.caller(ctx)
+func (s *Server) verifySRPLocked(a *authorization, u *user, in tg.InputCheckPasswordSRPClass) error {
 	pw := u.password
 	if pw == nil {
 		if _, ok := in.(*tg.InputCheckPasswordEmpty); ok {
@@ -181,108 +169,96 @@ func (s *Server) verifySRPLocked(ctx context.Context, u *user, in tg.InputCheckP
 }
 
 func (s *Server) checkPassword(ctx context.Context, in tg.InputCheckPasswordSRPClass) (tg.AuthAuthorizationClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	a := s.caller(ctx)
-	if a == nil || a.pending == 0 {
-		return nil, rpcErr(400, "PASSWORD_HASH_INVALID")
-	}
-	u := s.st.users[a.pending]
-	if err := s.verifySRPLocked(ctx, u, in); err != nil {
-		return nil, err
-	}
-	a.userID, a.pending = u.id, 0
-	return &tg.AuthAuthorization{User: s.userViewLocked(u, u)}, nil
+	return anyKey(s, ctx, func(o *op) (tg.AuthAuthorizationClass, error) {
+		a := o.auth
+		if a.pending == 0 {
+			return nil, rpcErr(400, "PASSWORD_HASH_INVALID")
+		}
+		u := s.st.users[a.pending]
+		if err := s.verifySRPLocked(a, u, in); err != nil {
+			return nil, err
+		}
+		a.userID, a.pending = u.id, 0
+		return &tg.AuthAuthorization{User: s.userViewLocked(u, u)}, nil
+	})
 }
 
 func (s *Server) updatePasswordSettings(ctx context.Context, req *tg.AccountUpdatePasswordSettingsRequest) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	if err := s.verifySRPLocked(ctx, u, req.Password); err != nil {
-		return false, err
-	}
-	ns := req.NewSettings
-	if newAlgo, ok := ns.GetNewAlgo(); ok {
-		switch algo := newAlgo.(type) {
-		case *tg.PasswordKdfAlgoUnknown:
-			u.password = nil
-			return true, nil
-		case *tg.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow:
-			if algo.G != srpG || new(big.Int).SetBytes(algo.P).Cmp(telegramPrime) != 0 {
-				return false, rpcErr(400, "NEW_SALT_INVALID")
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		u := o.me
+		if err := s.verifySRPLocked(o.auth, u, req.Password); err != nil {
+			return false, err
+		}
+		ns := req.NewSettings
+		if newAlgo, ok := ns.GetNewAlgo(); ok {
+			switch algo := newAlgo.(type) {
+			case *tg.PasswordKdfAlgoUnknown:
+				u.password = nil
+				return true, nil
+			case *tg.PasswordKdfAlgoSHA256SHA256PBKDF2HMACSHA512iter100000SHA256ModPow:
+				if algo.G != srpG || new(big.Int).SetBytes(algo.P).Cmp(telegramPrime) != 0 {
+					return false, rpcErr(400, "NEW_SALT_INVALID")
+				}
+				if len(algo.Salt1) < 8+32 || len(ns.NewPasswordHash) != 256 {
+					return false, rpcErr(400, "NEW_SALT_INVALID")
+				}
+				pw := &password{salt1: algo.Salt1, salt2: algo.Salt2, verifier: new(big.Int).SetBytes(ns.NewPasswordHash)}
+				if u.password != nil {
+					pw.email = u.password.email
+				}
+				pw.hint, _ = ns.GetHint()
+				u.password = pw
+			default:
+				return false, rpcErr(400, "NEW_SETTINGS_INVALID")
 			}
-			if len(algo.Salt1) < 8+32 || len(ns.NewPasswordHash) != 256 {
-				return false, rpcErr(400, "NEW_SALT_INVALID")
-			}
-			pw := &password{salt1: algo.Salt1, salt2: algo.Salt2, verifier: new(big.Int).SetBytes(ns.NewPasswordHash)}
-			if u.password != nil {
-				pw.email = u.password.email
-			}
-			pw.hint, _ = ns.GetHint()
-			u.password = pw
-		default:
+		} else if u.password == nil {
 			return false, rpcErr(400, "NEW_SETTINGS_INVALID")
 		}
-	} else if u.password == nil {
-		return false, rpcErr(400, "NEW_SETTINGS_INVALID")
-	}
-	if email, ok := ns.GetEmail(); ok && email != "" {
-		if !strings.Contains(email, "@") || strings.ContainsAny(email, " \t\n") {
-			return false, rpcErr(400, "EMAIL_INVALID")
+		if email, ok := ns.GetEmail(); ok && email != "" {
+			if !strings.Contains(email, "@") || strings.ContainsAny(email, " \t\n") {
+				return false, rpcErr(400, "EMAIL_INVALID")
+			}
+			u.password.pendingEmail = email
+			u.password.emailCode = fmt.Sprintf("%06d", new(big.Int).SetBytes(randBytes(4)).Int64()%1000000)
+			return false, rpcErr(400, "EMAIL_UNCONFIRMED_6")
 		}
-		u.password.pendingEmail = email
-		u.password.emailCode = fmt.Sprintf("%06d", new(big.Int).SetBytes(randBytes(4)).Int64()%1000000)
-		return false, rpcErr(400, "EMAIL_UNCONFIRMED_6")
-	}
-	return true, nil
+		return true, nil
+	})
 }
 
 func (s *Server) confirmPasswordEmail(ctx context.Context, code string) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	pw := u.password
-	if pw == nil || pw.pendingEmail == "" {
-		return false, rpcErr(400, "EMAIL_HASH_EXPIRED")
-	}
-	if subtle.ConstantTimeCompare([]byte(code), []byte(pw.emailCode)) != 1 {
-		return false, rpcErr(400, "CODE_INVALID")
-	}
-	pw.email, pw.pendingEmail, pw.emailCode = pw.pendingEmail, "", ""
-	return true, nil
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		u := o.me
+		pw := u.password
+		if pw == nil || pw.pendingEmail == "" {
+			return false, rpcErr(400, "EMAIL_HASH_EXPIRED")
+		}
+		if subtle.ConstantTimeCompare([]byte(code), []byte(pw.emailCode)) != 1 {
+			return false, rpcErr(400, "CODE_INVALID")
+		}
+		pw.email, pw.pendingEmail, pw.emailCode = pw.pendingEmail, "", ""
+		return true, nil
+	})
 }
 
 func (s *Server) resendPasswordEmail(ctx context.Context) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	if u.password == nil || u.password.pendingEmail == "" {
-		return false, rpcErr(400, "EMAIL_HASH_EXPIRED")
-	}
-	return true, nil
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		u := o.me
+		if u.password == nil || u.password.pendingEmail == "" {
+			return false, rpcErr(400, "EMAIL_HASH_EXPIRED")
+		}
+		return true, nil
+	})
 }
 
 func (s *Server) cancelPasswordEmail(ctx context.Context) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	u, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	if u.password != nil {
-		u.password.pendingEmail, u.password.emailCode = "", ""
-	}
-	return true, nil
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		u := o.me
+		if u.password != nil {
+			u.password.pendingEmail, u.password.emailCode = "", ""
+		}
+		return true, nil
+	})
 }
 
 // EmailCode is the confirmation code "sent" to a user's pending recovery

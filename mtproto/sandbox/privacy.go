@@ -35,53 +35,41 @@ func accountTTLOf(u *user) int {
 }
 
 func (s *Server) getAccountTTL(ctx context.Context) (*tg.AccountDaysTTL, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &tg.AccountDaysTTL{Days: accountTTLOf(me)}, nil
+	return signedIn(s, ctx, func(o *op) (*tg.AccountDaysTTL, error) {
+		me := o.me
+		return &tg.AccountDaysTTL{Days: accountTTLOf(me)}, nil
+	})
 }
 
 func (s *Server) setAccountTTL(ctx context.Context, ttl tg.AccountDaysTTL) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	if ttl.Days < minAccountTTLDays || ttl.Days > maxAccountTTLDays {
-		return false, rpcErr(400, "TTL_DAYS_INVALID")
-	}
-	me.accountTTLDays = ttl.Days
-	return true, nil
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		me := o.me
+		if ttl.Days < minAccountTTLDays || ttl.Days > maxAccountTTLDays {
+			return false, rpcErr(400, "TTL_DAYS_INVALID")
+		}
+		me.accountTTLDays = ttl.Days
+		return true, nil
+	})
 }
 
 func (s *Server) getGlobalPrivacySettings(ctx context.Context) (*tg.GlobalPrivacySettings, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := me.globalPrivacy
-	return &out, nil
+	return signedIn(s, ctx, func(o *op) (*tg.GlobalPrivacySettings, error) {
+		me := o.me
+		out := me.globalPrivacy
+		return &out, nil
+	})
 }
 
 func (s *Server) setGlobalPrivacySettings(ctx context.Context, settings tg.GlobalPrivacySettings) (*tg.GlobalPrivacySettings, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if settings.NoncontactPeersPaidStars < 0 {
-		return nil, rpcErr(400, "STARS_AMOUNT_INVALID")
-	}
-	me.globalPrivacy = settings
-	out := me.globalPrivacy
-	return &out, nil
+	return signedIn(s, ctx, func(o *op) (*tg.GlobalPrivacySettings, error) {
+		me := o.me
+		if settings.NoncontactPeersPaidStars < 0 {
+			return nil, rpcErr(400, "STARS_AMOUNT_INVALID")
+		}
+		me.globalPrivacy = settings
+		out := me.globalPrivacy
+		return &out, nil
+	})
 }
 
 // acceptsSecretChatsLocked lists the logged-in authorizations of userID that

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -585,4 +586,28 @@ func TestSignUpHookFailureIsRetried(t *testing.T) {
 	if err != nil || st != mtproto.StageSetPassword || calls != 2 {
 		t.Fatalf("retry: %v %v, hook calls %d", st, err, calls)
 	}
+}
+
+// TestIdleTCPClientDoesNotBlockOthers: a TCP client that connects and
+// sends nothing must not hold up the clients that come after it.
+func TestIdleTCPClientDoesNotBlockOthers(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t, sandbox.Options{Listen: "127.0.0.1:0"})
+	var d net.Dialer
+	idle, err := d.DialContext(ctx, "tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	half, err := d.DialContext(ctx, "tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer half.Close()
+	// Half of an obfuscated handshake, then silence.
+	if _, err := half.Write(make([]byte, 30)); err != nil {
+		t.Fatal(err)
+	}
+	r := start(t, ctx, s, clientOpts{})
+	signUp(t, ctx, s, r, "447700900016", "Ida")
 }

@@ -18,15 +18,12 @@ import (
 // (also served by updates.getDifference), and stores encrypted files. Like Telegram it sees
 // only ciphertext, g_a, g_b and the key fingerprint.
 
-
 const (
 	dhConfigVersion = 1
 	dhG             = 3
 	// maxEncryptedData bounds one encrypted message (DATA_TOO_LONG above).
+	// Encrypted files follow the cloud upload rules (files.go).
 	maxEncryptedData = 1 << 20
-	// maxSecretFilePart and maxSecretFileParts bound uploads (512 KiB parts, files up to 2 GB).
-	maxSecretFilePart  = 512 * 1024
-	maxSecretFileParts = 4000
 )
 
 type secretChatState int
@@ -47,6 +44,9 @@ type secretChat struct {
 	gA, gB      []byte
 	fingerprint int64
 	state       secretChatState
+	// end: who discarded the chat, and whether with delete_history.
+	discardedBy    int64
+	historyDeleted bool
 }
 
 type secretFile struct {
@@ -67,30 +67,19 @@ type secretRelay struct {
 func (s *Server) registerSecret(d *tg.ServerDispatcher) {
 	r := &secretRelay{s: s, chats: map[int]*secretChat{}, files: map[int64]*secretFile{},
 		acked: map[int64]int{}}
+	s.secrets = r
 	d.OnMessagesGetDhConfig(r.getDhConfig)
 	d.OnMessagesRequestEncryption(r.requestEncryption)
 	d.OnMessagesAcceptEncryption(r.acceptEncryption)
 	d.OnMessagesDiscardEncryption(r.discardEncryption)
 	d.OnMessagesSendEncrypted(func(ctx context.Context, req *tg.MessagesSendEncryptedRequest) (tg.MessagesSentEncryptedMessageClass, error) {
-		date, _, err := r.send(ctx, req.Peer, req.RandomID, req.Data, false, nil)
-		if err != nil {
-			return nil, err
-		}
-		return &tg.MessagesSentEncryptedMessage{Date: date}, nil
+		return r.send(ctx, req.Peer, req.RandomID, req.Data, false, nil)
 	})
 	d.OnMessagesSendEncryptedService(func(ctx context.Context, req *tg.MessagesSendEncryptedServiceRequest) (tg.MessagesSentEncryptedMessageClass, error) {
-		date, _, err := r.send(ctx, req.Peer, req.RandomID, req.Data, true, nil)
-		if err != nil {
-			return nil, err
-		}
-		return &tg.MessagesSentEncryptedMessage{Date: date}, nil
+		return r.send(ctx, req.Peer, req.RandomID, req.Data, true, nil)
 	})
 	d.OnMessagesSendEncryptedFile(func(ctx context.Context, req *tg.MessagesSendEncryptedFileRequest) (tg.MessagesSentEncryptedMessageClass, error) {
-		date, f, err := r.send(ctx, req.Peer, req.RandomID, req.Data, false, req.File)
-		if err != nil {
-			return nil, err
-		}
-		return &tg.MessagesSentEncryptedFile{Date: date, File: f}, nil
+		return r.send(ctx, req.Peer, req.RandomID, req.Data, false, req.File)
 	})
 	d.OnMessagesReadEncryptedHistory(r.readHistory)
 	d.OnMessagesSetEncryptedTyping(r.setTyping)
@@ -105,12 +94,31 @@ func (s *Server) registerSecret(d *tg.ServerDispatcher) {
 	})
 }
 
+// SecretChatEnd says how the secret chat id ended: Discarded is false while it lives (or if the sandbox
+// never had it); By is the user who discarded it, HistoryDeleted whether they asked for delete_history.
+type SecretChatEnd struct {
+	Discarded      bool
+	By             int64
+	HistoryDeleted bool
+}
+
+// SecretChatEnd reports how the secret chat id ended, for tests.
+func (s *Server) SecretChatEnd(id int) SecretChatEnd {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch := s.secrets.chats[id]
+	if ch == nil || ch.state != secretDiscarded {
+		return SecretChatEnd{}
+	}
+	return SecretChatEnd{Discarded: true, By: ch.discardedBy, HistoryDeleted: ch.historyDeleted}
+}
+
 func (r *secretRelay) getDhConfig(ctx context.Context, req *tg.MessagesGetDhConfigRequest) (tg.MessagesDhConfigClass, error) {
 	if req.RandomLength < 0 || req.RandomLength > 1024 {
 		return nil, rpcErr(400, "RANDOM_LENGTH_INVALID")
 	}
 	random := make([]byte, 256)
-	_, _ = rand.Read(random)
+	_, _ = rand.Read(random) // crypto/rand.Read never fails (it never returns an error)
 	if req.Version == dhConfigVersion {
 		return &tg.MessagesDhConfigNotModified{Random: random}, nil
 	}
@@ -124,7 +132,7 @@ func (r *secretRelay) toAuthLocked(d *delivery, keyID [8]byte, build func() tg.U
 		return
 	}
 	for _, sess := range a.sessions {
-		d.items = append(d.items, pushItem{session: sess, updates: build()})
+		d.items = append(d.items, pushItem{session: sess, user: a.userID, updates: build()})
 	}
 }
 
@@ -136,54 +144,49 @@ func (r *secretRelay) encryptionUpdate(chat func() tg.EncryptedChatClass) func()
 }
 
 func (r *secretRelay) requestEncryption(ctx context.Context, req *tg.MessagesRequestEncryptionRequest) (tg.EncryptedChatClass, error) {
-	var d delivery
-	defer r.s.send(ctx, &d)
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	me, err := r.s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	in, ok := req.UserID.(*tg.InputUser)
-	if !ok {
-		return nil, rpcErr(400, "USER_ID_INVALID")
-	}
-	peer := r.s.st.users[in.UserID]
-	if peer == nil || peer.id == me.id || peer.accessHash != in.AccessHash {
-		return nil, rpcErr(400, "USER_ID_INVALID")
-	}
-	if len(req.GA) == 0 || len(req.GA) > 256 {
-		return nil, rpcErr(400, "DH_G_A_INVALID")
-	}
-	if _, taken := r.chats[req.RandomID]; taken || req.RandomID == 0 {
-		return nil, rpcErr(400, "CHAT_ID_INVALID")
-	}
-	ch := &secretChat{id: req.RandomID, accessHash: randInt64(), date: r.s.unix(), admin: me.id, part: peer.id,
-		adminAuth: r.s.caller(ctx).keyID, gA: bytes.Clone(req.GA), state: secretRequested}
-	r.chats[ch.id] = ch
-	for _, a := range r.s.authsOfLocked(peer.id) {
-		if a.encryptedRequestsDisabled {
-			continue
+	return signedIn(r.s, ctx, func(o *op) (tg.EncryptedChatClass, error) {
+		me, d := o.me, &o.d
+		in, ok := req.UserID.(*tg.InputUser)
+		if !ok {
+			return nil, rpcErr(400, "USER_ID_INVALID")
 		}
-		r.toAuthLocked(&d, a.keyID, r.encryptionUpdate(func() tg.EncryptedChatClass {
-			return &tg.EncryptedChatRequested{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date,
-				AdminID: ch.admin, ParticipantID: ch.part, GA: bytes.Clone(ch.gA)}
-		}))
-	}
-	return &tg.EncryptedChatWaiting{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin, ParticipantID: ch.part}, nil
+		peer := r.s.st.users[in.UserID]
+		if peer == nil || peer.id == me.id || peer.accessHash != in.AccessHash {
+			return nil, rpcErr(400, "USER_ID_INVALID")
+		}
+		if len(req.GA) == 0 || len(req.GA) > 256 {
+			return nil, rpcErr(400, "DH_G_A_INVALID")
+		}
+		if _, taken := r.chats[req.RandomID]; taken || req.RandomID == 0 {
+			return nil, rpcErr(400, "CHAT_ID_INVALID")
+		}
+		ch := &secretChat{id: req.RandomID, accessHash: randInt64(), date: r.s.unix(), admin: me.id, part: peer.id,
+			adminAuth: o.auth.keyID, gA: bytes.Clone(req.GA), state: secretRequested}
+		r.chats[ch.id] = ch
+		for _, a := range r.s.authsOfLocked(peer.id) {
+			if a.encryptedRequestsDisabled {
+				continue
+			}
+			r.toAuthLocked(d, a.keyID, r.encryptionUpdate(func() tg.EncryptedChatClass {
+				return &tg.EncryptedChatRequested{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date,
+					AdminID: ch.admin, ParticipantID: ch.part, GA: bytes.Clone(ch.gA)}
+			}))
+		}
+		return &tg.EncryptedChatWaiting{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin, ParticipantID: ch.part}, nil
+	})
 }
 
-// chatOfLocked returns the chat if the caller is bound to it.
-func (r *secretRelay) chatOfLocked(ctx context.Context, peer tg.InputEncryptedChat) (*secretChat, *user, error) {
-	me, err := r.s.meLocked(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	ch := r.chats[peer.ChatID]
-	if ch == nil || ch.accessHash != peer.AccessHash || (ch.admin != me.id && ch.part != me.id) {
-		return nil, nil, rpcErr(400, "CHAT_ID_INVALID")
-	}
-	return ch, me, nil
+// inSecretChat is signedIn for a call on one secret chat: f runs only if
+// the caller is one of the chat's two users.
+func inSecretChat[T any](r *secretRelay, ctx context.Context, peer tg.InputEncryptedChat, f func(o *op, ch *secretChat) (T, error)) (T, error) {
+	return signedIn(r.s, ctx, func(o *op) (T, error) {
+		ch := r.chats[peer.ChatID]
+		if ch == nil || ch.accessHash != peer.AccessHash || (ch.admin != o.me.id && ch.part != o.me.id) {
+			var zero T
+			return zero, rpcErr(400, "CHAT_ID_INVALID")
+		}
+		return f(o, ch)
+	})
 }
 
 func (ch *secretChat) other(me int64) (int64, [8]byte) {
@@ -194,127 +197,113 @@ func (ch *secretChat) other(me int64) (int64, [8]byte) {
 }
 
 func (r *secretRelay) acceptEncryption(ctx context.Context, req *tg.MessagesAcceptEncryptionRequest) (tg.EncryptedChatClass, error) {
-	var d delivery
-	defer r.s.send(ctx, &d)
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	ch, me, err := r.chatOfLocked(ctx, req.Peer)
-	if err != nil {
-		return nil, err
-	}
-	switch {
-	case ch.part != me.id:
-		return nil, rpcErr(400, "CHAT_ID_INVALID")
-	case ch.state == secretReady:
-		return nil, rpcErr(400, "ENCRYPTION_ALREADY_ACCEPTED")
-	case ch.state == secretDiscarded:
-		return nil, rpcErr(400, "ENCRYPTION_ALREADY_DECLINED")
-	}
-	if len(req.GB) == 0 || len(req.GB) > 256 {
-		return nil, rpcErr(400, "DH_G_B_INVALID")
-	}
-	ch.state, ch.gB, ch.fingerprint = secretReady, bytes.Clone(req.GB), req.KeyFingerprint
-	ch.partAuth = r.s.caller(ctx).keyID
-	r.toAuthLocked(&d, ch.adminAuth, r.encryptionUpdate(func() tg.EncryptedChatClass {
-		return &tg.EncryptedChat{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin,
-			ParticipantID: ch.part, GAOrB: bytes.Clone(ch.gB), KeyFingerprint: ch.fingerprint}
-	}))
-	// The participant's other devices learn that the chat lives elsewhere.
-	for _, a := range r.s.authsOfLocked(me.id) {
-		if a.keyID != ch.partAuth {
-			r.toAuthLocked(&d, a.keyID, r.encryptionUpdate(func() tg.EncryptedChatClass {
-				return &tg.EncryptedChatDiscarded{ID: ch.id}
-			}))
+	return inSecretChat(r, ctx, req.Peer, func(o *op, ch *secretChat) (tg.EncryptedChatClass, error) {
+		me, d := o.me, &o.d
+		switch {
+		case ch.part != me.id:
+			return nil, rpcErr(400, "CHAT_ID_INVALID")
+		case ch.state == secretReady:
+			return nil, rpcErr(400, "ENCRYPTION_ALREADY_ACCEPTED")
+		case ch.state == secretDiscarded:
+			return nil, rpcErr(400, "ENCRYPTION_ALREADY_DECLINED")
 		}
-	}
-	return &tg.EncryptedChat{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin,
-		ParticipantID: ch.part, GAOrB: bytes.Clone(ch.gA), KeyFingerprint: ch.fingerprint}, nil
+		if len(req.GB) == 0 || len(req.GB) > 256 {
+			return nil, rpcErr(400, "DH_G_B_INVALID")
+		}
+		ch.state, ch.gB, ch.fingerprint = secretReady, bytes.Clone(req.GB), req.KeyFingerprint
+		ch.partAuth = o.auth.keyID
+		r.toAuthLocked(d, ch.adminAuth, r.encryptionUpdate(func() tg.EncryptedChatClass {
+			return &tg.EncryptedChat{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin,
+				ParticipantID: ch.part, GAOrB: bytes.Clone(ch.gB), KeyFingerprint: ch.fingerprint}
+		}))
+		// The participant's other devices learn that the chat lives elsewhere.
+		for _, a := range r.s.authsOfLocked(me.id) {
+			if a.keyID != ch.partAuth {
+				r.toAuthLocked(d, a.keyID, r.encryptionUpdate(func() tg.EncryptedChatClass {
+					return &tg.EncryptedChatDiscarded{ID: ch.id}
+				}))
+			}
+		}
+		return &tg.EncryptedChat{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin,
+			ParticipantID: ch.part, GAOrB: bytes.Clone(ch.gA), KeyFingerprint: ch.fingerprint}, nil
+	})
 }
 
 func (r *secretRelay) discardEncryption(ctx context.Context, req *tg.MessagesDiscardEncryptionRequest) (bool, error) {
-	var d delivery
-	defer r.s.send(ctx, &d)
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	me, err := r.s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	ch := r.chats[req.ChatID]
-	if ch == nil || (ch.admin != me.id && ch.part != me.id) {
-		return false, rpcErr(400, "ENCRYPTION_ID_INVALID")
-	}
-	if ch.state == secretDiscarded {
-		return false, rpcErr(400, "ENCRYPTION_ALREADY_DECLINED")
-	}
-	wasRequested := ch.state == secretRequested
-	ch.state = secretDiscarded
-	build := r.encryptionUpdate(func() tg.EncryptedChatClass {
-		return &tg.EncryptedChatDiscarded{ID: ch.id, HistoryDeleted: req.DeleteHistory}
-	})
-	otherID, otherAuth := ch.other(me.id)
-	if wasRequested && otherID == ch.part {
-		for _, a := range r.s.authsOfLocked(ch.part) {
-			r.toAuthLocked(&d, a.keyID, build)
+	return signedIn(r.s, ctx, func(o *op) (bool, error) {
+		me, d := o.me, &o.d
+		ch := r.chats[req.ChatID]
+		if ch == nil || (ch.admin != me.id && ch.part != me.id) {
+			return false, rpcErr(400, "ENCRYPTION_ID_INVALID")
 		}
-	} else {
-		r.toAuthLocked(&d, otherAuth, build)
-	}
-	return true, nil
+		if ch.state == secretDiscarded {
+			return false, rpcErr(400, "ENCRYPTION_ALREADY_DECLINED")
+		}
+		wasRequested := ch.state == secretRequested
+		ch.state = secretDiscarded
+		ch.discardedBy, ch.historyDeleted = me.id, req.DeleteHistory
+		build := r.encryptionUpdate(func() tg.EncryptedChatClass {
+			return &tg.EncryptedChatDiscarded{ID: ch.id, HistoryDeleted: req.DeleteHistory}
+		})
+		otherID, otherAuth := ch.other(me.id)
+		if wasRequested && otherID == ch.part {
+			for _, a := range r.s.authsOfLocked(ch.part) {
+				r.toAuthLocked(d, a.keyID, build)
+			}
+		} else {
+			r.toAuthLocked(d, otherAuth, build)
+		}
+		return true, nil
+	})
 }
 
-func (r *secretRelay) send(ctx context.Context, peer tg.InputEncryptedChat, randomID int64, data []byte, service bool, file tg.InputEncryptedFileClass) (int, tg.EncryptedFileClass, error) {
-	var d delivery
-	defer r.s.send(ctx, &d)
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	ch, me, err := r.chatOfLocked(ctx, peer)
-	if err != nil {
-		return 0, nil, err
-	}
-	if ch.state != secretReady {
-		return 0, nil, rpcErr(400, "ENCRYPTION_DECLINED")
-	}
-	if len(data) == 0 || len(data)%4 != 0 {
-		return 0, nil, rpcErr(400, "DATA_INVALID")
-	}
-	if len(data) > maxEncryptedData {
-		return 0, nil, rpcErr(400, "DATA_TOO_LONG")
-	}
-	var ef *tg.EncryptedFile
-	if file != nil {
-		id, f, err := r.resolveFileLocked(me, file)
-		if err != nil {
-			return 0, nil, err
+func (r *secretRelay) send(ctx context.Context, peer tg.InputEncryptedChat, randomID int64, data []byte, service bool, file tg.InputEncryptedFileClass) (tg.MessagesSentEncryptedMessageClass, error) {
+	return inSecretChat(r, ctx, peer, func(o *op, ch *secretChat) (tg.MessagesSentEncryptedMessageClass, error) {
+		me, d := o.me, &o.d
+		if ch.state != secretReady {
+			return nil, rpcErr(400, "ENCRYPTION_DECLINED")
 		}
-		ef = &tg.EncryptedFile{ID: id, AccessHash: f.accessHash, Size: int64(len(f.data)), DCID: DC, KeyFingerprint: f.fp}
-	}
-	otherID, otherAuth := ch.other(me.id)
-	other := r.s.st.users[otherID]
-	date := r.s.unix()
-	blob := bytes.Clone(data)
-	message := func() tg.EncryptedMessageClass {
-		if service {
-			return &tg.EncryptedMessageService{RandomID: randomID, ChatID: ch.id, Date: date, Bytes: bytes.Clone(blob)}
+		if len(data) == 0 || len(data)%4 != 0 {
+			return nil, rpcErr(400, "DATA_INVALID")
 		}
-		var f tg.EncryptedFileClass = &tg.EncryptedFileEmpty{}
-		if ef != nil {
-			c := *ef
-			f = &c
+		if len(data) > maxEncryptedData {
+			return nil, rpcErr(400, "DATA_TOO_LONG")
 		}
-		return &tg.EncryptedMessage{RandomID: randomID, ChatID: ch.id, Date: date, Bytes: bytes.Clone(blob), File: f}
-	}
-	if other != nil {
-		qts := r.s.addQtsLocked(other, message)
-		r.toAuthLocked(&d, otherAuth, func() tg.UpdatesClass {
-			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateNewEncryptedMessage{Message: message(), Qts: qts}}, Date: date}
-		})
-	}
-	if ef == nil {
-		return date, nil, nil
-	}
-	c := *ef
-	return date, &c, nil
+		var ef *tg.EncryptedFile
+		if file != nil {
+			id, f, err := r.resolveFileLocked(me, file)
+			if err != nil {
+				return nil, err
+			}
+			ef = &tg.EncryptedFile{ID: id, AccessHash: f.accessHash, Size: int64(len(f.data)), DCID: DC, KeyFingerprint: f.fp}
+		}
+		otherID, otherAuth := ch.other(me.id)
+		other := r.s.st.users[otherID]
+		date := r.s.unix()
+		blob := bytes.Clone(data)
+		message := func() tg.EncryptedMessageClass {
+			if service {
+				return &tg.EncryptedMessageService{RandomID: randomID, ChatID: ch.id, Date: date, Bytes: bytes.Clone(blob)}
+			}
+			var f tg.EncryptedFileClass = &tg.EncryptedFileEmpty{}
+			if ef != nil {
+				c := *ef
+				f = &c
+			}
+			return &tg.EncryptedMessage{RandomID: randomID, ChatID: ch.id, Date: date, Bytes: bytes.Clone(blob), File: f}
+		}
+		if other != nil {
+			qts := r.s.addQtsLocked(other, message)
+			r.toAuthLocked(d, otherAuth, func() tg.UpdatesClass {
+				return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateNewEncryptedMessage{Message: message(), Qts: qts}}, Date: date}
+			})
+		}
+		if ef == nil {
+			return &tg.MessagesSentEncryptedMessage{Date: date}, nil
+		}
+		c := *ef
+		return &tg.MessagesSentEncryptedFile{Date: date, File: &c}, nil
+	})
 }
 
 func (r *secretRelay) resolveFileLocked(me *user, in tg.InputEncryptedFileClass) (int64, *secretFile, error) {
@@ -346,80 +335,65 @@ func (r *secretRelay) resolveFileLocked(me *user, in tg.InputEncryptedFileClass)
 }
 
 func (r *secretRelay) getFile(ctx context.Context, req *tg.UploadGetFileRequest) (tg.UploadFileClass, error) {
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	if _, err := r.s.meLocked(ctx); err != nil {
-		return nil, err
-	}
-	loc, ok := req.Location.(*tg.InputEncryptedFileLocation)
-	if !ok {
-		return nil, rpcErr(400, "LOCATION_INVALID")
-	}
-	f := r.files[loc.ID]
-	if f == nil || f.accessHash != loc.AccessHash {
-		return nil, rpcErr(400, "FILE_REFERENCE_INVALID")
-	}
-	if req.Offset < 0 || req.Offset%4096 != 0 {
-		return nil, rpcErr(400, "OFFSET_INVALID")
-	}
-	if req.Limit <= 0 || req.Limit > maxChunk || req.Limit%4096 != 0 || maxChunk%req.Limit != 0 {
-		return nil, rpcErr(400, "LIMIT_INVALID")
-	}
-	if req.Offset >= int64(len(f.data)) {
-		return &tg.UploadFile{Type: &tg.StorageFilePartial{}, Mtime: r.s.unix()}, nil
-	}
-	end := min(req.Offset+int64(req.Limit), int64(len(f.data)))
-	return &tg.UploadFile{Type: &tg.StorageFilePartial{}, Mtime: r.s.unix(), Bytes: bytes.Clone(f.data[req.Offset:end])}, nil
+	return signedIn(r.s, ctx, func(o *op) (tg.UploadFileClass, error) {
+
+		loc, ok := req.Location.(*tg.InputEncryptedFileLocation)
+		if !ok {
+			return nil, rpcErr(400, "LOCATION_INVALID")
+		}
+		f := r.files[loc.ID]
+		if f == nil || f.accessHash != loc.AccessHash {
+			return nil, rpcErr(400, "FILE_REFERENCE_INVALID")
+		}
+		if req.Offset < 0 || req.Offset%4096 != 0 {
+			return nil, rpcErr(400, "OFFSET_INVALID")
+		}
+		if req.Limit <= 0 || req.Limit > maxChunk || req.Limit%4096 != 0 || maxChunk%req.Limit != 0 {
+			return nil, rpcErr(400, "LIMIT_INVALID")
+		}
+		if req.Offset >= int64(len(f.data)) {
+			return &tg.UploadFile{Type: &tg.StorageFilePartial{}, Mtime: r.s.unix()}, nil
+		}
+		end := min(req.Offset+int64(req.Limit), int64(len(f.data)))
+		return &tg.UploadFile{Type: &tg.StorageFilePartial{}, Mtime: r.s.unix(), Bytes: bytes.Clone(f.data[req.Offset:end])}, nil
+	})
 }
 
 func (r *secretRelay) readHistory(ctx context.Context, req *tg.MessagesReadEncryptedHistoryRequest) (bool, error) {
-	var d delivery
-	defer r.s.send(ctx, &d)
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	ch, me, err := r.chatOfLocked(ctx, req.Peer)
-	if err != nil {
-		return false, err
-	}
-	_, otherAuth := ch.other(me.id)
-	date := r.s.unix()
-	r.toAuthLocked(&d, otherAuth, func() tg.UpdatesClass {
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryptedMessagesRead{ChatID: ch.id, MaxDate: req.MaxDate, Date: date}}, Date: date}
+	return inSecretChat(r, ctx, req.Peer, func(o *op, ch *secretChat) (bool, error) {
+		me, d := o.me, &o.d
+		_, otherAuth := ch.other(me.id)
+		date := r.s.unix()
+		r.toAuthLocked(d, otherAuth, func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryptedMessagesRead{ChatID: ch.id, MaxDate: req.MaxDate, Date: date}}, Date: date}
+		})
+		return true, nil
 	})
-	return true, nil
 }
 
 func (r *secretRelay) setTyping(ctx context.Context, req *tg.MessagesSetEncryptedTypingRequest) (bool, error) {
-	var d delivery
-	defer r.s.send(ctx, &d)
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	ch, me, err := r.chatOfLocked(ctx, req.Peer)
-	if err != nil {
-		return false, err
-	}
-	if req.Typing {
-		_, otherAuth := ch.other(me.id)
-		date := r.s.unix()
-		r.toAuthLocked(&d, otherAuth, func() tg.UpdatesClass {
-			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryptedChatTyping{ChatID: ch.id}}, Date: date}
-		})
-	}
-	return true, nil
+	return inSecretChat(r, ctx, req.Peer, func(o *op, ch *secretChat) (bool, error) {
+		me, d := o.me, &o.d
+		if req.Typing {
+			_, otherAuth := ch.other(me.id)
+			date := r.s.unix()
+			r.toAuthLocked(d, otherAuth, func() tg.UpdatesClass {
+				return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryptedChatTyping{ChatID: ch.id}}, Date: date}
+			})
+		}
+		return true, nil
+	})
 }
 
 func (r *secretRelay) receivedQueue(ctx context.Context, maxQts int) ([]int64, error) {
-	r.s.mu.Lock()
-	defer r.s.mu.Unlock()
-	me, err := r.s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if maxQts < 0 || maxQts > me.qts {
-		return nil, rpcErr(400, "MAX_QTS_INVALID")
-	}
-	r.acked[me.id] = max(r.acked[me.id], maxQts)
-	return []int64{}, nil
+	return signedIn(r.s, ctx, func(o *op) ([]int64, error) {
+		me := o.me
+		if maxQts < 0 || maxQts > me.qts {
+			return nil, rpcErr(400, "MAX_QTS_INVALID")
+		}
+		r.acked[me.id] = max(r.acked[me.id], maxQts)
+		return []int64{}, nil
+	})
 }
 
 // --- simulated contacts ---
@@ -434,7 +408,11 @@ func (s *Server) secretContact(c *Contact, greet bool) {
 	events := func(ev secret.Event) {
 		switch e := ev.(type) {
 		case secret.ChatRequested:
-			go func() { _ = m.Accept(context.Background(), e.Chat.ID) }()
+			go func() {
+				if err := m.Accept(context.Background(), e.Chat.ID); err != nil {
+					s.logf("sandbox: %s could not accept secret chat %d: %v", c.Name, e.Chat.ID, err)
+				}
+			}()
 		case secret.MessageReceived:
 			if !e.Message.Out {
 				go c.answerSecret(m, e.Message)
@@ -442,21 +420,13 @@ func (s *Server) secretContact(c *Contact, greet bool) {
 		}
 	}
 	m = secret.NewManager(client.API(), secret.NewMemoryStorage(), secret.Options{Events: events})
-	d := client.Dispatcher()
-	d.OnEncryption(func(ctx context.Context, _ tg.Entities, u *tg.UpdateEncryption) error {
-		return m.HandleEncryption(ctx, u)
-	})
-	d.OnNewEncryptedMessage(func(ctx context.Context, _ tg.Entities, u *tg.UpdateNewEncryptedMessage) error {
-		return m.HandleNewEncryptedMessage(ctx, u)
-	})
-	d.OnEncryptedMessagesRead(func(ctx context.Context, _ tg.Entities, u *tg.UpdateEncryptedMessagesRead) error {
-		return m.HandleRead(ctx, u)
-	})
-	d.OnEncryptedChatTyping(func(ctx context.Context, _ tg.Entities, u *tg.UpdateEncryptedChatTyping) error {
-		return m.HandleTyping(ctx, u)
-	})
+	m.Register(client.Dispatcher())
 	runCtx, cancel := context.WithCancel(context.Background())
-	go func() { _ = m.Run(runCtx) }()
+	go func() {
+		if err := m.Run(runCtx); err != nil && runCtx.Err() == nil {
+			s.logf("sandbox: %s's secret chats stopped: %v", c.Name, err)
+		}
+	}()
 	go func() {
 		<-c.done
 		cancel()
@@ -481,7 +451,9 @@ func (s *Server) secretContact(c *Contact, greet bool) {
 				case <-c.done:
 					return
 				}
-				_, _ = m.Start(runCtx, uid, hash)
+				if _, err := m.Start(runCtx, uid, hash); err != nil && runCtx.Err() == nil {
+					s.logf("sandbox: %s could not start a secret chat with user %d: %v", c.Name, uid, err)
+				}
 			}()
 		})
 	}
@@ -498,24 +470,33 @@ func (c *Contact) answerSecret(m *secret.Manager, msg secret.Message) {
 		case <-ctx.Done():
 		}
 	}()
+	say := func(text string) {
+		if _, err := m.SendText(ctx, msg.ChatID, text, secret.SendOptions{}); err != nil {
+			c.problem("answer in secret chat %d", int64(msg.ChatID), err)
+		}
+	}
 	switch {
 	case msg.Kind == secret.KindMedia && msg.Media != nil:
 		var buf bytes.Buffer
 		if err := m.DownloadFile(ctx, msg.ChatID, msg.RandomID, &buf, nil); err != nil {
-			_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: I could not open your file (%v).", c.Name, err), secret.SendOptions{})
+			c.problem("download a file in secret chat %d", int64(msg.ChatID), err)
+			say(fmt.Sprintf("%s here: I could not open your file (%v).", c.Name, err))
 			return
 		}
 		sum := md5.Sum(buf.Bytes())
-		_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: got %q, %d bytes, md5 %x. Sending it back.", c.Name, msg.Media.Name, buf.Len(), sum), secret.SendOptions{})
-		_, _ = m.SendFile(ctx, msg.ChatID, bytes.NewReader(buf.Bytes()), int64(buf.Len()), "back-"+msg.Media.Name, msg.Media.MIME, secret.FileOptions{}, nil)
+		say(fmt.Sprintf("%s here: got %q, %d bytes, md5 %x. Sending it back.", c.Name, msg.Media.Name, buf.Len(), sum))
+		if _, err := m.SendFile(ctx, msg.ChatID, bytes.NewReader(buf.Bytes()), int64(buf.Len()), "back-"+msg.Media.Name, msg.Media.MIME, secret.FileOptions{}, nil); err != nil {
+			c.problem("send a file back in secret chat %d", int64(msg.ChatID), err)
+		}
 	case msg.Kind == secret.KindText && msg.Text == "/rekey":
 		if err := m.Rekey(ctx, msg.ChatID); err != nil {
-			_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: re-key failed: %v", c.Name, err), secret.SendOptions{})
+			c.problem("re-key secret chat %d", int64(msg.ChatID), err)
+			say(fmt.Sprintf("%s here: re-key failed: %v", c.Name, err))
 			return
 		}
-		_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: re-keying now.", c.Name), secret.SendOptions{})
+		say(fmt.Sprintf("%s here: re-keying now.", c.Name))
 	case msg.Kind == secret.KindText:
-		_, _ = m.SendText(ctx, msg.ChatID, fmt.Sprintf("%s here: got your secret message (%d characters).", c.Name, len([]rune(msg.Text))), secret.SendOptions{})
+		say(fmt.Sprintf("%s here: got your secret message (%d characters).", c.Name, len([]rune(msg.Text))))
 	}
 }
 

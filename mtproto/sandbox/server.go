@@ -1,7 +1,7 @@
 package sandbox
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -40,6 +40,14 @@ type Options struct {
 	// OnCode, when set, is told every login code the sandbox "sends"
 	// (`tacit sandbox serve` prints them). It must not block.
 	OnCode func(phone, code string)
+	// Logf, when set, is told what went wrong inside the sandbox that no
+	// client would hear of: a simulated contact that could not answer, a
+	// listener that stopped. Problems also keeps the latest of them.
+	Logf func(format string, args ...any)
+	// OnAccept, when set, is told the peer address of every TCP
+	// connection the sandbox accepts, before its handshake (the proxy
+	// tests check who connects). It must not block.
+	OnAccept func(peer net.Addr)
 }
 
 // Server is a running sandbox.
@@ -53,6 +61,12 @@ type Server struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
+	// hooks is the interception chain (intercept.go).
+	hooks interceptors
+
+	problemsMu sync.Mutex
+	problems   []string
+
 	mu          sync.Mutex
 	st          state
 	faults      faults
@@ -60,6 +74,8 @@ type Server struct {
 	signUpHooks []func(userID, accessHash int64)
 	// cloud holds groups, channels, uploads and folders (chats.go).
 	cloud cloudState
+	// secrets is the secret chat relay (secret.go).
+	secrets *secretRelay
 }
 
 type callKey struct{}
@@ -92,7 +108,7 @@ func New(opts Options) (*Server, error) {
 		if err != nil {
 			return nil, fmt.Errorf("sandbox: listen on %s: %w", opts.Listen, err)
 		}
-		s.tcp = l
+		s.tcp = watchAccepts(l, opts.OnAccept)
 		addr := l.Addr().(*net.TCPAddr)
 		s.dcOpt = tg.DCOption{ID: DC, IPAddress: addr.IP.String(), Port: addr.Port}
 	}
@@ -102,6 +118,7 @@ func New(opts Options) (*Server, error) {
 	for _, register := range s.registrations() {
 		register(s.disp)
 	}
+	s.Intercept(Interceptor{Call: s.faults.floodCall})
 	s.srv = tgtest.NewServer(tgtest.NewPrivateKey(key), tgtest.HandlerFunc(s.onMessage), tgtest.ServerOptions{
 		DC:           DC,
 		Random:       opts.Random,
@@ -115,7 +132,9 @@ func New(opts Options) (*Server, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_ = s.srv.Serve(ctx, transport.Listen(tolerantListener{transport.ObfuscatedListener(l)}))
+			if err := s.srv.Serve(ctx, transport.Listen(newHandshakeListener(l))); err != nil && ctx.Err() == nil {
+				s.logf("sandbox: listener %s stopped: %v", l.Addr(), err)
+			}
 		}()
 	}
 	serve(s.mem)
@@ -146,13 +165,18 @@ func (s *Server) registrations() []func(*tg.ServerDispatcher) {
 		s.registerSearch,
 		s.registerPrivacy,
 		s.registerSecret,
+		s.registerUsernames,
+		s.registerTyping,
+		s.registerStartup,
 	}
 }
 
 // Close stops the simulated contacts and the server.
 func (s *Server) Close() error {
 	for _, c := range s.Contacts() {
-		_ = c.Close()
+		if err := c.Close(); err != nil {
+			s.logf("sandbox: contact %s ended with: %v", c.Name, err)
+		}
 	}
 	s.cancel()
 	s.mem.Close()
@@ -226,11 +250,18 @@ func (s *Server) onMessage(srv *tgtest.Server, req *tgtest.Request) error {
 			}
 			continue
 		}
-		if e := s.faults.take(id); e != nil {
-			return srv.SendErr(req, e)
-		}
 		ctx := context.WithValue(req.RequestCtx, callKey{}, &call{req: req, auth: a})
-		res, err := s.dispatch(ctx, req.Buf)
+		c := &Call{DC: DC, TypeID: id, AuthKeyID: req.Session.AuthKey.ID, Session: req.Session.ID, Body: bytes.Clone(req.Buf.Buf)}
+		s.mu.Lock()
+		c.UserID, c.Layer = a.userID, a.layer
+		s.mu.Unlock()
+		res, err := s.hooks.callChain(ctx, c, func(ctx context.Context, c *Call) (bin.Encoder, error) {
+			return s.dispatch(ctx, &bin.Buffer{Buf: bytes.Clone(c.Body)})
+		})
+		if errors.Is(err, ErrDrop) {
+			srv.ForceDisconnect(req.Session)
+			return nil
+		}
 		if err != nil {
 			var rpc *tgerr.Error
 			if errors.As(err, &rpc) {
@@ -257,37 +288,6 @@ type peekObject struct{}
 
 func (peekObject) Decode(*bin.Buffer) error { return nil }
 func (peekObject) Encode(*bin.Buffer) error { return errors.New("peekObject cannot be encoded") }
-
-// tolerantListener skips connections whose obfuscated handshake fails or
-// that do not use the abridged transport, instead of stopping the server.
-type tolerantListener struct{ net.Listener }
-
-func (l tolerantListener) Accept() (net.Conn, error) {
-	for {
-		c, err := l.Listener.Accept()
-		if err == nil {
-			br := bufio.NewReader(c)
-			first, err := br.Peek(1)
-			if err != nil || (first[0] != 0xef && first[0] != 0xee && first[0] != 0xdd) {
-				c.Close()
-				continue
-			}
-			return bufferedConn{Conn: c, r: br}, nil
-		}
-		if errors.Is(err, net.ErrClosed) {
-			return nil, err
-		}
-		// A failed handshake of one client must not stop the server.
-		time.Sleep(time.Millisecond)
-	}
-}
-
-type bufferedConn struct {
-	net.Conn
-	r *bufio.Reader
-}
-
-func (c bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 func (s *Server) callOf(ctx context.Context) *call {
 	c, _ := ctx.Value(callKey{}).(*call)

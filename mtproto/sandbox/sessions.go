@@ -41,18 +41,13 @@ func (s *Server) authorizationViewLocked(a, cur *authorization) tg.Authorization
 }
 
 func (s *Server) getAuthorizations(ctx context.Context) (*tg.AccountAuthorizations, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cur := s.caller(ctx)
-	out := &tg.AccountAuthorizations{AuthorizationTTLDays: 180}
-	for _, a := range s.authsOfLocked(me.id) {
-		out.Authorizations = append(out.Authorizations, s.authorizationViewLocked(a, cur))
-	}
-	return out, nil
+	return signedIn(s, ctx, func(o *op) (*tg.AccountAuthorizations, error) {
+		out := &tg.AccountAuthorizations{AuthorizationTTLDays: 180}
+		for _, a := range s.authsOfLocked(o.me.id) {
+			out.Authorizations = append(out.Authorizations, s.authorizationViewLocked(a, o.auth))
+		}
+		return out, nil
+	})
 }
 
 // logOutLocked ends an authorization and returns its sessions to drop.
@@ -65,74 +60,43 @@ func logOutLocked(a *authorization) []tgtest.Session {
 	return out
 }
 
-func (s *Server) dropSessions(sessions []tgtest.Session) {
-	for _, sess := range sessions {
-		s.srv.ForceDisconnect(sess)
-	}
-}
-
 func (s *Server) resetAuthorization(ctx context.Context, hash int64) (bool, error) {
-	s.mu.Lock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		s.mu.Unlock()
-		return false, err
-	}
-	cur := s.caller(ctx)
-	var drop []tgtest.Session
-	found := false
-	for _, a := range s.authsOfLocked(me.id) {
-		if a.hash == hash && a.keyID != cur.keyID {
-			drop = logOutLocked(a)
-			found = true
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		for _, a := range s.authsOfLocked(o.me.id) {
+			if a.hash == hash && a.keyID != o.auth.keyID {
+				o.d.drop = append(o.d.drop, logOutLocked(a)...)
+				return true, nil
+			}
 		}
-	}
-	s.mu.Unlock()
-	if !found {
 		return false, rpcErr(400, "HASH_INVALID")
-	}
-	s.dropSessions(drop)
-	return true, nil
+	})
 }
 
 func (s *Server) resetAuthorizations(ctx context.Context) (bool, error) {
-	s.mu.Lock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		s.mu.Unlock()
-		return false, err
-	}
-	cur := s.caller(ctx)
-	var drop []tgtest.Session
-	for _, a := range s.authsOfLocked(me.id) {
-		if a.keyID != cur.keyID {
-			drop = append(drop, logOutLocked(a)...)
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		for _, a := range s.authsOfLocked(o.me.id) {
+			if a.keyID != o.auth.keyID {
+				o.d.drop = append(o.d.drop, logOutLocked(a)...)
+			}
 		}
-	}
-	s.mu.Unlock()
-	s.dropSessions(drop)
-	return true, nil
+		return true, nil
+	})
 }
 
 func (s *Server) changeAuthorizationSettings(ctx context.Context, req *tg.AccountChangeAuthorizationSettingsRequest) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	cur := s.caller(ctx)
-	for _, a := range s.authsOfLocked(me.id) {
-		if a.hash != req.Hash && !(req.Hash == 0 && a.keyID == cur.keyID) {
-			continue
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		for _, a := range s.authsOfLocked(o.me.id) {
+			if a.hash != req.Hash && !(req.Hash == 0 && a.keyID == o.auth.keyID) {
+				continue
+			}
+			if v, ok := req.GetEncryptedRequestsDisabled(); ok {
+				a.encryptedRequestsDisabled = v
+			}
+			if v, ok := req.GetCallRequestsDisabled(); ok {
+				a.callRequestsDisabled = v
+			}
+			return true, nil
 		}
-		if v, ok := req.GetEncryptedRequestsDisabled(); ok {
-			a.encryptedRequestsDisabled = v
-		}
-		if v, ok := req.GetCallRequestsDisabled(); ok {
-			a.callRequestsDisabled = v
-		}
-		return true, nil
-	}
-	return false, rpcErr(400, "HASH_INVALID")
+		return false, rpcErr(400, "HASH_INVALID")
+	})
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sort"
 	"sync"
 
+	"github.com/gotd/td/bin"
 	"github.com/gotd/td/tg"
 	"github.com/gotd/td/tgerr"
 	"github.com/gotd/td/tgtest"
@@ -25,8 +27,10 @@ type Device struct {
 
 // state is the whole data model. Every field is guarded by Server.mu.
 type state struct {
-	users      map[int64]*user
-	byPhone    map[string]*user
+	users   map[int64]*user
+	byPhone map[string]*user
+	// byUsername maps lower-cased usernames to their holders.
+	byUsername map[string]*user
 	nextUserID int64
 	auths      map[[8]byte]*authorization
 	codes      map[string]*pendingCode
@@ -39,6 +43,7 @@ func newState() state {
 	return state{
 		users:      map[int64]*user{},
 		byPhone:    map[string]*user{},
+		byUsername: map[string]*user{},
 		nextUserID: 1000000,
 		auths:      map[[8]byte]*authorization{},
 		codes:      map[string]*pendingCode{},
@@ -59,6 +64,7 @@ type user struct {
 	phone      string
 	first      string
 	last       string
+	about      string
 	username   string
 	created    int
 	tosAccept  bool
@@ -81,6 +87,8 @@ type user struct {
 	accountTTLDays int
 	// globalPrivacy is account.setGlobalPrivacySettings.
 	globalPrivacy tg.GlobalPrivacySettings
+	// notify holds account.updateNotifySettings by scope or peer.
+	notify map[notifyKey]notifySetting
 
 	// Updates: pts-ordered log for getDifference and qts for secret chats.
 	pts    int
@@ -130,10 +138,9 @@ type pendingCode struct {
 }
 
 type loginToken struct {
-	token    []byte
-	keyID    [8]byte
-	expires  int
-	accepted int64
+	token   []byte
+	keyID   [8]byte
+	expires int
 }
 
 type ptsEntry struct {
@@ -154,7 +161,7 @@ type qtsEntry struct {
 
 func randInt64() int64 {
 	var b [8]byte
-	_, _ = rand.Read(b[:])
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (it never returns an error)
 	return int64(binary.LittleEndian.Uint64(b[:]) & (1<<62 - 1))
 }
 
@@ -235,13 +242,16 @@ func (s *Server) authsOfLocked(uid int64) []*authorization {
 	return out
 }
 
-// delivery collects pushes made under the lock; send them after unlocking.
+// delivery collects pushes made under the lock, and sessions to
+// disconnect after them; send them after unlocking.
 type delivery struct {
 	items []pushItem
+	drop  []tgtest.Session
 }
 
 type pushItem struct {
 	session tgtest.Session
+	user    int64
 	updates tg.UpdatesClass
 }
 
@@ -253,23 +263,33 @@ func (s *Server) toUserLocked(d *delivery, uid int64, skip int64, build func() t
 			if sess.ID == skip {
 				continue
 			}
-			d.items = append(d.items, pushItem{session: sess, updates: build()})
+			d.items = append(d.items, pushItem{session: sess, user: uid, updates: build()})
 		}
 	}
 }
 
-// send delivers queued pushes. Sessions that went away are forgotten.
+// send delivers queued pushes through the interceptors. Sessions that
+// went away are forgotten.
 func (s *Server) send(ctx context.Context, d *delivery) {
+	ctx = context.WithoutCancel(ctx)
 	for _, it := range d.items {
-		if err := s.srv.Send(context.WithoutCancel(ctx), it.session, tgtest.MessageFromServer, it.updates); err != nil {
-			s.mu.Lock()
-			for _, a := range s.st.auths {
-				delete(a.sessions, it.session.ID)
-			}
-			s.mu.Unlock()
+		sess := it.session
+		p := &Push{DC: DC, UserID: it.user, AuthKeyID: sess.AuthKey.ID, Session: sess.ID, Updates: it.updates}
+		err := s.hooks.pushChain(ctx, p, func(ctx context.Context, p *Push) error {
+			return s.srv.Send(ctx, sess, tgtest.MessageFromServer, p.Updates)
+		})
+		switch {
+		case errors.Is(err, ErrDrop):
+			s.srv.ForceDisconnect(sess)
+		case err != nil:
+			s.forgetSession(sess.ID)
 		}
 	}
 	d.items = nil
+	for _, sess := range d.drop {
+		s.srv.ForceDisconnect(sess)
+	}
+	d.drop = nil
 }
 
 // faults are switchable failures for tests.
@@ -282,6 +302,23 @@ type faults struct {
 
 type floodFault struct {
 	seconds, times int
+}
+
+// forgetSession stops pushing to a session whose connection is gone.
+func (s *Server) forgetSession(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, a := range s.st.auths {
+		delete(a.sessions, id)
+	}
+}
+
+// floodCall is the interceptor behind FloodWait.
+func (f *faults) floodCall(ctx context.Context, c *Call, next CallFunc) (bin.Encoder, error) {
+	if e := f.take(c.TypeID); e != nil {
+		return nil, e
+	}
+	return next(ctx, c)
 }
 
 func (f *faults) take(typeID uint32) *tgerr.Error {
@@ -351,4 +388,30 @@ func (s *Server) UserByPhone(phone string) (int64, bool) {
 		return 0, false
 	}
 	return u.id, true
+}
+
+// problemsKept bounds Problems.
+const problemsKept = 100
+
+// logf records a problem nobody else hears of (Options.Logf, Problems).
+func (s *Server) logf(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	s.problemsMu.Lock()
+	s.problems = append(s.problems, line)
+	if len(s.problems) > problemsKept {
+		s.problems = s.problems[len(s.problems)-problemsKept:]
+	}
+	s.problemsMu.Unlock()
+	if s.opts.Logf != nil {
+		s.opts.Logf("%s", line)
+	}
+}
+
+// Problems lists the latest failures inside the sandbox that no client
+// was told of (a simulated contact that could not answer, a listener that
+// stopped), oldest first.
+func (s *Server) Problems() []string {
+	s.problemsMu.Lock()
+	defer s.problemsMu.Unlock()
+	return append([]string(nil), s.problems...)
 }

@@ -41,83 +41,77 @@ func (s *Server) stateLocked(u *user) tg.UpdatesState {
 }
 
 func (s *Server) getState(ctx context.Context) (*tg.UpdatesState, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st := s.stateLocked(me)
-	return &st, nil
+	return signedIn(s, ctx, func(o *op) (*tg.UpdatesState, error) {
+		me := o.me
+		st := s.stateLocked(me)
+		return &st, nil
+	})
 }
 
 func (s *Server) getDifference(ctx context.Context, req *tg.UpdatesGetDifferenceRequest) (tg.UpdatesDifferenceClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var (
-		msgs    []tg.MessageClass
-		boxMsgs []*boxMessage
-		other   []tg.UpdateClass
-		enc     []tg.EncryptedMessageClass
-		n       int
-		st      = s.stateLocked(me)
-		sliced  bool
-	)
-	for _, e := range me.ptsLog {
-		if e.pts <= req.Pts {
-			continue
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesDifferenceClass, error) {
+		me := o.me
+		var (
+			msgs    []tg.MessageClass
+			boxMsgs []*boxMessage
+			other   []tg.UpdateClass
+			enc     []tg.EncryptedMessageClass
+			n       int
+			st      = s.stateLocked(me)
+			sliced  bool
+		)
+		for _, e := range me.ptsLog {
+			if e.pts <= req.Pts {
+				continue
+			}
+			if n == differenceLimit {
+				sliced = true
+				break
+			}
+			n++
+			st.Pts = e.pts
+			if e.message != nil {
+				msgs = append(msgs, e.message.toTG())
+				boxMsgs = append(boxMsgs, e.message)
+				continue
+			}
+			u := e.build()
+			setPts(u, e.pts, e.count)
+			other = append(other, u)
 		}
-		if n == differenceLimit {
-			sliced = true
-			break
+		for _, e := range me.qtsLog {
+			if e.qts <= req.Qts {
+				continue
+			}
+			if n == differenceLimit {
+				sliced = true
+				break
+			}
+			n++
+			st.Qts = e.qts
+			enc = append(enc, e.message())
 		}
-		n++
-		st.Pts = e.pts
-		if e.message != nil {
-			msgs = append(msgs, e.message.toTG())
-			boxMsgs = append(boxMsgs, e.message)
-			continue
+		if !sliced {
+			st = s.stateLocked(me)
 		}
-		u := e.build()
-		setPts(u, e.pts, e.count)
-		other = append(other, u)
-	}
-	for _, e := range me.qtsLog {
-		if e.qts <= req.Qts {
-			continue
+		// Channels keep their own pts: name the ones that changed meanwhile
+		// and let the client ask each for its difference.
+		channelUps, channelChats := s.channelTooLongLocked(me, req.Date)
+		other = append(other, channelUps...)
+		n += len(channelUps)
+		if n == 0 {
+			return &tg.UpdatesDifferenceEmpty{Date: st.Date, Seq: st.Seq}, nil
 		}
-		if n == differenceLimit {
-			sliced = true
-			break
+		users := s.usersOfLocked(me, boxMsgs)
+		users = append(users, s.extraDifferenceUsersLocked(me, other)...)
+		chats := append(s.chatsOfLocked(me, boxMsgs), channelChats...)
+		if sliced {
+			return &tg.UpdatesDifferenceSlice{NewMessages: msgs, NewEncryptedMessages: enc, OtherUpdates: other,
+				Users: users, Chats: chats, IntermediateState: st}, nil
 		}
-		n++
-		st.Qts = e.qts
-		enc = append(enc, e.message())
-	}
-	if !sliced {
-		st = s.stateLocked(me)
-	}
-	// Channels keep their own pts: name the ones that changed meanwhile
-	// and let the client ask each for its difference.
-	channelUps, channelChats := s.channelTooLongLocked(me, req.Date)
-	other = append(other, channelUps...)
-	n += len(channelUps)
-	if n == 0 {
-		return &tg.UpdatesDifferenceEmpty{Date: st.Date, Seq: st.Seq}, nil
-	}
-	users := s.usersOfLocked(me, boxMsgs)
-	users = append(users, s.extraDifferenceUsersLocked(me, other)...)
-	chats := append(s.chatsOfLocked(me, boxMsgs), channelChats...)
-	if sliced {
-		return &tg.UpdatesDifferenceSlice{NewMessages: msgs, NewEncryptedMessages: enc, OtherUpdates: other,
-			Users: users, Chats: chats, IntermediateState: st}, nil
-	}
-	return &tg.UpdatesDifference{NewMessages: msgs, NewEncryptedMessages: enc, OtherUpdates: other,
-		Users: users, Chats: chats, State: st}, nil
+		return &tg.UpdatesDifference{NewMessages: msgs, NewEncryptedMessages: enc, OtherUpdates: other,
+			Users: users, Chats: chats, State: st}, nil
+	})
 }
 
 // extraDifferenceUsersLocked lists users other updates refer to.

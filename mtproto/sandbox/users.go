@@ -19,23 +19,13 @@ func (s *Server) registerUsers(d *tg.ServerDispatcher) {
 	d.OnContactsAddContact(s.addContact)
 	d.OnContactsDeleteContacts(s.deleteContacts)
 	d.OnAccountGetContactSignUpNotification(func(ctx context.Context) (bool, error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		me, err := s.meLocked(ctx)
-		if err != nil {
-			return false, err
-		}
-		return me.signUpNoticesSilent, nil
+		return signedIn(s, ctx, func(o *op) (bool, error) { return o.me.signUpNoticesSilent, nil })
 	})
 	d.OnAccountSetContactSignUpNotification(func(ctx context.Context, silent bool) (bool, error) {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		me, err := s.meLocked(ctx)
-		if err != nil {
-			return false, err
-		}
-		me.signUpNoticesSilent = silent
-		return true, nil
+		return signedIn(s, ctx, func(o *op) (bool, error) {
+			o.me.signUpNoticesSilent = silent
+			return true, nil
+		})
 	})
 	d.OnAccountGetPrivacy(s.getPrivacy)
 	d.OnAccountSetPrivacy(s.setPrivacy)
@@ -168,155 +158,131 @@ func (s *Server) resolveInputUserLocked(me *user, in tg.InputUserClass) (*user, 
 }
 
 func (s *Server) getUsers(ctx context.Context, ids []tg.InputUserClass) ([]tg.UserClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []tg.UserClass
-	for _, id := range ids {
-		u, err := s.resolveInputUserLocked(me, id)
-		if err != nil {
-			out = append(out, &tg.UserEmpty{})
-			continue
+	return signedIn(s, ctx, func(o *op) ([]tg.UserClass, error) {
+		me := o.me
+		var out []tg.UserClass
+		for _, id := range ids {
+			u, err := s.resolveInputUserLocked(me, id)
+			if err != nil {
+				out = append(out, &tg.UserEmpty{})
+				continue
+			}
+			out = append(out, s.userViewLocked(me, u))
 		}
-		out = append(out, s.userViewLocked(me, u))
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 func (s *Server) getFullUser(ctx context.Context, id tg.InputUserClass) (*tg.UsersUserFull, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	u, err := s.resolveInputUserLocked(me, id)
-	if err != nil {
-		return nil, err
-	}
-	full := tg.UserFull{ID: u.id, Settings: tg.PeerSettings{}, NotifySettings: tg.PeerNotifySettings{}}
-	return &tg.UsersUserFull{FullUser: full, Users: []tg.UserClass{s.userViewLocked(me, u)}}, nil
+	return signedIn(s, ctx, func(o *op) (*tg.UsersUserFull, error) {
+		me := o.me
+		u, err := s.resolveInputUserLocked(me, id)
+		if err != nil {
+			return nil, err
+		}
+		full := tg.UserFull{ID: u.id, Settings: tg.PeerSettings{}, NotifySettings: notifySettingsLocked(me, notifyKey{peer: userPeer(u.id)})}
+		if u.about != "" {
+			full.SetAbout(u.about)
+		}
+		return &tg.UsersUserFull{FullUser: full, Users: []tg.UserClass{s.userViewLocked(me, u)}}, nil
+	})
 }
 
 func (s *Server) importContacts(ctx context.Context, contacts []tg.InputPhoneContact) (*tg.ContactsImportedContacts, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := &tg.ContactsImportedContacts{}
-	for _, c := range contacts {
-		phone := strings.TrimPrefix(c.Phone, "+")
-		me.savedPhones[phone] = savedContact{first: c.FirstName, last: c.LastName}
-		target, ok := s.st.byPhone[phone]
-		if !ok || target.id == me.id || !s.allowsLocked(target, me, tg.PrivacyKeyAddedByPhoneTypeID) {
-			continue
+	return signedIn(s, ctx, func(o *op) (*tg.ContactsImportedContacts, error) {
+		me := o.me
+		out := &tg.ContactsImportedContacts{}
+		for _, c := range contacts {
+			phone := strings.TrimPrefix(c.Phone, "+")
+			me.savedPhones[phone] = savedContact{first: c.FirstName, last: c.LastName}
+			target, ok := s.st.byPhone[phone]
+			if !ok || target.id == me.id || !s.allowsLocked(target, me, tg.PrivacyKeyAddedByPhoneTypeID) {
+				continue
+			}
+			me.contacts[target.id] = strings.TrimSpace(c.FirstName + " " + c.LastName)
+			out.Imported = append(out.Imported, tg.ImportedContact{UserID: target.id, ClientID: c.ClientID})
+			out.Users = append(out.Users, s.userViewLocked(me, target))
 		}
-		me.contacts[target.id] = strings.TrimSpace(c.FirstName + " " + c.LastName)
-		out.Imported = append(out.Imported, tg.ImportedContact{UserID: target.id, ClientID: c.ClientID})
-		out.Users = append(out.Users, s.userViewLocked(me, target))
-	}
-	return out, nil
+		return out, nil
+	})
 }
 
 func (s *Server) getContacts(ctx context.Context, hash int64) (tg.ContactsContactsClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := &tg.ContactsContacts{}
-	for _, u := range s.sortedUsersLocked() {
-		if !isContactLocked(me, u) {
-			continue
+	return signedIn(s, ctx, func(o *op) (tg.ContactsContactsClass, error) {
+		me := o.me
+		out := &tg.ContactsContacts{}
+		for _, u := range s.sortedUsersLocked() {
+			if !isContactLocked(me, u) {
+				continue
+			}
+			out.Contacts = append(out.Contacts, tg.Contact{UserID: u.id, Mutual: isContactLocked(u, me)})
+			out.Users = append(out.Users, s.userViewLocked(me, u))
 		}
-		out.Contacts = append(out.Contacts, tg.Contact{UserID: u.id, Mutual: isContactLocked(u, me)})
-		out.Users = append(out.Users, s.userViewLocked(me, u))
-	}
-	out.SavedCount = len(me.savedPhones)
-	return out, nil
+		out.SavedCount = len(me.savedPhones)
+		return out, nil
+	})
 }
 
 func (s *Server) resolvePhone(ctx context.Context, phone string) (*tg.ContactsResolvedPeer, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	target, ok := s.st.byPhone[strings.TrimPrefix(phone, "+")]
-	if !ok || !s.allowsLocked(target, me, tg.PrivacyKeyAddedByPhoneTypeID) {
-		return nil, rpcErr(400, "PHONE_NOT_OCCUPIED")
-	}
-	return &tg.ContactsResolvedPeer{
-		Peer:  &tg.PeerUser{UserID: target.id},
-		Users: []tg.UserClass{s.userViewLocked(me, target)},
-	}, nil
+	return signedIn(s, ctx, func(o *op) (*tg.ContactsResolvedPeer, error) {
+		me := o.me
+		target, ok := s.st.byPhone[strings.TrimPrefix(phone, "+")]
+		if !ok || !s.allowsLocked(target, me, tg.PrivacyKeyAddedByPhoneTypeID) {
+			return nil, rpcErr(400, "PHONE_NOT_OCCUPIED")
+		}
+		return &tg.ContactsResolvedPeer{
+			Peer:  &tg.PeerUser{UserID: target.id},
+			Users: []tg.UserClass{s.userViewLocked(me, target)},
+		}, nil
+	})
 }
 
 func (s *Server) resetSaved(ctx context.Context) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return false, err
-	}
-	me.savedPhones = map[string]savedContact{}
-	return true, nil
+	return signedIn(s, ctx, func(o *op) (bool, error) {
+		me := o.me
+		me.savedPhones = map[string]savedContact{}
+		return true, nil
+	})
 }
 
 func (s *Server) getSaved(ctx context.Context) ([]tg.SavedPhoneContact, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []tg.SavedPhoneContact
-	for phone, c := range me.savedPhones {
-		out = append(out, tg.SavedPhoneContact{Phone: phone, FirstName: c.first, LastName: c.last, Date: me.created})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Phone < out[j].Phone })
-	return out, nil
+	return signedIn(s, ctx, func(o *op) ([]tg.SavedPhoneContact, error) {
+		me := o.me
+		var out []tg.SavedPhoneContact
+		for phone, c := range me.savedPhones {
+			out = append(out, tg.SavedPhoneContact{Phone: phone, FirstName: c.first, LastName: c.last, Date: me.created})
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].Phone < out[j].Phone })
+		return out, nil
+	})
 }
 
 func (s *Server) addContact(ctx context.Context, req *tg.ContactsAddContactRequest) (tg.UpdatesClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	target, err := s.resolveInputUserLocked(me, req.ID)
-	if err != nil {
-		return nil, err
-	}
-	me.contacts[target.id] = strings.TrimSpace(req.FirstName + " " + req.LastName)
-	if req.AddPhonePrivacyException {
-		rules := s.rulesLocked(me, tg.PrivacyKeyPhoneNumberTypeID)
-		me.privacy[tg.PrivacyKeyPhoneNumberTypeID] = append([]tg.PrivacyRuleClass{&tg.PrivacyValueAllowUsers{Users: []int64{target.id}}}, rules...)
-	}
-	return &tg.Updates{Users: []tg.UserClass{s.userViewLocked(me, target)}, Date: s.unix()}, nil
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me := o.me
+		target, err := s.resolveInputUserLocked(me, req.ID)
+		if err != nil {
+			return nil, err
+		}
+		me.contacts[target.id] = strings.TrimSpace(req.FirstName + " " + req.LastName)
+		if req.AddPhonePrivacyException {
+			rules := s.rulesLocked(me, tg.PrivacyKeyPhoneNumberTypeID)
+			me.privacy[tg.PrivacyKeyPhoneNumberTypeID] = append([]tg.PrivacyRuleClass{&tg.PrivacyValueAllowUsers{Users: []int64{target.id}}}, rules...)
+		}
+		return &tg.Updates{Users: []tg.UserClass{s.userViewLocked(me, target)}, Date: s.unix()}, nil
+	})
 }
 
 func (s *Server) deleteContacts(ctx context.Context, ids []tg.InputUserClass) (tg.UpdatesClass, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, id := range ids {
-		if u, err := s.resolveInputUserLocked(me, id); err == nil {
-			delete(me.contacts, u.id)
+	return signedIn(s, ctx, func(o *op) (tg.UpdatesClass, error) {
+		me := o.me
+		for _, id := range ids {
+			if u, err := s.resolveInputUserLocked(me, id); err == nil {
+				delete(me.contacts, u.id)
+			}
 		}
-	}
-	return &tg.Updates{Date: s.unix()}, nil
+		return &tg.Updates{Date: s.unix()}, nil
+	})
 }
 
 // privacyKeyOf maps an input privacy key to its output type id.
@@ -349,59 +315,51 @@ func privacyKeyOf(k tg.InputPrivacyKeyClass) (uint32, tg.PrivacyKeyClass, bool) 
 }
 
 func (s *Server) getPrivacy(ctx context.Context, key tg.InputPrivacyKeyClass) (*tg.AccountPrivacyRules, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, _, ok := privacyKeyOf(key)
-	if !ok {
-		return nil, rpcErr(400, "PRIVACY_KEY_INVALID")
-	}
-	rules := s.rulesLocked(me, id)
-	return &tg.AccountPrivacyRules{Rules: rules, Users: s.privacyUsersLocked(me, rules)}, nil
+	return signedIn(s, ctx, func(o *op) (*tg.AccountPrivacyRules, error) {
+		me := o.me
+		id, _, ok := privacyKeyOf(key)
+		if !ok {
+			return nil, rpcErr(400, "PRIVACY_KEY_INVALID")
+		}
+		rules := s.rulesLocked(me, id)
+		return &tg.AccountPrivacyRules{Rules: rules, Users: s.privacyUsersLocked(me, rules)}, nil
+	})
 }
 
 func (s *Server) setPrivacy(ctx context.Context, req *tg.AccountSetPrivacyRequest) (*tg.AccountPrivacyRules, error) {
-	var d delivery
-	defer s.send(ctx, &d)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	me, err := s.meLocked(ctx)
-	if err != nil {
-		return nil, err
-	}
-	id, outKey, ok := privacyKeyOf(req.Key)
-	if !ok {
-		return nil, rpcErr(400, "PRIVACY_KEY_INVALID")
-	}
-	var rules []tg.PrivacyRuleClass
-	for _, r := range req.Rules {
-		out, err := s.privacyRuleLocked(me, r)
-		if err != nil {
-			return nil, err
+	return signedIn(s, ctx, func(o *op) (*tg.AccountPrivacyRules, error) {
+		me, d := o.me, &o.d
+		id, outKey, ok := privacyKeyOf(req.Key)
+		if !ok {
+			return nil, rpcErr(400, "PRIVACY_KEY_INVALID")
 		}
-		rules = append(rules, out)
-	}
-	if id == tg.PrivacyKeyAddedByPhoneTypeID {
-		// Telegram allows only everybody or contacts here.
-		for _, r := range rules {
-			switch r.(type) {
-			case *tg.PrivacyValueAllowAll, *tg.PrivacyValueAllowContacts:
-			default:
-				return nil, rpcErr(400, "PRIVACY_VALUE_INVALID")
+		var rules []tg.PrivacyRuleClass
+		for _, r := range req.Rules {
+			out, err := s.privacyRuleLocked(me, r)
+			if err != nil {
+				return nil, err
+			}
+			rules = append(rules, out)
+		}
+		if id == tg.PrivacyKeyAddedByPhoneTypeID {
+			// Telegram allows only everybody or contacts here.
+			for _, r := range rules {
+				switch r.(type) {
+				case *tg.PrivacyValueAllowAll, *tg.PrivacyValueAllowContacts:
+				default:
+					return nil, rpcErr(400, "PRIVACY_VALUE_INVALID")
+				}
 			}
 		}
-	}
-	if res, faulted, err := s.privacyFaultLocked(me, id, rules); faulted {
-		return res, err
-	}
-	me.privacy[id] = rules
-	s.toUserLocked(&d, me.id, s.callOf(ctx).req.Session.ID, func() tg.UpdatesClass {
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdatePrivacy{Key: outKey, Rules: append([]tg.PrivacyRuleClass(nil), rules...)}}, Date: s.unix()}
+		if res, faulted, err := s.privacyFaultLocked(me, id, rules); faulted {
+			return res, err
+		}
+		me.privacy[id] = rules
+		s.toUserLocked(d, me.id, o.session(), func() tg.UpdatesClass {
+			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdatePrivacy{Key: outKey, Rules: append([]tg.PrivacyRuleClass(nil), rules...)}}, Date: s.unix()}
+		})
+		return &tg.AccountPrivacyRules{Rules: rules, Users: s.privacyUsersLocked(me, rules)}, nil
 	})
-	return &tg.AccountPrivacyRules{Rules: rules, Users: s.privacyUsersLocked(me, rules)}, nil
 }
 
 func (s *Server) privacyRuleLocked(me *user, r tg.InputPrivacyRuleClass) (tg.PrivacyRuleClass, error) {
