@@ -47,8 +47,9 @@ type Options struct {
 	AppHash string
 	// Endpoint is where to connect; zero means Telegram production.
 	Endpoint Endpoint
-	// Proxy is a proxy URL for ParseProxy; empty means a direct connection.
-	Proxy string
+	// Proxy carries every connection from the first packet on (ParseProxy
+	// reads the setting); the zero value is a direct connection.
+	Proxy Proxy
 	// Session keeps the auth key. Nil means memory only (nothing persisted).
 	// Tacit passes the encrypted store; never a plain file.
 	Session session.Storage
@@ -60,6 +61,9 @@ type Options struct {
 	FloodWait FloodWait
 	// OnConnectionState is called on every change of the primary connection.
 	OnConnectionState func(ConnectionState)
+	// OnUpdateError is told when a handler failed on an update from the
+	// server (the update is then not counted as received: see qtsGuard).
+	OnUpdateError func(error)
 	// Random overrides crypto/rand (tests only).
 	Random io.Reader
 	// Middlewares are extra invoker middlewares, after FLOOD_WAIT handling.
@@ -85,19 +89,19 @@ type Client struct {
 	updatesErr  chan error
 	readyNotify []chan struct{}
 	loginToken  chan struct{}
+	// proxyFailed holds a failure to connect through the proxy.
+	proxyFailed chan error
 }
 
 // New builds a client; it does not connect until Run.
 func New(opts Options) (*Client, error) {
-	p, err := ParseProxy(opts.Proxy)
+	c := &Client{opts: opts, dispatcher: tg.NewUpdateDispatcher(), updatesErr: make(chan error, 1),
+		loginToken: make(chan struct{}, 1), proxyFailed: make(chan error, 1)}
+	p := opts.Proxy
+	resolver, err := p.resolver(opts.Endpoint.Dial, c.proxyReport)
 	if err != nil {
 		return nil, err
 	}
-	resolver, err := p.resolver(opts.Endpoint.Dial)
-	if err != nil {
-		return nil, err
-	}
-	c := &Client{opts: opts, dispatcher: tg.NewUpdateDispatcher(), updatesErr: make(chan error, 1), loginToken: make(chan struct{}, 1)}
 	c.dispatcher.OnLoginToken(func(ctx context.Context, _ tg.Entities, _ *tg.UpdateLoginToken) error {
 		select {
 		case c.loginToken <- struct{}{}:
@@ -105,9 +109,10 @@ func New(opts Options) (*Client, error) {
 		}
 		return nil
 	})
+	guard := newQTSGuard(opts.State, &c.dispatcher, opts.OnUpdateError)
 	c.updates = updates.New(updates.Config{
-		Handler:      c.dispatcher,
-		Storage:      opts.State,
+		Handler:      guard,
+		Storage:      guard,
 		AccessHasher: opts.ChannelHashes,
 	})
 	device := Device()
@@ -115,8 +120,7 @@ func New(opts Options) (*Client, error) {
 		device = *opts.Device
 	}
 	if p.Kind == ProxyMTProxy {
-		host, port := splitHostPort(p.Addr)
-		device.Proxy = tg.InputClientProxy{Address: host, Port: port}
+		device.Proxy = tg.InputClientProxy{Address: p.Host, Port: p.Port}
 	}
 	storage := opts.Session
 	if storage == nil {
@@ -262,21 +266,26 @@ func (c *Client) LogOut(ctx context.Context) error {
 	return nil
 }
 
-func splitHostPort(addr string) (string, int) {
-	var host string
-	var port int
-	for i := len(addr) - 1; i >= 0; i-- {
-		if addr[i] == ':' {
-			host = addr[:i]
-			fmt.Sscanf(addr[i+1:], "%d", &port)
-			return host, port
-		}
+// proxyReport records the outcome of each connection attempt through the
+// proxy.
+func (c *Client) proxyReport(err error) {
+	if err == nil {
+		return
 	}
-	return addr, 0
+	select {
+	case c.proxyFailed <- err:
+	default:
+	}
 }
 
+// ProxyFailures delivers failures to connect through the proxy (each a
+// *ProxyError; one is kept while nobody reads). The client keeps retrying
+// through the proxy, never directly.
+func (c *Client) ProxyFailures() <-chan error { return c.proxyFailed }
+
 // Start runs the client in the background until ctx ends or stop is
-// called, and returns once it is connected. onReady, when not nil, runs
+// called, and returns once it is connected. It fails as soon as the proxy
+// cannot carry the first connection (a *ProxyError). onReady, when not nil, runs
 // first inside the connection's context (register long-lived work there).
 // stop ends the client and returns Run's error (nil after a normal stop).
 func (c *Client) Start(ctx context.Context, onReady func(ctx context.Context)) (stop func() error, err error) {
@@ -297,6 +306,10 @@ func (c *Client) Start(ctx context.Context, onReady func(ctx context.Context)) (
 	case err := <-done:
 		cancel()
 		return nil, fmt.Errorf("mtproto: connect: %w", err)
+	case err := <-c.proxyFailed:
+		cancel()
+		<-done
+		return nil, err
 	case <-ctx.Done():
 		cancel()
 		<-done

@@ -2,14 +2,12 @@ package mtproto
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gotd/td/tg"
-	"github.com/gotd/td/tgerr"
 )
 
 // Cloud chats are private chats, groups, supergroups and channels stored
@@ -96,6 +94,9 @@ const (
 	// EventChatChanged says a group or channel changed (joined, left,
 	// rights): reload the dialog list.
 	EventChatChanged
+	// EventTyping says someone (Message.From, named Message.FromName) is
+	// typing in Peer. It lapses after a few seconds unless repeated.
+	EventTyping
 )
 
 // Event is a change in the cloud chats, delivered to CloudOptions.OnEvent.
@@ -182,6 +183,18 @@ func NewCloud(c *Client, opts CloudOptions) *Cloud {
 		cl.emit(Event{Kind: EventRead, Peer: cl.channelPeer(u.ChannelID), MaxID: u.MaxID})
 		return nil
 	})
+	d.OnUserTyping(func(ctx context.Context, e tg.Entities, u *tg.UpdateUserTyping) error {
+		cl.learnEntities(e)
+		cl.emitTyping(cl.peerOf(&tg.PeerUser{UserID: u.UserID}), u.UserID, u.Action)
+		return nil
+	})
+	d.OnChatUserTyping(func(ctx context.Context, e tg.Entities, u *tg.UpdateChatUserTyping) error {
+		cl.learnEntities(e)
+		if from, ok := u.FromID.(*tg.PeerUser); ok {
+			cl.emitTyping(Peer{Kind: PeerGroup, ID: u.ChatID}, from.UserID, u.Action)
+		}
+		return nil
+	})
 	d.OnChannel(func(ctx context.Context, e tg.Entities, u *tg.UpdateChannel) error {
 		cl.learnEntities(e)
 		cl.emit(Event{Kind: EventChatChanged, Peer: cl.channelPeer(u.ChannelID)})
@@ -194,6 +207,14 @@ func (cl *Cloud) emit(e Event) {
 	if cl.opts.OnEvent != nil {
 		cl.opts.OnEvent(e)
 	}
+}
+
+// emitTyping reports someone typing, unless the action is the end of it.
+func (cl *Cloud) emitTyping(p Peer, from int64, action tg.SendMessageActionClass) {
+	if _, cancelled := action.(*tg.SendMessageCancelAction); cancelled || from == cl.selfID() {
+		return
+	}
+	cl.emit(Event{Kind: EventTyping, Peer: p, Message: Message{From: from, FromName: cl.UserName(from)}})
 }
 
 func (cl *Cloud) emitMessage(kind EventKind, m tg.MessageClass) {
@@ -343,109 +364,21 @@ func inputPeer(p Peer) (tg.InputPeerClass, error) {
 	case PeerSupergroup, PeerChannel:
 		return &tg.InputPeerChannel{ChannelID: p.ID, AccessHash: p.AccessHash}, nil
 	}
-	return nil, &Error{Kind: KindNotFound, Detail: "No such chat."}
+	return nil, &Error{Kind: KindWrongPeer, Reason: "no such chat kind"}
 }
 
 func inputChannel(p Peer) (*tg.InputChannel, error) {
 	if !p.IsChannel() {
-		return nil, &Error{Kind: KindNotFound, Detail: "This is not a channel or supergroup."}
+		return nil, &Error{Kind: KindWrongPeer, Reason: "not a channel or supergroup"}
 	}
 	return &tg.InputChannel{ChannelID: p.ID, AccessHash: p.AccessHash}, nil
 }
 
 func inputUser(p Peer) (*tg.InputUser, error) {
 	if p.Kind != PeerUser {
-		return nil, &Error{Kind: KindNotFound, Detail: "This is not a person."}
+		return nil, &Error{Kind: KindWrongPeer, Reason: "not a person"}
 	}
 	return &tg.InputUser{UserID: p.ID, AccessHash: p.AccessHash}, nil
-}
-
-// Kinds of cloud-chat failures (numbered apart from the login kinds).
-const (
-	// KindNotAllowed: the user may not do this here (not an admin, not
-	// the author, not a member).
-	KindNotAllowed ErrorKind = 1000 + iota
-	// KindNotFound: the chat or message does not exist (any more).
-	KindNotFound
-	// KindMessageInvalid: empty, too long or unchanged text.
-	KindMessageInvalid
-	// KindFileInvalid: Telegram rejected the file or a part of it.
-	KindFileInvalid
-	// KindFileTooBig: larger than Telegram accepts.
-	KindFileTooBig
-	// KindFileExpired: the file reference is stale; reload the message.
-	KindFileExpired
-	// KindTransferIncomplete: the server sent less than the file's size.
-	KindTransferIncomplete
-	// KindLocalFile: reading or writing the local file failed.
-	KindLocalFile
-)
-
-// Error values for errors.Is on cloud failures.
-var (
-	ErrNotAllowed         = &Error{Kind: KindNotAllowed}
-	ErrNotFound           = &Error{Kind: KindNotFound}
-	ErrMessageInvalid     = &Error{Kind: KindMessageInvalid}
-	ErrFileInvalid        = &Error{Kind: KindFileInvalid}
-	ErrFileTooBig         = &Error{Kind: KindFileTooBig}
-	ErrFileExpired        = &Error{Kind: KindFileExpired}
-	ErrTransferIncomplete = &Error{Kind: KindTransferIncomplete}
-	ErrLocalFile          = &Error{Kind: KindLocalFile}
-)
-
-var cloudRPC = map[string]struct {
-	kind   ErrorKind
-	detail string
-}{
-	"CHAT_WRITE_FORBIDDEN":     {KindNotAllowed, "You cannot write in this chat."},
-	"CHAT_ADMIN_REQUIRED":      {KindNotAllowed, "Only an admin can do this."},
-	"MESSAGE_AUTHOR_REQUIRED":  {KindNotAllowed, "Only the author can edit this message."},
-	"MESSAGE_DELETE_FORBIDDEN": {KindNotAllowed, "You cannot delete this message for everyone."},
-	"CHANNEL_PRIVATE":          {KindNotAllowed, "You are not a member of this channel."},
-	"USER_NOT_PARTICIPANT":     {KindNotAllowed, "That person is not a member."},
-	"USER_ALREADY_PARTICIPANT": {KindNotAllowed, "That person is already a member."},
-	"CHANNEL_INVALID":          {KindNotFound, "This channel does not exist."},
-	"CHAT_ID_INVALID":          {KindNotFound, "This group does not exist."},
-	"PEER_ID_INVALID":          {KindNotFound, "This chat does not exist."},
-	"USER_ID_INVALID":          {KindNotFound, "That person does not exist."},
-	"MESSAGE_ID_INVALID":       {KindNotFound, "That message does not exist any more."},
-	"MESSAGE_EMPTY":            {KindMessageInvalid, "The message is empty."},
-	"MESSAGE_TOO_LONG":         {KindMessageInvalid, "The message is too long (at most 4096 characters)."},
-	"MEDIA_CAPTION_TOO_LONG":   {KindMessageInvalid, "The caption is too long (at most 1024 characters)."},
-	"MESSAGE_NOT_MODIFIED":     {KindMessageInvalid, "The message is unchanged."},
-	"SEARCH_QUERY_EMPTY":       {KindMessageInvalid, "Type something to search for."},
-	"FILE_PARTS_INVALID":       {KindFileInvalid, "Telegram rejected the file's parts."},
-	"FILE_PART_INVALID":        {KindFileInvalid, "Telegram rejected a part of the file."},
-	"FILE_PART_EMPTY":          {KindFileInvalid, "Telegram rejected an empty part of the file."},
-	"FILE_PART_TOO_BIG":        {KindFileInvalid, "Telegram rejected a part of the file as too big."},
-	"FILE_PART_SIZE_INVALID":   {KindFileInvalid, "Telegram rejected the size of a part of the file."},
-	"FILE_PART_MISSING":        {KindFileInvalid, "Telegram is missing a part of the file; upload it again."},
-	"MD5_CHECKSUM_INVALID":     {KindFileInvalid, "The uploaded file arrived damaged."},
-	"IMAGE_PROCESS_FAILED":     {KindFileInvalid, "Telegram could not read this image."},
-	"PHOTO_INVALID_DIMENSIONS": {KindFileInvalid, "The image is too large to send as a photo; send it as a file."},
-	"MEDIA_INVALID":            {KindFileInvalid, "Telegram rejected this media."},
-	"FILE_ID_INVALID":          {KindFileInvalid, "Telegram does not know this file."},
-	"LOCATION_INVALID":         {KindFileInvalid, "Telegram does not know this file."},
-	"LIMIT_INVALID":            {KindFileInvalid, "Telegram rejected the download's chunk size."},
-	"OFFSET_INVALID":           {KindFileInvalid, "Telegram rejected the download's position."},
-	"FILE_REFERENCE_EXPIRED":   {KindFileExpired, "The file's reference expired; reload the message and try again."},
-}
-
-// classifyCloud is Classify with the cloud-chat errors named.
-func classifyCloud(err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return err
-	}
-	if rpc, ok := tgerr.As(err); ok {
-		if k, ok := cloudRPC[rpc.Type]; ok {
-			return &Error{Kind: k.kind, Detail: k.detail, cause: err}
-		}
-	}
-	return Classify(err)
 }
 
 func unixTime(t int) time.Time {

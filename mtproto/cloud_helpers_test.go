@@ -80,6 +80,9 @@ type memberOpts struct {
 	dev          *device
 	linkPreviews bool
 	middlewares  []telegram.Middleware
+	// endpoint replaces the sandbox's; proxy carries the connections.
+	endpoint *mtproto.Endpoint
+	proxy    mtproto.Proxy
 }
 
 // startMember connects a client with a Cloud collecting events.
@@ -88,7 +91,11 @@ func startMember(t testing.TB, ctx context.Context, s *sandbox.Server, o memberO
 	if o.dev == nil {
 		o.dev = newDevice()
 	}
-	c, err := mtproto.New(mtproto.Options{AppID: 42, AppHash: "test", Endpoint: s.Endpoint(),
+	endpoint := s.Endpoint()
+	if o.endpoint != nil {
+		endpoint = *o.endpoint
+	}
+	c, err := mtproto.New(mtproto.Options{AppID: 42, AppHash: "test", Endpoint: endpoint, Proxy: o.proxy,
 		Session: o.dev.session, State: o.dev.state, ChannelHashes: o.dev.hashes, Middlewares: o.middlewares})
 	if err != nil {
 		t.Fatal(err)

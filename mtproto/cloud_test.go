@@ -348,7 +348,7 @@ func TestChannelRoles(t *testing.T) {
 	}
 	ann.waitEvent(t, ctx, "admin post", newText(channel, "now I may"))
 	// Deleting in a channel is for everyone.
-	if err := ben.cloud.Delete(ctx, benChannel, []int{post.ID}, false); !errors.Is(err, mtproto.ErrNotAllowed) {
+	if err := ben.cloud.Delete(ctx, benChannel, []int{post.ID}, false); !errors.Is(err, mtproto.ErrDeleteForEveryone) {
 		t.Fatalf("delete for me in a channel: %v", err)
 	}
 	if err := ben.cloud.Delete(ctx, benChannel, []int{post.ID}, true); err != nil {

@@ -47,7 +47,7 @@ func (cl *Cloud) Dialogs(ctx context.Context, folder int) ([]Dialog, error) {
 		req.SetFolderID(folder)
 		res, err := cl.api().MessagesGetDialogs(ctx, req)
 		if err != nil {
-			return nil, fmt.Errorf("mtproto: dialogs: %w", classifyCloud(err))
+			return nil, fmt.Errorf("mtproto: dialogs: %w", Classify(err))
 		}
 		var (
 			dialogs []tg.DialogClass
@@ -84,8 +84,12 @@ func (cl *Cloud) Dialogs(ctx context.Context, folder int) ([]Dialog, error) {
 			fid, _ := d.GetFolderID()
 			row.Archived = fid == FolderArchive
 			out = append(out, row)
-			offsetPeer, _ = inputPeer(p)
-			offsetID = d.TopMessage
+			next, err := inputPeer(p)
+			if err != nil {
+				// The server named a peer it sent no object for: the next page cannot be asked for.
+				return out, nil
+			}
+			offsetPeer, offsetID = next, d.TopMessage
 			offsetDate = int(row.Top.Date.Unix())
 		}
 		if n == 0 || total < 0 || len(out) >= total {
@@ -125,7 +129,7 @@ func (cl *Cloud) Archive(ctx context.Context, peer Peer, archived bool) error {
 		folder = FolderArchive
 	}
 	if _, err := cl.api().FoldersEditPeerFolders(ctx, []tg.InputFolderPeer{{Peer: in, FolderID: folder}}); err != nil {
-		return fmt.Errorf("mtproto: archive %s: %w", peer, classifyCloud(err))
+		return fmt.Errorf("mtproto: archive %s: %w", peer, Classify(err))
 	}
 	return nil
 }
@@ -142,7 +146,7 @@ func (cl *Cloud) CreateGroup(ctx context.Context, title string, members []Peer) 
 	}
 	res, err := cl.api().MessagesCreateChat(ctx, &tg.MessagesCreateChatRequest{Title: title, Users: users})
 	if err != nil {
-		return Peer{}, fmt.Errorf("mtproto: create group: %w", classifyCloud(err))
+		return Peer{}, fmt.Errorf("mtproto: create group: %w", Classify(err))
 	}
 	return cl.chatOfUpdates(res.Updates)
 }
@@ -153,7 +157,7 @@ func (cl *Cloud) CreateChannel(ctx context.Context, title, about string, supergr
 	res, err := cl.api().ChannelsCreateChannel(ctx, &tg.ChannelsCreateChannelRequest{Title: title, About: about,
 		Broadcast: !supergroup, Megagroup: supergroup})
 	if err != nil {
-		return Peer{}, fmt.Errorf("mtproto: create channel: %w", classifyCloud(err))
+		return Peer{}, fmt.Errorf("mtproto: create channel: %w", Classify(err))
 	}
 	return cl.chatOfUpdates(res)
 }
@@ -170,7 +174,7 @@ func (cl *Cloud) chatOfUpdates(u tg.UpdatesClass) (Peer, error) {
 			}
 		}
 	}
-	return Peer{}, &Error{Kind: KindServer, Detail: "Telegram did not say which chat it created."}
+	return Peer{}, &Error{Kind: KindServer, Reason: "no created chat in the answer"}
 }
 
 // Invite adds people to a group, supergroup or channel.
@@ -184,13 +188,16 @@ func (cl *Cloud) Invite(ctx context.Context, chat Peer, users []Peer) error {
 		case chat.Kind == PeerGroup:
 			_, err = cl.api().MessagesAddChatUser(ctx, &tg.MessagesAddChatUserRequest{ChatID: chat.ID, UserID: u})
 		case chat.IsChannel():
-			ch, _ := inputChannel(chat)
+			var ch *tg.InputChannel
+			if ch, err = inputChannel(chat); err != nil {
+				return err
+			}
 			_, err = cl.api().ChannelsInviteToChannel(ctx, &tg.ChannelsInviteToChannelRequest{Channel: ch, Users: []tg.InputUserClass{u}})
 		default:
-			return &Error{Kind: KindNotFound, Detail: "People can only be added to groups and channels."}
+			return &Error{Kind: KindWrongPeer, Reason: "invite into a chat that is not a group or channel"}
 		}
 		if err != nil {
-			return fmt.Errorf("mtproto: invite to %s: %w", chat, classifyCloud(err))
+			return fmt.Errorf("mtproto: invite to %s: %w", chat, Classify(err))
 		}
 	}
 	return nil
@@ -203,13 +210,16 @@ func (cl *Cloud) Leave(ctx context.Context, chat Peer) error {
 	case chat.Kind == PeerGroup:
 		_, err = cl.api().MessagesDeleteChatUser(ctx, &tg.MessagesDeleteChatUserRequest{ChatID: chat.ID, UserID: &tg.InputUserSelf{}})
 	case chat.IsChannel():
-		ch, _ := inputChannel(chat)
+		var ch *tg.InputChannel
+		if ch, err = inputChannel(chat); err != nil {
+			return err
+		}
 		_, err = cl.api().ChannelsLeaveChannel(ctx, ch)
 	default:
-		return &Error{Kind: KindNotFound, Detail: "Only groups and channels can be left."}
+		return &Error{Kind: KindWrongPeer, Reason: "leave a chat that is not a group or channel"}
 	}
 	if err != nil {
-		return fmt.Errorf("mtproto: leave %s: %w", chat, classifyCloud(err))
+		return fmt.Errorf("mtproto: leave %s: %w", chat, Classify(err))
 	}
 	return nil
 }
@@ -230,7 +240,7 @@ func (cl *Cloud) SetAdmin(ctx context.Context, chat, user Peer, admin bool) erro
 		rights = tg.ChatAdminRights{PostMessages: true, EditMessages: true, DeleteMessages: true, InviteUsers: true, PinMessages: true}
 	}
 	if _, err := cl.api().ChannelsEditAdmin(ctx, &tg.ChannelsEditAdminRequest{Channel: ch, UserID: u, AdminRights: rights}); err != nil {
-		return fmt.Errorf("mtproto: admin rights in %s: %w", chat, classifyCloud(err))
+		return fmt.Errorf("mtproto: admin rights in %s: %w", chat, Classify(err))
 	}
 	return nil
 }

@@ -167,9 +167,51 @@ func (cl *Cloud) History(ctx context.Context, peer Peer, before, limit int) ([]M
 	}
 	res, err := cl.api().MessagesGetHistory(ctx, &tg.MessagesGetHistoryRequest{Peer: in, OffsetID: before, Limit: limit})
 	if err != nil {
-		return nil, fmt.Errorf("mtproto: history of %s: %w", peer, classifyCloud(err))
+		return nil, fmt.Errorf("mtproto: history of %s: %w", peer, Classify(err))
 	}
 	return cl.messagesOf(res), nil
+}
+
+// HistoryAfter returns up to limit messages of peer newer than the message
+// after, oldest first: the page below it.
+func (cl *Cloud) HistoryAfter(ctx context.Context, peer Peer, after, limit int) ([]Message, error) {
+	in, err := inputPeer(peer)
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	res, err := cl.api().MessagesGetHistory(ctx, &tg.MessagesGetHistoryRequest{Peer: in, OffsetID: after + 1,
+		AddOffset: -limit, Limit: limit, MinID: after})
+	if err != nil {
+		return nil, fmt.Errorf("mtproto: history of %s: %w", peer, Classify(err))
+	}
+	msgs := cl.messagesOf(res)
+	out := make([]Message, 0, len(msgs))
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].ID > after {
+			out = append(out, msgs[i])
+		}
+	}
+	return out, nil
+}
+
+// SetTyping tells the other side of peer that the user is typing (or,
+// with typing false, stopped).
+func (cl *Cloud) SetTyping(ctx context.Context, peer Peer, typing bool) error {
+	in, err := inputPeer(peer)
+	if err != nil {
+		return err
+	}
+	var action tg.SendMessageActionClass = &tg.SendMessageTypingAction{}
+	if !typing {
+		action = &tg.SendMessageCancelAction{}
+	}
+	if _, err := cl.api().MessagesSetTyping(ctx, &tg.MessagesSetTypingRequest{Peer: in, Action: action}); err != nil {
+		return fmt.Errorf("mtproto: typing in %s: %w", peer, Classify(err))
+	}
+	return nil
 }
 
 // Search finds messages in one chat whose text (or file name) contains
@@ -181,7 +223,7 @@ func (cl *Cloud) Search(ctx context.Context, peer Peer, query string) ([]Message
 	}
 	res, err := cl.api().MessagesSearch(ctx, &tg.MessagesSearchRequest{Peer: in, Q: query, Filter: &tg.InputMessagesFilterEmpty{}, Limit: 100})
 	if err != nil {
-		return nil, fmt.Errorf("mtproto: search in %s: %w", peer, classifyCloud(err))
+		return nil, fmt.Errorf("mtproto: search in %s: %w", peer, Classify(err))
 	}
 	return cl.messagesOf(res), nil
 }
@@ -191,7 +233,7 @@ func (cl *Cloud) SearchAll(ctx context.Context, query string) ([]Message, error)
 	res, err := cl.api().MessagesSearchGlobal(ctx, &tg.MessagesSearchGlobalRequest{Q: query, Filter: &tg.InputMessagesFilterEmpty{},
 		OffsetPeer: &tg.InputPeerEmpty{}, Limit: 100})
 	if err != nil {
-		return nil, fmt.Errorf("mtproto: search: %w", classifyCloud(err))
+		return nil, fmt.Errorf("mtproto: search: %w", Classify(err))
 	}
 	return cl.messagesOf(res), nil
 }
@@ -200,9 +242,12 @@ func (cl *Cloud) SearchAll(ctx context.Context, query string) ([]Message, error)
 // sees it).
 func (cl *Cloud) MarkRead(ctx context.Context, peer Peer, maxID int) error {
 	if peer.IsChannel() {
-		ch, _ := inputChannel(peer)
+		ch, err := inputChannel(peer)
+		if err != nil {
+			return err
+		}
 		if _, err := cl.api().ChannelsReadHistory(ctx, &tg.ChannelsReadHistoryRequest{Channel: ch, MaxID: maxID}); err != nil {
-			return fmt.Errorf("mtproto: mark %s read: %w", peer, classifyCloud(err))
+			return fmt.Errorf("mtproto: mark %s read: %w", peer, Classify(err))
 		}
 		return nil
 	}
@@ -211,7 +256,7 @@ func (cl *Cloud) MarkRead(ctx context.Context, peer Peer, maxID int) error {
 		return err
 	}
 	if _, err := cl.api().MessagesReadHistory(ctx, &tg.MessagesReadHistoryRequest{Peer: in, MaxID: maxID}); err != nil {
-		return fmt.Errorf("mtproto: mark %s read: %w", peer, classifyCloud(err))
+		return fmt.Errorf("mtproto: mark %s read: %w", peer, Classify(err))
 	}
 	return nil
 }

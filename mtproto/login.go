@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/gotd/td/telegram/auth"
 	"github.com/gotd/td/telegram/auth/qrlogin"
@@ -132,7 +131,7 @@ func (l *Login) expect(stages ...Stage) error {
 			return nil
 		}
 	}
-	return &Error{Kind: KindWrongStage, Detail: fmt.Sprintf("The login is at the %s step, not here. Start again if this persists.", l.stage)}
+	return &Error{Kind: KindWrongStage, Reason: "at the " + l.stage.String() + " step"}
 }
 
 // Resume checks whether the stored session is already logged in, so a
@@ -153,22 +152,57 @@ func (l *Login) Resume(ctx context.Context) (Stage, error) {
 	return l.loggedIn(ctx, st.User)
 }
 
-// NormalizePhone strips spaces and punctuation and checks the number has
-// the shape of an international phone number. It returns digits only.
+// PhoneProblem says what is wrong with a phone number as typed.
+type PhoneProblem int
+
+// The problems NormalizePhone finds.
+const (
+	PhoneEmpty      PhoneProblem = iota + 1 // nothing was typed
+	PhoneCharacters                         // something other than digits, spaces, dashes, dots, parentheses and one leading + or 00
+	PhoneNational                           // the number starts with 0: a national number, whose country cannot be guessed
+	PhoneLength                             // fewer than 7 or more than 15 digits with the country code
+)
+
+// PhoneError is a phone number NormalizePhone refused. errors.Is(err, ErrPhoneInvalid) holds for it.
+type PhoneError struct{ Problem PhoneProblem }
+
+func (e *PhoneError) Error() string {
+	return fmt.Sprintf("mtproto: phone invalid: problem %d", int(e.Problem))
+}
+
+// Is makes a PhoneError match ErrPhoneInvalid.
+func (e *PhoneError) Is(target error) bool { return target == ErrPhoneInvalid }
+
+// NormalizePhone is Tacit's one rule for phone numbers, for what the user types and for the API alike: an
+// international number, optionally after "+" or "00", of 7 to 15 ASCII digits not starting with 0, with
+// spaces, dashes, dots, parentheses and no-break spaces ignored. It returns the digits only, as
+// auth.sendCode wants them.
 func NormalizePhone(phone string) (string, error) {
+	phone = strings.TrimSpace(phone)
+	if phone == "" {
+		return "", &PhoneError{Problem: PhoneEmpty}
+	}
 	var b strings.Builder
-	for i, r := range strings.TrimSpace(phone) {
+	for i, r := range phone {
 		switch {
-		case unicode.IsDigit(r) && r < 128:
+		case r >= '0' && r <= '9':
 			b.WriteRune(r)
-		case r == '+' && i == 0, r == ' ', r == '-', r == '(', r == ')', r == '.':
+		case r == '+' && i == 0, r == ' ', r == '-', r == '(', r == ')', r == '.', r == '\u00a0':
 		default:
-			return "", ErrPhoneInvalid
+			return "", &PhoneError{Problem: PhoneCharacters}
 		}
 	}
 	d := b.String()
-	if len(d) < 5 || len(d) > 15 || d[0] == '0' {
-		return "", ErrPhoneInvalid
+	if !strings.HasPrefix(phone, "+") {
+		d = strings.TrimPrefix(d, "00")
+	}
+	switch {
+	case d == "":
+		return "", &PhoneError{Problem: PhoneCharacters}
+	case d[0] == '0':
+		return "", &PhoneError{Problem: PhoneNational}
+	case len(d) < 7 || len(d) > 15:
+		return "", &PhoneError{Problem: PhoneLength}
 	}
 	return d, nil
 }
@@ -196,7 +230,7 @@ func (l *Login) SendCode(ctx context.Context, phone string) (CodeSent, error) {
 	}
 	code, ok := sent.(*tg.AuthSentCode)
 	if !ok {
-		return CodeSent{}, &Error{Kind: KindServer, Detail: "The server answered the code request in an unexpected way. Try again."}
+		return CodeSent{}, &Error{Kind: KindServer, Reason: "unexpected answer to auth.sendCode"}
 	}
 	l.phone, l.codeHash, l.stage = p, code.PhoneCodeHash, StageCode
 	out := CodeSent{Via: "other"}
@@ -250,11 +284,11 @@ func (l *Login) SubmitCode(ctx context.Context, code string) (Stage, error) {
 	case *tg.AuthAuthorization:
 		u, ok := r.User.(*tg.User)
 		if !ok {
-			return l.stage, &Error{Kind: KindServer, Detail: "The server returned no user for this login."}
+			return l.stage, &Error{Kind: KindServer, Reason: "no user in the login answer"}
 		}
 		return l.loggedIn(ctx, u)
 	}
-	return l.stage, &Error{Kind: KindServer, Detail: "The server answered the login in an unexpected way."}
+	return l.stage, &Error{Kind: KindServer, Reason: "unexpected answer to auth.signIn"}
 }
 
 func (l *Login) toPassword(ctx context.Context) (Stage, error) {
@@ -304,11 +338,11 @@ func (l *Login) SignUp(ctx context.Context, form SignUpForm) (Stage, error) {
 	}
 	a, ok := res.(*tg.AuthAuthorization)
 	if !ok {
-		return l.stage, &Error{Kind: KindServer, Detail: "The server answered the sign-up in an unexpected way."}
+		return l.stage, &Error{Kind: KindServer, Reason: "unexpected answer to auth.signUp"}
 	}
 	u, ok := a.User.(*tg.User)
 	if !ok {
-		return l.stage, &Error{Kind: KindServer, Detail: "The server returned no user for this sign-up."}
+		return l.stage, &Error{Kind: KindServer, Reason: "no user in the auth.signUp answer"}
 	}
 	l.signedUp = u
 	return l.afterSignUp(ctx, u)
@@ -348,11 +382,11 @@ func (l *Login) SubmitPassword(ctx context.Context, password []byte) (Stage, err
 	}
 	a, ok := res.(*tg.AuthAuthorization)
 	if !ok {
-		return l.stage, &Error{Kind: KindServer, Detail: "The server answered the password check in an unexpected way."}
+		return l.stage, &Error{Kind: KindServer, Reason: "unexpected answer to auth.checkPassword"}
 	}
 	u, ok := a.User.(*tg.User)
 	if !ok {
-		return l.stage, &Error{Kind: KindServer, Detail: "The server returned no user for this login."}
+		return l.stage, &Error{Kind: KindServer, Reason: "no user in the login answer"}
 	}
 	return l.loggedIn(ctx, u)
 }
@@ -447,13 +481,13 @@ func (l *Login) QR(ctx context.Context, show func(url string, expires time.Time)
 			}
 			var mig *qrlogin.MigrationNeededError
 			if errors.As(err, &mig) {
-				return l.stage, &Error{Kind: KindServer, Detail: "This account lives in another data centre; QR login cannot move there yet. Use the phone number.", cause: err}
+				return l.stage, &Error{Kind: KindQRLoginOtherDC, cause: err}
 			}
 			return l.stage, fmt.Errorf("mtproto: qr import: %w", Classify(err))
 		}
 		u, ok := a.User.(*tg.User)
 		if !ok {
-			return l.stage, &Error{Kind: KindServer, Detail: "The server returned no user for this login."}
+			return l.stage, &Error{Kind: KindServer, Reason: "no user in the login answer"}
 		}
 		return l.loggedIn(ctx, u)
 	}

@@ -37,7 +37,7 @@ func retryTransient(ctx context.Context, call func() error) error {
 			break
 		}
 		var e *Error
-		if !errors.As(classifyCloud(err), &e) || e.Kind != KindNetwork || attempt == transientRetries {
+		if !errors.As(Classify(err), &e) || e.Kind != KindNetwork || attempt == transientRetries {
 			break
 		}
 		t := time.NewTimer(time.Duration(attempt+1) * 200 * time.Millisecond)
@@ -143,7 +143,7 @@ func (e *TransferError) Error() string {
 	if e.Total > 0 {
 		pct = e.Done * 100 / e.Total
 	}
-	return fmt.Sprintf("The %s of %s stopped at %d%%: %v Retrying continues from there.", e.Op, e.Name, pct, e.Err)
+	return fmt.Sprintf("mtproto: %s stopped at %d of %d bytes (%d%%): %v", e.Op, e.Done, e.Total, pct, e.Err)
 }
 
 func (e *TransferError) Unwrap() error { return e.Err }
@@ -170,11 +170,11 @@ func (r *UploadRecord) Complete() bool { return r.Parts > 0 && r.Done >= r.Parts
 // NewUpload starts the record of an upload of size bytes named name.
 func NewUpload(name string, size int64) (*UploadRecord, error) {
 	if size <= 0 {
-		return nil, &Error{Kind: KindFileInvalid, Detail: "The file is empty; Telegram does not store empty files."}
+		return nil, &Error{Kind: KindFileEmpty}
 	}
 	parts := int((size + UploadPartSize - 1) / UploadPartSize)
 	if parts > maxUploadParts {
-		return nil, &Error{Kind: KindFileTooBig, Detail: "The file is larger than Telegram accepts (2000 MB)."}
+		return nil, &Error{Kind: KindFileTooBig, Reason: fmt.Sprintf("%d bytes", size)}
 	}
 	id := randomID()
 	if id < 0 {
@@ -189,7 +189,7 @@ func NewUpload(name string, size int64) (*UploadRecord, error) {
 // *TransferError wrapping an *Error.
 func (cl *Cloud) UploadFile(ctx context.Context, rec *UploadRecord, src io.ReaderAt, progress Progress) error {
 	if rec == nil || rec.Parts <= 0 || rec.PartSize <= 0 {
-		return &Error{Kind: KindFileInvalid, Detail: "Nothing to upload."}
+		return &Error{Kind: KindFileInvalid, Reason: "nothing to upload"}
 	}
 	fail := func(err error) error {
 		return &TransferError{Op: "upload", Name: rec.Name, Done: min(int64(rec.Done)*int64(rec.PartSize), rec.Size), Total: rec.Size, Err: err}
@@ -199,7 +199,7 @@ func (cl *Cloud) UploadFile(ctx context.Context, rec *UploadRecord, src io.Reade
 		off := int64(rec.Done) * int64(rec.PartSize)
 		n := int(min(int64(rec.PartSize), rec.Size-off))
 		if _, err := src.ReadAt(buf[:n], off); err != nil && !(errors.Is(err, io.EOF) && n > 0) {
-			return fail(&Error{Kind: KindLocalFile, Detail: "Cannot read the file: " + err.Error(), cause: err})
+			return fail(localFileError("read", err))
 		}
 		err := retryTransient(ctx, func() error {
 			var err error
@@ -212,7 +212,7 @@ func (cl *Cloud) UploadFile(ctx context.Context, rec *UploadRecord, src io.Reade
 			return err
 		})
 		if err != nil {
-			return fail(classifyCloud(err))
+			return fail(Classify(err))
 		}
 		rec.Done++
 		if progress != nil {
@@ -227,12 +227,12 @@ func (cl *Cloud) UploadFile(ctx context.Context, rec *UploadRecord, src io.Reade
 func (cl *Cloud) UploadPath(ctx context.Context, path string, rec *UploadRecord, progress Progress) (*UploadRecord, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return rec, &Error{Kind: KindLocalFile, Detail: "Cannot open the file: " + err.Error(), cause: err}
+		return rec, localFileError("open", err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return rec, &Error{Kind: KindLocalFile, Detail: "Cannot read the file: " + err.Error(), cause: err}
+		return rec, localFileError("read", err)
 	}
 	if rec == nil || rec.Size != st.Size() {
 		if rec, err = NewUpload(path, st.Size()); err != nil {
@@ -259,7 +259,7 @@ func (cl *Cloud) SendMedia(ctx context.Context, peer Peer, rec *UploadRecord, op
 		return Message{}, err
 	}
 	if rec == nil || !rec.Complete() {
-		return Message{}, &Error{Kind: KindFileInvalid, Detail: "The file has not been uploaded completely yet."}
+		return Message{}, &Error{Kind: KindFileInvalid, Reason: "upload not complete"}
 	}
 	var file tg.InputFileClass = &tg.InputFile{ID: rec.FileID, Parts: rec.Parts, Name: rec.Name}
 	if rec.Big() {
@@ -286,11 +286,11 @@ func (cl *Cloud) SendMedia(ctx context.Context, peer Peer, rec *UploadRecord, op
 	}
 	res, err := cl.api().MessagesSendMedia(ctx, req)
 	if err != nil {
-		return Message{}, fmt.Errorf("mtproto: send %s to %s: %w", rec.Name, peer, classifyCloud(err))
+		return Message{}, fmt.Errorf("mtproto: send %s to %s: %w", rec.Name, peer, Classify(err))
 	}
 	msgs := cl.messagesOfUpdates(res)
 	if len(msgs) == 0 {
-		return Message{}, &Error{Kind: KindServer, Detail: "Telegram did not confirm the file."}
+		return Message{}, &Error{Kind: KindServer, Reason: "no sent file in the answer"}
 	}
 	return msgs[0], nil
 }
@@ -322,21 +322,21 @@ func (cl *Cloud) Download(ctx context.Context, loc FileLocation, w io.WriterAt, 
 			return err
 		})
 		if err != nil {
-			return off, &TransferError{Op: "download", Name: name, Done: off, Total: loc.Size, Err: classifyCloud(err)}
+			return off, &TransferError{Op: "download", Name: name, Done: off, Total: loc.Size, Err: Classify(err)}
 		}
 		f, ok := res.(*tg.UploadFile)
 		if !ok {
 			return off, &TransferError{Op: "download", Name: name, Done: off, Total: loc.Size,
-				Err: &Error{Kind: KindServer, Detail: "Telegram redirected the download to a CDN, which Tacit does not use."}}
+				Err: &Error{Kind: KindCDN}}
 		}
 		if len(f.Bytes) > DownloadChunk {
 			return off, &TransferError{Op: "download", Name: name, Done: off, Total: loc.Size,
-				Err: &Error{Kind: KindServer, Detail: "Telegram sent more than was asked for."}}
+				Err: &Error{Kind: KindServer, Reason: "more bytes than asked for"}}
 		}
 		if len(f.Bytes) > 0 {
 			if _, err := w.WriteAt(f.Bytes, off); err != nil {
 				return off, &TransferError{Op: "download", Name: name, Done: off, Total: loc.Size,
-					Err: &Error{Kind: KindLocalFile, Detail: "Cannot write the file: " + err.Error(), cause: err}}
+					Err: localFileError("write", err)}
 			}
 		}
 		off += int64(len(f.Bytes))
@@ -346,7 +346,7 @@ func (cl *Cloud) Download(ctx context.Context, loc FileLocation, w io.WriterAt, 
 		if len(f.Bytes) < DownloadChunk {
 			if loc.Size > 0 && off != loc.Size {
 				return off, &TransferError{Op: "download", Name: name, Done: off, Total: loc.Size,
-					Err: &Error{Kind: KindTransferIncomplete, Detail: fmt.Sprintf("Telegram ended the file after %d of %d bytes.", off, loc.Size)}}
+					Err: &Error{Kind: KindTransferIncomplete, Reason: fmt.Sprintf("%d of %d bytes", off, loc.Size)}}
 			}
 			return off, nil
 		}
@@ -364,12 +364,12 @@ func (cl *Cloud) DownloadFile(ctx context.Context, loc FileLocation, path string
 	tmp := path + PartialSuffix
 	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return &Error{Kind: KindLocalFile, Detail: "Cannot create the file: " + err.Error(), cause: err}
+		return localFileError("create", err)
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return &Error{Kind: KindLocalFile, Detail: "Cannot read the file: " + err.Error(), cause: err}
+		return localFileError("read", err)
 	}
 	from := st.Size() - st.Size()%DownloadChunk
 	if loc.Size > 0 && st.Size() > loc.Size {
@@ -383,11 +383,11 @@ func (cl *Cloud) DownloadFile(ctx context.Context, loc FileLocation, path string
 			err = f.Sync()
 		}
 		if err != nil {
-			err = &Error{Kind: KindLocalFile, Detail: "Cannot write the file: " + err.Error(), cause: err}
+			err = localFileError("write", err)
 		}
 	}
 	if cerr := f.Close(); err == nil && cerr != nil {
-		err = &Error{Kind: KindLocalFile, Detail: "Cannot write the file: " + cerr.Error(), cause: cerr}
+		err = localFileError("write", cerr)
 	}
 	if err != nil {
 		var te *TransferError
@@ -397,7 +397,7 @@ func (cl *Cloud) DownloadFile(ctx context.Context, loc FileLocation, path string
 		return err
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return &Error{Kind: KindLocalFile, Detail: "Cannot move the finished file into place: " + err.Error(), cause: err}
+		return localFileError("move", err)
 	}
 	return nil
 }

@@ -208,7 +208,7 @@ func TestTransferFailuresReportedAndRetried(t *testing.T) {
 	signUp(t, ctx, s, ben, "447700930012", "Ben")
 	dir := t.TempDir()
 
-	if _, err := mtproto.NewUpload("empty", 0); !errors.Is(err, mtproto.ErrFileInvalid) {
+	if _, err := mtproto.NewUpload("empty", 0); !errors.Is(err, mtproto.ErrFileEmpty) {
 		t.Fatalf("empty file: %v", err)
 	}
 	if _, err := mtproto.NewUpload("huge", 2100<<20); !errors.Is(err, mtproto.ErrFileTooBig) {

@@ -4,6 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -12,68 +16,98 @@ import (
 	"github.com/gotd/td/tgerr"
 )
 
+// TestNormalizePhone pins Tacit's one phone rule, which the window uses too (through app).
 func TestNormalizePhone(t *testing.T) {
 	for _, tc := range []struct {
 		in, want string
-		ok       bool
+		problem  PhoneProblem
 	}{
-		{"+44 7700 900123", "447700900123", true},
-		{"(555) 000-0001", "5550000001", true},
-		{"+1.555.000.0001", "15550000001", true},
-		{"", "", false},
-		{"1234", "", false},
-		{"0044 7700 900123", "", false},
-		{"+44 7700 90012a", "", false},
-		{"+44+7700", "", false},
-		{"١٢٣٤٥٦٧", "", false}, // non-ASCII digits are refused, not misread
-		{"1234567890123456", "", false},
+		{"+44 7700 900123", "447700900123", 0},
+		{"0044 7700 900123", "447700900123", 0},
+		{"+1.555.000.0001", "15550000001", 0},
+		{"+1 (555) 000-0001", "15550000001", 0},
+		{"+44\u00a07700\u00a0900123", "447700900123", 0},
+		{"447700900500", "447700900500", 0}, // the API's form: international, no prefix
+		{"", "", PhoneEmpty},
+		{"   ", "", PhoneEmpty},
+		{"07700 900123", "", PhoneNational},
+		{"+0 7700 900123", "", PhoneNational},
+		{"12", "", PhoneLength},
+		{"+123456", "", PhoneLength},
+		{"+1234567890123456", "", PhoneLength},
+		{"+44 7700 90012a", "", PhoneCharacters},
+		{"+44+7700", "", PhoneCharacters},
+		{"+", "", PhoneCharacters},
+		{"١٢٣٤٥٦٧٨", "", PhoneCharacters}, // non-ASCII digits are refused, not misread
 	} {
 		got, err := NormalizePhone(tc.in)
-		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("NormalizePhone(%q) = %q, %v", tc.in, got, err)
-		}
-		if err != nil && !errors.Is(err, ErrPhoneInvalid) {
-			t.Errorf("NormalizePhone(%q) error %v is not ErrPhoneInvalid", tc.in, err)
+		var pe *PhoneError
+		switch {
+		case tc.problem == 0 && (err != nil || got != tc.want):
+			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", tc.in, got, err, tc.want)
+		case tc.problem != 0 && (!errors.As(err, &pe) || pe.Problem != tc.problem || !errors.Is(err, ErrPhoneInvalid)):
+			t.Errorf("NormalizePhone(%q) = %q, %v; want problem %d", tc.in, got, err, tc.problem)
 		}
 	}
 }
 
 func TestClassify(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
 	for _, tc := range []struct {
 		err  error
 		want ErrorKind
+		rpc  string
 	}{
-		{tgerr.New(400, "PHONE_CODE_INVALID"), KindCodeInvalid},
-		{tgerr.New(400, "PHONE_CODE_EXPIRED"), KindCodeExpired},
-		{tgerr.New(400, "PASSWORD_HASH_INVALID"), KindPasswordInvalid},
-		{tgerr.New(401, "SESSION_PASSWORD_NEEDED"), KindPasswordRequired},
-		{tgerr.New(420, "FLOOD_WAIT_30"), KindFloodWait},
-		{tgerr.New(401, "AUTH_KEY_UNREGISTERED"), KindUnauthorized},
-		{tgerr.New(500, "INTERNAL"), KindServer},
-		{tgerr.New(400, "SOMETHING_NEW"), KindUnknown},
-		{fmt.Errorf("dial: %w", errors.New("connection refused")), KindNetwork},
+		{tgerr.New(400, "PHONE_CODE_INVALID"), KindCodeInvalid, "PHONE_CODE_INVALID"},
+		{tgerr.New(400, "PHONE_CODE_EXPIRED"), KindCodeExpired, "PHONE_CODE_EXPIRED"},
+		{tgerr.New(400, "PASSWORD_HASH_INVALID"), KindPasswordInvalid, "PASSWORD_HASH_INVALID"},
+		{tgerr.New(401, "SESSION_PASSWORD_NEEDED"), KindPasswordRequired, "SESSION_PASSWORD_NEEDED"},
+		{tgerr.New(420, "FLOOD_WAIT_30"), KindFloodWait, "FLOOD_WAIT"},
+		{tgerr.New(401, "AUTH_KEY_UNREGISTERED"), KindUnauthorized, "AUTH_KEY_UNREGISTERED"},
+		{tgerr.New(403, "CHAT_WRITE_FORBIDDEN"), KindNotAllowed, "CHAT_WRITE_FORBIDDEN"},
+		{tgerr.New(400, "USERNAME_OCCUPIED"), KindUsernameOccupied, "USERNAME_OCCUPIED"},
+		{tgerr.New(500, "INTERNAL"), KindServer, "INTERNAL"},
+		{tgerr.New(400, "SOMETHING_NEW"), KindUnknown, "SOMETHING_NEW"},
+		{fmt.Errorf("dial: %w", refused), KindNetwork, ""},
+		{fmt.Errorf("read: %w", io.ErrUnexpectedEOF), KindNetwork, ""},
+		// A failure that is not about the network (the local database, say) is not called one.
+		{errors.New("sqlite: disk I/O error"), KindUnknown, ""},
 	} {
 		var e *Error
-		if !errors.As(Classify(tc.err), &e) || e.Kind != tc.want {
-			t.Errorf("Classify(%v) = %v, want kind %d", tc.err, Classify(tc.err), tc.want)
+		if !errors.As(Classify(tc.err), &e) || e.Kind != tc.want || e.RPC != tc.rpc {
+			t.Errorf("Classify(%v) = %#v, want kind %v, RPC %q", tc.err, Classify(tc.err), tc.want, tc.rpc)
 			continue
 		}
-		if e.Error() == "" || !errors.Is(e, tc.err) && tc.want != KindNetwork {
-			t.Errorf("Classify(%v): message %q, unwrap lost", tc.err, e.Error())
+		if !errors.Is(e, tc.err) {
+			t.Errorf("Classify(%v): the cause is lost", tc.err)
+		}
+		// The log text keeps what a developer needs: the kind and Telegram's error type, or the cause.
+		msg := e.Error()
+		if !strings.Contains(msg, tc.want.String()) || tc.rpc != "" && !strings.Contains(msg, tc.rpc) ||
+			tc.rpc == "" && !strings.Contains(msg, tc.err.Error()) {
+			t.Errorf("Classify(%v).Error() = %q", tc.err, msg)
 		}
 	}
 	var e *Error
 	errors.As(Classify(tgerr.New(420, "FLOOD_WAIT_30")), &e)
-	if e.Wait != 30*time.Second {
-		t.Errorf("flood wait = %v", e.Wait)
+	if e.Wait != 30*time.Second || e.Code != 420 {
+		t.Errorf("flood wait = %v, code %d", e.Wait, e.Code)
 	}
 	if Classify(nil) != nil {
 		t.Error("Classify(nil) != nil")
 	}
-	// The message never repeats a raw protocol error to the user.
-	errors.As(Classify(errors.New("secret internal detail")), &e)
-	if msg := e.Error(); msg == "" || contains(msg, "secret internal detail") {
-		t.Errorf("network error message %q", msg)
+	for _, err := range []error{context.Canceled, fmt.Errorf("call: %w", context.DeadlineExceeded)} {
+		if got := Classify(err); got != err {
+			t.Errorf("Classify(%v) = %v, want it unchanged", err, got)
+		}
+	}
+	if !errors.Is(Classify(tgerr.New(400, "PHONE_CODE_INVALID")), ErrCodeInvalid) {
+		t.Error("errors.Is with the sentinel fails")
+	}
+	for k := KindUnknown; k <= KindUsernameNotOccupied; k++ {
+		if strings.HasPrefix(k.String(), "kind ") {
+			t.Errorf("kind %d has no name", int(k))
+		}
 	}
 }
 
@@ -84,31 +118,6 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
-}
-
-func TestParseProxy(t *testing.T) {
-	p, err := ParseProxy("socks5://user:pw@127.0.0.1:9050")
-	if err != nil || p.Kind != ProxySOCKS5 || p.Addr != "127.0.0.1:9050" || p.User != "user" || p.Password != "pw" {
-		t.Fatalf("socks5: %+v %v", p, err)
-	}
-	p, err = ParseProxy("tg://proxy?server=proxy.example&port=443&secret=dd00112233445566778899aabbccddeeff")
-	if err != nil || p.Kind != ProxyMTProxy || p.Addr != "proxy.example:443" || len(p.Secret) != 17 {
-		t.Fatalf("mtproxy: %+v %v", p, err)
-	}
-	if p, err := ParseProxy(""); err != nil || p.Kind != ProxyNone {
-		t.Fatalf("empty: %+v %v", p, err)
-	}
-	for _, bad := range []string{"http://127.0.0.1:8080", "socks5://127.0.0.1", "tg://proxy?server=x&port=y&secret=00", "tg://proxy?server=x&port=1", "::not a url"} {
-		if _, err := ParseProxy(bad); err == nil {
-			t.Errorf("ParseProxy(%q) accepted", bad)
-		}
-	}
-	for _, s := range []string{"socks5://127.0.0.1:1080", "tg://proxy?server=127.0.0.1&port=443&secret=00112233445566778899aabbccddeeff"} {
-		p, _ := ParseProxy(s)
-		if _, err := p.resolver(nil); err != nil {
-			t.Errorf("resolver for %q: %v", s, err)
-		}
-	}
 }
 
 type fakeInvoker struct {

@@ -94,7 +94,7 @@ func (c *Client) SetPassword(ctx context.Context, current, next []byte, hint, em
 		return false, ErrPasswordTooWeak
 	}
 	if hint != "" && strings.Contains(string(next), hint) {
-		return false, &Error{Kind: KindPasswordTooWeak, Detail: "The hint must not contain the password."}
+		return false, &Error{Kind: KindHintContainsPassword}
 	}
 	p, err := c.api.AccountGetPassword(ctx)
 	if err != nil {

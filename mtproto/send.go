@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/gotd/td/tg"
 )
@@ -223,7 +224,7 @@ func (cl *Cloud) textAndEntities(text string, opts SendOptions) (string, []tg.Me
 
 func randomID() int64 {
 	var b [8]byte
-	_, _ = rand.Read(b[:])
+	rand.Read(b[:]) // crypto/rand never returns an error: it crashes the program instead
 	return int64(binary.LittleEndian.Uint64(b[:]))
 }
 
@@ -249,7 +250,7 @@ func (cl *Cloud) SendText(ctx context.Context, peer Peer, text string, opts Send
 	}
 	res, err := cl.api().MessagesSendMessage(ctx, req)
 	if err != nil {
-		return Message{}, fmt.Errorf("mtproto: send to %s: %w", peer, classifyCloud(err))
+		return Message{}, fmt.Errorf("mtproto: send to %s: %w", peer, Classify(err))
 	}
 	if short, ok := res.(*tg.UpdateShortSentMessage); ok {
 		m := Message{ID: short.ID, Peer: peer, From: cl.selfID(), Out: true, Date: unixTime(short.Date), Text: plain,
@@ -261,7 +262,7 @@ func (cl *Cloud) SendText(ctx context.Context, peer Peer, text string, opts Send
 	}
 	msgs := cl.messagesOfUpdates(res)
 	if len(msgs) == 0 {
-		return Message{}, &Error{Kind: KindServer, Detail: "Telegram did not confirm the message."}
+		return Message{}, &Error{Kind: KindServer, Reason: "no sent message in the answer"}
 	}
 	return msgs[0], nil
 }
@@ -313,11 +314,11 @@ func (cl *Cloud) Edit(ctx context.Context, peer Peer, id int, text string, opts 
 	req.SetEntities(entities)
 	res, err := cl.api().MessagesEditMessage(ctx, req)
 	if err != nil {
-		return Message{}, fmt.Errorf("mtproto: edit in %s: %w", peer, classifyCloud(err))
+		return Message{}, fmt.Errorf("mtproto: edit in %s: %w", peer, Classify(err))
 	}
 	msgs := cl.messagesOfUpdates(res)
 	if len(msgs) == 0 {
-		return Message{}, &Error{Kind: KindServer, Detail: "Telegram did not confirm the edit."}
+		return Message{}, &Error{Kind: KindServer, Reason: "no edited message in the answer"}
 	}
 	return msgs[0], nil
 }
@@ -329,11 +330,14 @@ func (cl *Cloud) Edit(ctx context.Context, peer Peer, id int, text string, opts 
 func (cl *Cloud) Delete(ctx context.Context, peer Peer, ids []int, forEveryone bool) error {
 	if peer.IsChannel() {
 		if !forEveryone {
-			return &Error{Kind: KindNotAllowed, Detail: "In channels and supergroups messages can only be deleted for everyone."}
+			return &Error{Kind: KindDeleteForEveryone}
 		}
-		ch, _ := inputChannel(peer)
+		ch, err := inputChannel(peer)
+		if err != nil {
+			return err
+		}
 		if _, err := cl.api().ChannelsDeleteMessages(ctx, &tg.ChannelsDeleteMessagesRequest{Channel: ch, ID: ids}); err != nil {
-			return fmt.Errorf("mtproto: delete in %s: %w", peer, classifyCloud(err))
+			return fmt.Errorf("mtproto: delete in %s: %w", peer, Classify(err))
 		}
 		return nil
 	}
@@ -341,7 +345,7 @@ func (cl *Cloud) Delete(ctx context.Context, peer Peer, ids []int, forEveryone b
 		return err
 	}
 	if _, err := cl.api().MessagesDeleteMessages(ctx, &tg.MessagesDeleteMessagesRequest{Revoke: forEveryone, ID: ids}); err != nil {
-		return fmt.Errorf("mtproto: delete in %s: %w", peer, classifyCloud(err))
+		return fmt.Errorf("mtproto: delete in %s: %w", peer, Classify(err))
 	}
 	return nil
 }
@@ -364,7 +368,14 @@ func (cl *Cloud) Forward(ctx context.Context, from Peer, ids []int, to Peer, hid
 	res, err := cl.api().MessagesForwardMessages(ctx, &tg.MessagesForwardMessagesRequest{FromPeer: src, ID: ids, RandomID: rnd,
 		ToPeer: dst, DropAuthor: hideSender})
 	if err != nil {
-		return nil, fmt.Errorf("mtproto: forward to %s: %w", to, classifyCloud(err))
+		return nil, fmt.Errorf("mtproto: forward to %s: %w", to, Classify(err))
 	}
 	return cl.messagesOfUpdates(res), nil
 }
+
+// MaxMessageLength is the most characters a text message may hold; longer ones Telegram refuses
+// (MESSAGE_TOO_LONG), and secret chats keep to the same limit.
+const MaxMessageLength = 4096
+
+// MessageLength counts text as the limit does: Unicode characters, without surrounding space.
+func MessageLength(text string) int { return utf8.RuneCountInString(strings.TrimSpace(text)) }
