@@ -12,7 +12,9 @@ import (
 	"tacit/assets"
 )
 
-// chatList is the left pane: every dialog with who can read it.
+// chatList is the left pane: the search box (Ctrl+F) over every dialog with who can read it, and New
+// chat (Ctrl+N). While something is typed in the search box, the pane shows what was found instead of the
+// chats.
 type chatList struct {
 	m      *mainWindow
 	list   *widget.List
@@ -20,31 +22,36 @@ type chatList struct {
 	err    *widget.Label
 	busy   *busyIndicator
 	logout *widget.Button
+	// privacy opens the privacy centre, settings the settings.
+	privacy, settings *widget.Button
 	// loggingOut shows the LogOut call under way.
 	loggingOut *busyIndicator
-	content    fyne.CanvasObject
-
-	lock, cloud fyne.Resource
+	// username opens the editor of the account's public username.
+	username *widget.Button
+	newChat  *widget.Button
+	search   *finder
+	found    fyne.CanvasObject // the search's results, shown instead of the chats while searching
+	chats    fyne.CanvasObject
+	content  fyne.CanvasObject
 }
 
 // chatRow is one row of the chat list.
 type chatRow struct {
 	widget.BaseWidget
-	content fyne.CanvasObject
-	icon    *widget.Icon
-	title   *widget.Label
-	privacy *widget.Label
-	last    *widget.Label
-	date    *widget.Label
-	unread  *widget.Label
+	content  fyne.CanvasObject
+	icon     *widget.Icon
+	title    *widget.Label
+	privacy  *widget.Label
+	verified *widget.Label
+	last     *widget.Label
+	date     *widget.Label
+	unread   *widget.Label
 }
 
 func newChatList(m *mainWindow) *chatList {
 	c := &chatList{
 		m:     m,
-		lock:  theme.NewSuccessThemedResource(assets.LockIcon()),
-		cloud: theme.NewWarningThemedResource(assets.CloudIcon()),
-		empty: wrapped("No chats yet."),
+		empty: wrapped("No chats yet. Find someone with New chat (Ctrl+N): by their username, or a t.me link they sent you."),
 		err:   errorLabel(),
 		busy:  newBusy(),
 	}
@@ -62,27 +69,76 @@ func newChatList(m *mainWindow) *chatList {
 	}
 	heading := widget.NewLabelWithStyle("Chats", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	heading.SizeName = theme.SizeNameSubHeadingText
-	c.logout = widget.NewButtonWithIcon("Log out", theme.LogoutIcon(), func() { c.m.confirmLogOut() })
+	c.logout = widget.NewButtonWithIcon("", theme.LogoutIcon(), func() { c.m.confirmLogOut() })
 	c.logout.Importance = widget.LowImportance
+	c.privacy = widget.NewButtonWithIcon("Privacy", theme.VisibilityOffIcon(), func() { c.m.u.showPrivacy() })
+	c.privacy.Importance = widget.LowImportance
+	c.settings = widget.NewButtonWithIcon("", theme.SettingsIcon(), func() { c.m.u.showSettings() })
+	c.settings.Importance = widget.LowImportance
 	c.loggingOut = newBusy(c.logout)
+	c.username = widget.NewButtonWithIcon("", theme.AccountIcon(), func() { c.m.u.showUsernameDialog(nil) })
+	c.username.Importance = widget.LowImportance
+	c.newChat = widget.NewButtonWithIcon("New chat", theme.ContentAddIcon(), c.m.showNewChat)
+	c.newChat.Importance = widget.HighImportance
+	c.search = m.newFinder("Search chats, people, messages (Ctrl+F)", true)
+	c.search.field.OnChanged = func(string) {
+		c.search.changed()
+		c.showSearch(c.search.field.Text != "")
+	}
+	c.found = container.NewBorder(c.search.status, nil, nil, nil, c.search.list)
+	c.found.Hide()
 	top := container.NewVBox(
-		container.NewHBox(heading, layoutSpacer(), c.busy.activity, c.loggingOut.activity, c.logout), c.err)
-	c.content = container.NewBorder(top, nil, nil, nil, container.NewStack(c.list, container.NewPadded(c.empty)))
+		container.NewHBox(heading, layoutSpacer(), c.busy.activity, c.loggingOut.activity, c.newChat, c.username, c.privacy, c.settings, c.logout),
+		c.search.field,
+		c.err)
+	c.chats = container.NewStack(c.list, container.NewPadded(c.empty))
+	c.content = container.NewBorder(top, nil, nil, nil, container.NewStack(c.chats, c.found))
 	return c
+}
+
+// showSearch shows the search's results (on) or the chats.
+func (c *chatList) showSearch(on bool) {
+	if on {
+		c.chats.Hide()
+		c.found.Show()
+	} else {
+		c.found.Hide()
+		c.chats.Show()
+	}
+}
+
+// focusSearch puts the keyboard into the search box (Ctrl+F).
+func (c *chatList) focusSearch() {
+	c.m.u.win.Canvas().Focus(c.search.field)
+}
+
+// closeSearch empties the search box and shows the chats again; it reports whether there was a search.
+func (c *chatList) closeSearch() bool {
+	if c.search.field.Text == "" && c.m.u.win.Canvas().Focused() != c.search.field {
+		return false
+	}
+	c.search.field.SetText("")
+	c.showSearch(false)
+	c.m.conv.focusComposer()
+	return true
 }
 
 func (c *chatList) newRow() fyne.CanvasObject {
 	r := &chatRow{
-		icon:    widget.NewIcon(c.lock),
-		title:   widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		privacy: widget.NewLabel(""),
-		last:    widget.NewLabel(""),
-		date:    widget.NewLabel(""),
-		unread:  widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
+		icon:     widget.NewIcon(nil),
+		title:    widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		privacy:  widget.NewLabel(""),
+		verified: widget.NewLabelWithStyle("✓ keys compared", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		last:     widget.NewLabel(""),
+		date:     widget.NewLabel(""),
+		unread:   widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}),
 	}
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.last.Truncation = fyne.TextTruncateEllipsis
 	r.privacy.SizeName = theme.SizeNameCaptionText
+	r.verified.SizeName = theme.SizeNameCaptionText
+	r.verified.Importance = widget.SuccessImportance
+	r.verified.Hide()
 	r.date.SizeName = theme.SizeNameCaptionText
 	r.date.Importance = widget.LowImportance
 	r.unread.Importance = widget.HighImportance
@@ -90,7 +146,7 @@ func (c *chatList) newRow() fyne.CanvasObject {
 	tight := layout.NewCustomPaddedVBoxLayout(-2 * theme.Padding())
 	r.content = container.New(tight,
 		container.NewBorder(nil, nil, nil, r.date, r.title),
-		container.NewBorder(nil, nil, r.icon, r.unread, r.privacy),
+		container.NewBorder(nil, nil, r.icon, r.unread, container.NewHBox(r.privacy, r.verified)),
 		r.last,
 	)
 	r.ExtendBaseWidget(r)
@@ -100,6 +156,14 @@ func (c *chatList) newRow() fyne.CanvasObject {
 // CreateRenderer draws the row's widgets.
 func (r *chatRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
+// iconFor is the icon that says who can read a dialog of kind k.
+func (c *chatList) iconFor(k DialogKind) fyne.Resource {
+	if k.EndToEnd() {
+		return theme.NewSuccessThemedResource(assets.LockIcon())
+	}
+	return theme.NewWarningThemedResource(assets.CloudIcon())
+}
+
 func (c *chatList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id < 0 || id >= len(c.m.dialogs) {
 		return
@@ -107,15 +171,12 @@ func (c *chatList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	d := c.m.dialogs[id]
 	r := o.(*chatRow)
 	r.title.SetText(d.Title)
-	r.privacy.SetText(privacyLabel(d.Kind))
-	if d.Kind.EndToEnd() {
-		r.icon.SetResource(c.lock)
-		r.privacy.Importance = widget.SuccessImportance
+	showPrivacy(r.icon, r.privacy, d)
+	if d.Kind == KindSecret && d.Verified {
+		r.verified.Show()
 	} else {
-		r.icon.SetResource(c.cloud)
-		r.privacy.Importance = widget.WarningImportance
+		r.verified.Hide()
 	}
-	r.privacy.Refresh()
 	r.last.SetText(previewLine(d.LastMessage, 80))
 	r.date.SetText(shortTime(d.LastDate, c.m.now()))
 	if d.Unread > 0 {
@@ -137,7 +198,10 @@ func (c *chatList) refresh() {
 		if i := c.m.index(open); i >= 0 {
 			c.list.Select(i) // no-op when already selected
 		}
+	} else {
+		c.list.UnselectAll()
 	}
+	c.m.updateTitle()
 }
 
 func (c *chatList) refreshItem(i int) { c.list.RefreshItem(i) }

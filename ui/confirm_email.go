@@ -15,6 +15,7 @@ type confirmEmailPage struct {
 	back  *widget.Button
 	skip  *widget.Button
 	busy  *busyIndicator
+	form  *form
 }
 
 func (u *UI) showConfirmEmail() {
@@ -24,6 +25,7 @@ func (u *UI) showConfirmEmail() {
 	p.back = widget.NewButton("Change password or email", func() { u.showSetPassword() })
 	p.skip = widget.NewButton("Continue without a recovery email", func() { u.skipEmail(p) })
 	p.busy = newBusy(p.entry, p.next, p.back, p.skip)
+	p.form = u.newForm(p.busy, p.err)
 	p.entry.OnSubmitted = func(string) { u.submitEmailCode(p) }
 	u.confirmPg = p
 
@@ -43,48 +45,17 @@ func (u *UI) showConfirmEmail() {
 }
 
 func (u *UI) submitEmailCode(p *confirmEmailPage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
 	code, err := NormalizeCode(p.entry.Text, 0)
-	if err != nil {
-		msg, _ := explain(err)
-		setError(p.err, msg)
+	if p.form.show(err) {
 		return
 	}
-	setError(p.err, "")
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		stage, err := u.b.ConfirmEmail(ctx, code)
-		return func() {
-			p.busy.set(false)
-			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
-				return
-			}
-			u.showStage(stage)
-		}
-	})
+	p.form.stage(func(ctx context.Context) (LoginStage, error) { return u.svc.Login.ConfirmEmail(ctx, code) })
 }
 
 // skipEmail keeps the new password and drops the unconfirmed recovery address.
 func (u *UI) skipEmail(p *confirmEmailPage) {
-	if p.busy.active {
-		return
-	}
-	setError(p.err, "")
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		stage, err := u.b.SkipEmail(ctx)
-		return func() {
-			p.busy.set(false)
-			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
-				return
-			}
-			u.showStage(stage)
-		}
-	})
+	p.form.stage(u.svc.Login.SkipEmail)
 }

@@ -17,7 +17,7 @@ type fakeVault struct {
 	recovery string // the recovery key of the existing key
 	pass     string // the passphrase of a passphrase profile
 	unlocked bool
-	backend  Backend
+	services Services
 	openErr  error
 	// keyringDown makes CreateWithKeyring fail as an unreachable keyring would.
 	keyringDown bool
@@ -35,8 +35,8 @@ var (
 	errFakeWrongRecovery   = &Problem{Field: FieldRecoveryKey, Message: "This recovery key does not open the data.", Err: errors.New("wrong recovery key")}
 )
 
-func newFakeVault(b Backend, st VaultState) *fakeVault {
-	v := &fakeVault{state: st, backend: b, recovery: fakeRecoveryKey}
+func newFakeVault(b *fakes, st VaultState) *fakeVault {
+	v := &fakeVault{state: st, services: b.services(), recovery: fakeRecoveryKey}
 	switch st.Status {
 	case VaultUnlocked:
 		v.unlocked = true
@@ -141,15 +141,17 @@ func (v *fakeVault) Recover(_ context.Context, recovery string, newPass []byte) 
 	return nil
 }
 
-func (v *fakeVault) Open(context.Context) (Backend, error) {
+func (v *fakeVault) MinPassphraseLength() int { return 8 }
+
+func (v *fakeVault) Open(context.Context) (Services, error) {
 	v.record("Open")
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if !v.unlocked {
-		return nil, errors.New("open: still locked")
+		return Services{}, errors.New("open: still locked")
 	}
 	if v.openErr != nil {
-		return nil, v.openErr
+		return Services{}, v.openErr
 	}
-	return v.backend, nil
+	return v.services, nil
 }

@@ -141,7 +141,7 @@ func compareKey(info SecretChatInfo, pasted string) keyComparison {
 }
 
 // hexLines lays the key's hex out as the official apps print it: 4 lines of 8 pairs with a wider gap after
-// the fourth pair. Hex of another length is shown as the Backend gave it.
+// the fourth pair. Hex of another length is shown as the application gave it.
 func hexLines(hex string) string {
 	digits, ok := hexDigits(hex)
 	if !ok || len(digits) < fingerprintHexDigits {
@@ -284,7 +284,7 @@ func (k *keyScreen) compare() {
 	k.result.Show()
 }
 
-// setVerified remembers the user's mark through the Backend; on failure the check box goes back.
+// setVerified remembers the user's mark through the application; on failure the check box goes back.
 func (k *keyScreen) setVerified(on bool) {
 	if k.quiet {
 		return
@@ -296,12 +296,11 @@ func (k *keyScreen) setVerified(on bool) {
 		id = c.dialog.ID
 	}
 	c.m.u.background(func(ctx context.Context) func() {
-		err := c.m.u.b.SetVerified(ctx, id, on)
+		err := c.m.u.svc.Secret.SetVerified(ctx, id, on)
 		return func() {
 			k.saving.set(false)
 			if err != nil {
-				msg, _ := explain(err)
-				setError(k.verifyErr, msg)
+				showProblem(k.verifyErr, err)
 				k.setChecked(!on)
 				return
 			}
@@ -314,7 +313,7 @@ func (k *keyScreen) setVerified(on bool) {
 	})
 }
 
-// setChecked changes the check box without calling the Backend.
+// setChecked changes the check box without calling the application.
 func (k *keyScreen) setChecked(on bool) {
 	k.quiet = true
 	k.verified.SetChecked(on)

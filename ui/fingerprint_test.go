@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/hex"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func TestCompareKey(t *testing.T) {
 		kh[i] = byte(0xA0 + i)
 	}
 	info := SecretChatInfo{Hex: secret.HexFingerprint(kh), Emoji: secret.Emoji(kh)}
-	full := secret.HexKeyHash(kh) // all 36 bytes
+	full := strings.ToUpper(hex.EncodeToString(kh[:])) // all 36 bytes
 	lower := strings.ToLower(info.Hex)
 	differs := strings.Replace(info.Hex, "A0", "A1", 1)
 	emoji := info.Emoji
@@ -84,7 +85,7 @@ func TestHexLines(t *testing.T) {
 		kh[i] = byte(i * 7)
 	}
 	want := secret.HexFingerprint(kh)
-	for _, in := range []string{want, secret.HexKeyHash(kh), strings.ToLower(strings.Join(strings.Fields(want), ""))} {
+	for _, in := range []string{want, strings.ToUpper(hex.EncodeToString(kh[:])), strings.ToLower(strings.Join(strings.Fields(want), ""))} {
 		if got := hexLines(in); got != want {
 			t.Errorf("hexLines(%q) =\n%s\nwant\n%s", in, got, want)
 		}
@@ -95,7 +96,7 @@ func TestHexLines(t *testing.T) {
 }
 
 // openKeys opens the ready secret chat s1 and its key screen.
-func openKeys(t *testing.T) (*harness, *fakeBackend, *keyScreen) {
+func openKeys(t *testing.T) (*harness, *fakes, *keyScreen) {
 	t.Helper()
 	u, b := readyUI(t)
 	m := u.main
@@ -166,19 +167,19 @@ func TestVerifiedMarkCallsSetVerified(t *testing.T) {
 	}
 	test.Tap(k.verified)
 	u.settle()
-	if len(b.verifyCalls) != 1 || !b.verifyCalls[0] || !b.secrets["s1"].Verified {
-		t.Fatalf("SetVerified calls %v", b.verifyCalls)
+	if len(b.secret.verifyCalls) != 1 || !b.secret.verifyCalls[0] || !b.secret.secrets["s1"].Verified {
+		t.Fatalf("SetVerified calls %v", b.secret.verifyCalls)
 	}
 	if c.keyButton.Text != "Keys compared ✓" || !c.keyButton.Visible() {
 		t.Fatalf("header says %q after verifying", c.keyButton.Text)
 	}
 
 	// A failure puts the mark back and says why.
-	b.verifyErr = &Problem{Message: "Could not save the mark."}
+	b.secret.verifyErr = &Problem{Message: "Could not save the mark."}
 	test.Tap(k.verified)
 	u.settle()
-	if len(b.verifyCalls) != 2 || b.verifyCalls[1] {
-		t.Fatalf("SetVerified calls %v", b.verifyCalls)
+	if len(b.secret.verifyCalls) != 2 || b.secret.verifyCalls[1] {
+		t.Fatalf("SetVerified calls %v", b.secret.verifyCalls)
 	}
 	if !k.verified.Checked {
 		t.Fatal("the mark stayed off after a failed call")
@@ -187,29 +188,29 @@ func TestVerifiedMarkCallsSetVerified(t *testing.T) {
 	if c.keyButton.Text != "Keys compared ✓" {
 		t.Fatalf("header says %q after a failed change", c.keyButton.Text)
 	}
-	if len(b.verifyCalls) != 2 {
-		t.Fatal("putting the mark back called the Backend")
+	if len(b.secret.verifyCalls) != 2 {
+		t.Fatal("putting the mark back called the application")
 	}
 
 	// Unmarking works too, and the header follows. The screen reopens from the header button.
-	b.verifyErr = nil
+	b.secret.verifyErr = nil
 	test.Tap(k.verified)
 	u.settle()
-	if len(b.verifyCalls) != 3 || b.verifyCalls[2] || c.keyButton.Text != "Key not compared yet — Compare keys" {
-		t.Fatalf("SetVerified calls %v, header %q", b.verifyCalls, c.keyButton.Text)
+	if len(b.secret.verifyCalls) != 3 || b.secret.verifyCalls[2] || c.keyButton.Text != "Key not compared yet — Compare keys" {
+		t.Fatalf("SetVerified calls %v, header %q", b.secret.verifyCalls, c.keyButton.Text)
 	}
 	k.dialog.Hide()
 	if c.keys != nil {
 		t.Fatal("the closed key screen is still referenced")
 	}
-	b.setSecret("s1", func(s *SecretChatInfo) { s.Verified = true }) // marked from elsewhere
-	b.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s1")]})
+	b.secret.setSecret("s1", func(s *SecretChatInfo) { s.Verified = true }) // marked from elsewhere
+	b.events.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s1")]})
 	u.settle()
 	if c.keyButton.Text != "Keys compared ✓" {
 		t.Fatalf("header says %q after the mark changed", c.keyButton.Text)
 	}
 	u.tap(c.keyButton)
-	if c.keys == nil || !c.keys.verified.Checked || len(b.verifyCalls) != 3 {
-		t.Fatalf("the reopened key screen does not show the remembered mark (SetVerified calls %v)", b.verifyCalls)
+	if c.keys == nil || !c.keys.verified.Checked || len(b.secret.verifyCalls) != 3 {
+		t.Fatalf("the reopened key screen does not show the remembered mark (SetVerified calls %v)", b.secret.verifyCalls)
 	}
 }

@@ -37,6 +37,7 @@ type keySetupPage struct {
 	err        *widget.Label
 	next       *widget.Button
 	busy       *busyIndicator
+	form       *form
 }
 
 // usePassphrase reports whether the passphrase is chosen.
@@ -48,7 +49,7 @@ func (u *UI) showKeySetup(st VaultState) {
 	p := &keySetupPage{
 		state: st, explained: wrapped(""), notice: wrapped(keyringUnavailableNotice),
 		pass: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
-		passHint: caption(passphraseHint("")), passErr: errorLabel(), err: errorLabel(),
+		passHint: caption(passphraseHint("", u.vault.MinPassphraseLength())), passErr: errorLabel(), err: errorLabel(),
 	}
 	p.notice.Importance = widget.WarningImportance
 	p.next = widget.NewButton("Create the key", func() { u.submitKeySetup(p) })
@@ -59,8 +60,17 @@ func (u *UI) showKeySetup(st VaultState) {
 	)
 	p.choice = widget.NewRadioGroup([]string{choiceKeyring, choicePassphrase}, nil)
 	p.choice.Required = true
-	p.busy = newBusyWithText("", p.choice, p.pass, p.confirm, p.next)
-	p.pass.OnChanged = func(s string) { p.passHint.SetText(passphraseHint(s)) }
+	buttons := []fyne.CanvasObject{p.next}
+	controls := []fyne.Disableable{p.choice, p.pass, p.confirm, p.next}
+	if u.wiz != nil {
+		// In the wizard nothing is made before this page: going back undoes nothing.
+		back := widget.NewButton("Back", func() { u.showWizardBack(pageKeySetup) })
+		buttons = append([]fyne.CanvasObject{back}, buttons...)
+		controls = append(controls, back)
+	}
+	p.busy = newBusyWithText("", controls...)
+	p.form = u.newForm(p.busy, p.err).with(FieldPassphrase, p.passErr)
+	p.pass.OnChanged = func(s string) { p.passHint.SetText(passphraseHint(s, u.vault.MinPassphraseLength())) }
 	p.pass.OnSubmitted = func(string) { u.win.Canvas().Focus(p.confirm) }
 	p.confirm.OnSubmitted = func(string) { u.submitKeySetup(p) }
 	u.keySetupPg = p
@@ -75,7 +85,7 @@ func (u *UI) showKeySetup(st VaultState) {
 	u.keySetupChoiceChanged(p, false)
 	p.choice.OnChanged = func(string) { u.keySetupChoiceChanged(p, true) }
 
-	footer := container.NewVBox(p.err, buttonRow(p.busy, p.next))
+	footer := container.NewVBox(p.err, buttonRow(p.busy, buttons...))
 	u.setPage(pageKeySetup, u.loginFrameWithFooter("Protect the data on this computer",
 		"Tacit keeps your chats, secret chat keys and the session of your account in one encrypted "+
 			"database on this computer. Choose how the key to it is kept.",
@@ -103,52 +113,33 @@ func (u *UI) keySetupChoiceChanged(p *keySetupPage, focus bool) {
 }
 
 func (u *UI) submitKeySetup(p *keySetupPage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
-	setError(p.err, "")
-	setError(p.passErr, "")
+	created := func(recovery string) func() {
+		return func() {
+			p.pass.SetText("")
+			p.confirm.SetText("")
+			u.showRecoveryKey(recovery)
+		}
+	}
 	if !p.usePassphrase() {
 		p.busy.label.SetText("Saving the key in the keyring…")
-		p.busy.set(true)
-		u.background(func(ctx context.Context) func() {
+		p.form.run(func(ctx context.Context) (func(), error) {
 			recovery, err := u.vault.CreateWithKeyring(ctx)
-			return func() { u.keyCreated(p, recovery, err) }
+			return created(recovery), err
 		})
 		return
 	}
-	if err := CheckNewPassphrase(p.pass.Text, p.confirm.Text); err != nil {
-		u.showKeySetupError(p, err)
+	if err := CheckNewPassphrase(p.pass.Text, p.confirm.Text, u.vault.MinPassphraseLength()); p.form.show(err) {
+		u.win.Canvas().Focus(p.pass)
 		return
 	}
 	pass := []byte(p.pass.Text)
 	p.busy.label.SetText("Protecting the key with the passphrase…")
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
+	p.form.run(func(ctx context.Context) (func(), error) {
+		defer clear(pass)
 		recovery, err := u.vault.CreateWithPassphrase(ctx, pass)
-		clear(pass)
-		return func() { u.keyCreated(p, recovery, err) }
+		return created(recovery), err
 	})
-}
-
-// keyCreated goes on to the recovery key once the key exists.
-func (u *UI) keyCreated(p *keySetupPage, recovery string, err error) {
-	p.busy.set(false)
-	if err != nil {
-		u.showKeySetupError(p, err)
-		return
-	}
-	p.pass.SetText("")
-	p.confirm.SetText("")
-	u.showRecoveryKey(recovery)
-}
-
-func (u *UI) showKeySetupError(p *keySetupPage, err error) {
-	msg, field := explain(err)
-	if field == FieldPassphrase && p.usePassphrase() {
-		setError(p.passErr, msg)
-		u.win.Canvas().Focus(p.pass)
-		return
-	}
-	setError(p.err, msg)
 }

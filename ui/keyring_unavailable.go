@@ -15,6 +15,7 @@ type keyringUnavailablePage struct {
 	retry    *widget.Button
 	recovery *widget.Button
 	busy     *busyIndicator
+	form     *form
 }
 
 func (u *UI) showKeyringUnavailable(st VaultState) {
@@ -28,6 +29,7 @@ func (u *UI) showKeyringUnavailable(st VaultState) {
 	p.retry.Importance = widget.HighImportance
 	p.recovery = widget.NewButton("Use the recovery key", func() { u.showRecover(recoverKeyringUnavailable) })
 	p.busy = newBusyWithText("Asking the keyring…", p.retry, p.recovery)
+	p.form = u.newForm(p.busy, p.err)
 	u.keyringPg = p
 
 	u.setPage(pageKeyringUnavailable, u.loginFrame("The system keyring is not available",
@@ -44,20 +46,9 @@ func (u *UI) showKeyringUnavailable(st VaultState) {
 
 // retryKeyring asks the Vault again and moves on if the keyring answers now.
 func (u *UI) retryKeyring(p *keyringUnavailablePage) {
-	if p.busy.active {
-		return
-	}
-	setError(p.err, "")
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
+	p.form.run(func(ctx context.Context) (func(), error) {
 		st, err := u.vault.State(ctx)
 		return func() {
-			p.busy.set(false)
-			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
-				return
-			}
 			if st.Status != VaultKeyringUnavailable {
 				u.showVaultState(st)
 				return
@@ -68,6 +59,6 @@ func (u *UI) retryKeyring(p *keyringUnavailablePage) {
 				p.details.Show()
 			}
 			setError(p.err, "The keyring still cannot be reached.")
-		}
+		}, err
 	})
 }

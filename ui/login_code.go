@@ -18,6 +18,7 @@ type codePage struct {
 	sent   *widget.Label // confirms that a new code was sent
 	intro  string
 	busy   *busyIndicator
+	form   *form
 }
 
 func (u *UI) showCode() {
@@ -31,6 +32,7 @@ func (u *UI) showCode() {
 	p.sent.Hide()
 	p.resend = widget.NewButton("Send a new code", func() { u.resendCode(p) })
 	p.busy = newBusy(p.entry, p.next, p.back, p.resend)
+	p.form = u.newForm(p.busy, p.err)
 	p.entry.OnSubmitted = func(string) { u.submitCode(p) }
 	p.demo = wrapped("")
 	p.demo.Importance = widget.WarningImportance
@@ -63,12 +65,13 @@ func (u *UI) showCode() {
 
 // showDemoCode shows the code the demo server sent, when running against it.
 func (u *UI) showDemoCode(p *codePage) {
-	if u.sandboxHint == "" {
+	demo := u.svc.Demo
+	if demo == nil {
 		return
 	}
 	number := u.phone
 	u.background(func(context.Context) func() {
-		code, ok := u.b.DemoCode(number)
+		code, ok := demo.DemoCode(number)
 		return func() {
 			if ok {
 				p.demo.SetText("Demo server: the code is " + code)
@@ -80,22 +83,14 @@ func (u *UI) showDemoCode(p *codePage) {
 
 // resendCode asks for a new code for the same number and stays on the page.
 func (u *UI) resendCode(p *codePage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
-	setError(p.err, "")
 	p.sent.Hide()
 	phone := u.phone
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		sent, err := u.b.SendCode(ctx, phone)
+	p.form.run(func(ctx context.Context) (func(), error) {
+		sent, err := u.svc.Login.SendCode(ctx, phone)
 		return func() {
-			p.busy.set(false)
-			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
-				return
-			}
 			u.codeSent = sent
 			p.entry.SetText("")
 			if via := deliveryPhrase(sent.Via); via != "" {
@@ -105,32 +100,17 @@ func (u *UI) resendCode(p *codePage) {
 			}
 			p.sent.Show()
 			u.showDemoCode(p)
-		}
+		}, err
 	})
 }
 
 func (u *UI) submitCode(p *codePage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
 	code, err := NormalizeCode(p.entry.Text, u.codeSent.Length)
-	if err != nil {
-		msg, _ := explain(err)
-		setError(p.err, msg)
+	if p.form.show(err) {
 		return
 	}
-	setError(p.err, "")
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		stage, err := u.b.SubmitCode(ctx, code)
-		return func() {
-			p.busy.set(false)
-			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
-				return
-			}
-			u.showStage(stage)
-		}
-	})
+	p.form.stage(func(ctx context.Context) (LoginStage, error) { return u.svc.Login.SubmitCode(ctx, code) })
 }

@@ -14,6 +14,7 @@ type passwordPage struct {
 	next  *widget.Button
 	back  *widget.Button
 	busy  *busyIndicator
+	form  *form
 }
 
 func (u *UI) showPassword() {
@@ -22,6 +23,7 @@ func (u *UI) showPassword() {
 	p.next.Importance = widget.HighImportance
 	p.back = widget.NewButton("Start over", func() { u.showPhone() })
 	p.busy = newBusy(p.entry, p.next, p.back)
+	p.form = u.newForm(p.busy, p.err)
 	p.entry.OnSubmitted = func(string) { u.submitPassword(p) }
 	p.hint = caption("")
 	if h := u.stage.PasswordHint; h != "" {
@@ -40,28 +42,16 @@ func (u *UI) showPassword() {
 }
 
 func (u *UI) submitPassword(p *passwordPage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
 	if p.entry.Text == "" {
-		setError(p.err, "Enter the password.")
+		p.form.show(&Problem{Field: FieldPassword, Message: "Enter the password."})
 		return
 	}
-	setError(p.err, "")
 	password := []byte(p.entry.Text)
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		stage, err := u.b.SubmitPassword(ctx, password)
-		clear(password)
-		return func() {
-			p.busy.set(false)
-			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
-				return
-			}
-			p.entry.SetText("")
-			u.showStage(stage)
-		}
+	p.form.stage(func(ctx context.Context) (LoginStage, error) {
+		defer clear(password)
+		return u.svc.Login.SubmitPassword(ctx, password)
 	})
 }

@@ -13,6 +13,7 @@ type phonePage struct {
 	next  *widget.Button
 	qr    *widget.Button
 	busy  *busyIndicator
+	form  *form
 }
 
 func (u *UI) showPhone() {
@@ -23,6 +24,7 @@ func (u *UI) showPhone() {
 	p.next.Importance = widget.HighImportance
 	p.qr = widget.NewButton("Use a QR code instead", func() { u.showQR() })
 	p.busy = newBusy(p.entry, p.next, p.qr)
+	p.form = u.newForm(p.busy, p.err)
 	p.entry.OnSubmitted = func(string) { u.submitPhone(p) }
 	u.phonePg = p
 
@@ -39,28 +41,18 @@ func (u *UI) showPhone() {
 }
 
 func (u *UI) submitPhone(p *phonePage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
-	phone, err := NormalizePhone(p.entry.Text)
-	if err != nil {
-		msg, _ := explain(err)
-		setError(p.err, msg)
+	phone, err := u.svc.Rules.NormalizePhone(p.entry.Text)
+	if p.form.show(err) {
 		return
 	}
-	setError(p.err, "")
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		sent, err := u.b.SendCode(ctx, phone)
+	p.form.run(func(ctx context.Context) (func(), error) {
+		sent, err := u.svc.Login.SendCode(ctx, phone)
 		return func() {
-			p.busy.set(false)
-			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
-				return
-			}
 			u.phone, u.codeSent, u.acknowledged = phone, sent, false
 			u.showStage(LoginStage{Step: StepCode})
-		}
+		}, err
 	})
 }

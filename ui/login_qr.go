@@ -53,7 +53,7 @@ func (u *UI) showQR() {
 
 	p.busy.set(true)
 	u.backgroundFor(0, func(ctx context.Context) func() {
-		stage, err := u.b.QRLogin(ctx, func(url string, expires time.Time) {
+		stage, err := u.svc.Login.QRLogin(ctx, func(url string, expires time.Time) {
 			img, qerr := qrImage(url)
 			u.onMain(func() {
 				if u.qrPg != p || u.page != pageQR {
@@ -75,8 +75,7 @@ func (u *UI) showQR() {
 		return func() {
 			p.busy.set(false)
 			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
+				showProblem(p.err, err)
 				p.status.SetText("")
 				return
 			}

@@ -11,9 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// historyLimit is how many of the newest messages a conversation loads when it is opened.
-const historyLimit = 50
-
 // mainWindow is what the window shows once signed in: the chat list on the left and the open
 // conversation on the right. It is reachable only through StepReady.
 type mainWindow struct {
@@ -30,7 +27,16 @@ type mainWindow struct {
 	// accepted holds the secret chats whose request the user accepted in this window.
 	accepted map[DialogID]bool
 
-	logoutDialog *dialog.ConfirmDialog // the last "Log out?" question, for the tests
+	// focused: the window has the keyboard (no notification for the chat open in it).
+	focused bool
+
+	// The last dialogs shown and notification sent, for the tests.
+	logoutDialog     *dialog.ConfirmDialog // the last "Log out?" question
+	newChat          *newChatDialog
+	addContact       *dialog.CustomDialog
+	addContactButton *widget.Button
+	shortcutsDialog  dialog.Dialog
+	notified         *fyne.Notification
 }
 
 func (u *UI) showMain() {
@@ -41,12 +47,22 @@ func (u *UI) showMain() {
 	m.split.Offset = 0.34
 	u.main = m
 	u.setPage(pageMain, m.split)
+	u.listenKeys()
+	m.installShortcuts()
+	m.focused = true
+	u.app.Lifecycle().SetOnEnteredForeground(func() { m.focusChanged(true) })
+	u.app.Lifecycle().SetOnExitedForeground(func() { m.focusChanged(false) })
+	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
+		if u.main == m && u.page == pageMain {
+			m.conv.dropped(uris)
+		}
+	})
 	if u.win.Canvas().Size().Width < 800 {
 		u.win.Resize(fyne.NewSize(960, 640))
 	}
 
 	if u.unsubscribe == nil {
-		u.unsubscribe = u.b.Subscribe(func(ev Event) {
+		u.unsubscribe = u.svc.Events.Subscribe(func(ev Event) {
 			u.onMain(func() {
 				if u.main != nil && u.page == pageMain {
 					u.main.apply(ev)
@@ -61,7 +77,7 @@ func (u *UI) showMain() {
 func (m *mainWindow) reload() {
 	m.chats.busy.set(true)
 	m.u.background(func(ctx context.Context) func() {
-		dialogs, err := m.u.b.Dialogs(ctx)
+		dialogs, err := m.u.svc.Chats.Dialogs(ctx)
 		return func() {
 			m.chats.busy.set(false)
 			if err != nil {
@@ -79,7 +95,7 @@ func (m *mainWindow) reload() {
 	})
 }
 
-// apply takes an event from the Backend into the chat list and the open conversation.
+// apply takes an event from the application into the chat list and the open conversation.
 func (m *mainWindow) apply(ev Event) {
 	switch ev := ev.(type) {
 	case DialogEvent:
@@ -91,27 +107,68 @@ func (m *mainWindow) apply(ev Event) {
 		}
 	case MessageEvent:
 		msg := ev.Message
-		i := m.index(msg.Dialog)
-		if i >= 0 {
+		open := m.conv.dialog.ID == msg.Dialog
+		fresh := !open || m.conv.add(msg) // a sent message can come back as an event
+		unseen := fresh && !msg.Out && (!open || !m.focused)
+		if i := m.index(msg.Dialog); i >= 0 && fresh {
 			d := m.dialogs[i]
 			if !msg.Date.Before(d.LastDate) {
-				d.LastMessage, d.LastDate = msg.Text, msg.Date
+				d.LastMessage, d.LastDate = quoteText(msg), msg.Date
 			}
-			if !msg.Out && m.conv.dialog.ID != msg.Dialog {
+			if unseen {
 				d.Unread++
 			}
 			m.upsert(d)
 		}
-		if m.conv.dialog.ID == msg.Dialog && m.conv.add(msg) && !msg.Out {
+		if fresh && open && !msg.Out && m.focused {
 			m.conv.markRead(msg.ID)
+		}
+		if unseen {
+			m.notify(msg)
+		}
+	case MessageChangedEvent:
+		if m.conv.dialog.ID == ev.Message.Dialog {
+			m.conv.list.change(ev.Message)
+			m.conv.startTicker()
+		}
+	case MessagesDeletedEvent:
+		if m.conv.dialog.ID == ev.Dialog {
+			if ev.All {
+				m.conv.list.loadLatest(nil)
+			} else {
+				m.conv.list.remove(ev.IDs)
+			}
+		}
+	case ReadEvent:
+		if m.conv.dialog.ID == ev.Dialog {
+			m.conv.list.markRead(ev.UpTo, ev.IDs)
+		}
+	case TypingEvent:
+		if m.conv.dialog.ID == ev.Dialog {
+			m.conv.showTyping(ev.Who)
 		}
 	}
 }
 
-// upsert puts d into the chat list, replacing the dialog with the same ID. The open dialog is shown as read:
-// what arrives in it is marked read as it is shown.
+// focusChanged takes the window gaining or losing the keyboard: what arrived in the open chat meanwhile is
+// read once the user is back.
+func (m *mainWindow) focusChanged(focused bool) {
+	if m.u.main != m {
+		return
+	}
+	m.focused = focused
+	if i := m.index(m.conv.dialog.ID); focused && i >= 0 && m.dialogs[i].Unread != 0 {
+		m.dialogs[i].Unread = 0
+		m.chats.refreshItem(i)
+		m.updateTitle()
+		m.conv.markRead(m.conv.newestID())
+	}
+}
+
+// upsert puts d into the chat list, replacing the dialog with the same ID. The open dialog is shown as read
+// while the window has the keyboard: what arrives in it is marked read as it is shown.
 func (m *mainWindow) upsert(d DialogSummary) {
-	if m.conv.dialog.ID == d.ID && d.Unread != 0 {
+	if m.conv.dialog.ID == d.ID && d.Unread != 0 && m.focused {
 		d.Unread = 0
 		m.conv.markRead(m.conv.newestID())
 	}
@@ -157,27 +214,27 @@ func (m *mainWindow) open(id DialogID) {
 	if m.conv.dialog.ID != id {
 		m.pendingOpen = "" // the user chose another chat meanwhile
 	}
-	unread := m.dialogs[i].Unread != 0
-	if unread {
+	unread := m.dialogs[i].Unread
+	if unread != 0 {
 		m.dialogs[i].Unread = 0
 		m.chats.refreshItem(i)
+		m.updateTitle()
 	}
 	if m.conv.dialog.ID != id {
 		m.conv.open(m.dialogs[i], unread)
-	} else if unread {
+		m.conv.uploads.show()
+	} else if unread != 0 {
 		m.conv.markRead(m.conv.newestID())
 	}
 }
 
-// confirmLogOut asks whether to log out, and does so on confirmation.
+// confirmLogOut asks whether to log out, saying exactly what is lost, and does so on confirmation.
 func (m *mainWindow) confirmLogOut() {
 	if m.chats.loggingOut.active {
 		return
 	}
-	msg := wrapped("Tacit signs this computer out of your Telegram account and deletes the account's data " +
-		"here. Your cloud chats stay on Telegram's servers, but secret chats exist only on this computer: " +
-		"they end and their messages are lost.")
-	d := dialog.NewCustomConfirm("Log out?", "Log out", "Cancel", container.New(&widthLayout{width: 380}, msg),
+	d := dialog.NewCustomConfirm("Log out?", "Log out", "Cancel",
+		container.New(&widthLayout{width: 420}, wrapped(logOutWarning(m.secretChats()))),
 		func(ok bool) {
 			if ok {
 				m.logOut()
@@ -188,13 +245,24 @@ func (m *mainWindow) confirmLogOut() {
 	d.Show()
 }
 
-// logOut ends the session and goes back to the phone page.
+// secretChats counts the secret chats in the chat list.
+func (m *mainWindow) secretChats() int {
+	n := 0
+	for _, d := range m.dialogs {
+		if d.Kind == KindSecret {
+			n++
+		}
+	}
+	return n
+}
+
+// logOut ends the account on this computer and goes back to the phone page with the new session.
 func (m *mainWindow) logOut() {
 	u := m.u
 	m.chats.showError("")
 	m.chats.loggingOut.set(true)
 	u.background(func(ctx context.Context) func() {
-		err := u.b.LogOut(ctx)
+		out, err := u.svc.Account.LogOut(ctx)
 		return func() {
 			m.chats.loggingOut.set(false)
 			if err != nil {
@@ -208,12 +276,16 @@ func (m *mainWindow) logOut() {
 			}
 			u.main = nil
 			u.phone, u.codeSent, u.stage, u.acknowledged = "", CodeSent{}, LoginStage{}, false
+			u.useServices(out.Next)
 			u.showPhone()
+			if out.Notice != "" {
+				dialog.ShowInformation("Logged out on this computer", out.Notice, u.win)
+			}
 		}
 	})
 }
 
-// sortDialogs orders dialogs most recent first, keeping the Backend's order among equal dates.
+// sortDialogs orders dialogs most recent first, keeping the application's order among equal dates.
 func sortDialogs(ds []DialogSummary) []DialogSummary {
 	slices.SortStableFunc(ds, func(a, b DialogSummary) int { return b.LastDate.Compare(a.LastDate) })
 	return ds

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,7 @@ func TestOpeningAnUnreadDialogMarksItRead(t *testing.T) {
 	m := u.main
 	m.chats.list.Select(m.index("s1")) // Alice: 2 unread, newest message ID 2
 	u.settle()
-	if got := b.markedCalls(); !slices.Equal(got, []fakeMarked{{"s1", 2}}) {
+	if got := b.msgs.markedCalls(); !slices.Equal(got, []fakeMarked{{"s1", 2}}) {
 		t.Fatalf("MarkRead calls %+v", got)
 	}
 	if rows(u)["Alice"].unread.Text != "" {
@@ -25,28 +26,28 @@ func TestOpeningAnUnreadDialogMarksItRead(t *testing.T) {
 	// A dialog without unread messages is not marked again.
 	m.chats.list.Select(m.index("u1"))
 	u.settle()
-	if n := len(b.markedCalls()); n != 1 {
+	if n := len(b.msgs.markedCalls()); n != 1 {
 		t.Fatalf("%d MarkRead calls after opening a read dialog", n)
 	}
 
 	// A message arriving in the open dialog is marked read; one sent from here is not.
-	b.emit(MessageEvent{Message: Message{ID: 60, Dialog: "u1", Sender: "Bob", Text: "Lunch?", Date: time.Now()}})
+	b.events.emit(MessageEvent{Message: Message{ID: 60, Dialog: "u1", Sender: "Bob", Text: "Lunch?", Date: time.Now()}})
 	u.settle()
-	b.emit(MessageEvent{Message: Message{ID: 61, Dialog: "u1", Out: true, Text: "Yes", Date: time.Now()}})
+	b.events.emit(MessageEvent{Message: Message{ID: 61, Dialog: "u1", Out: true, Text: "Yes", Date: time.Now()}})
 	u.settle()
-	b.emit(MessageEvent{Message: Message{ID: 60, Dialog: "u1", Sender: "Bob", Text: "Lunch?", Date: time.Now()}}) // again
+	b.events.emit(MessageEvent{Message: Message{ID: 60, Dialog: "u1", Sender: "Bob", Text: "Lunch?", Date: time.Now()}}) // again
 	u.settle()
-	if got := b.markedCalls(); !slices.Equal(got, []fakeMarked{{"s1", 2}, {"u1", 60}}) {
+	if got := b.msgs.markedCalls(); !slices.Equal(got, []fakeMarked{{"s1", 2}, {"u1", 60}}) {
 		t.Fatalf("MarkRead calls %+v", got)
 	}
 
 	// A Backend that still counts unread messages in the open dialog is told again.
-	b.emit(DialogEvent{Dialog: DialogSummary{ID: "u1", Title: "Bob", Kind: KindUser, LastMessage: "Yes", LastDate: time.Now(), Unread: 1}})
+	b.events.emit(DialogEvent{Dialog: DialogSummary{ID: "u1", Title: "Bob", Kind: KindUser, LastMessage: "Yes", LastDate: time.Now(), Unread: 1}})
 	u.settle()
 	if m.dialogs[m.index("u1")].Unread != 0 {
 		t.Fatal("the open dialog shows unread messages")
 	}
-	if got := b.markedCalls(); !slices.Equal(got, []fakeMarked{{"s1", 2}, {"u1", 60}, {"u1", 61}}) {
+	if got := b.msgs.markedCalls(); !slices.Equal(got, []fakeMarked{{"s1", 2}, {"u1", 60}, {"u1", 61}}) {
 		t.Fatalf("MarkRead calls %+v", got)
 	}
 }
@@ -56,15 +57,29 @@ func TestMarkReadCallsDoNotOverlap(t *testing.T) {
 	m := u.main
 	m.chats.list.Select(m.index("u1"))
 	u.settle()
-	b.gate = make(chan struct{})
+	b.msgs.gate = make(chan struct{})
 	for id := int64(70); id < 75; id++ {
-		b.emit(MessageEvent{Message: Message{ID: id, Dialog: "u1", Sender: "Bob", Text: "n", Date: time.Now()}})
+		b.events.emit(MessageEvent{Message: Message{ID: id, Dialog: "u1", Sender: "Bob", Text: "n", Date: time.Now()}})
 		u.drain()
 	}
-	close(b.gate)
+	close(b.msgs.gate)
 	u.settle()
 	// The first call goes out at once; the four that arrive meanwhile become one call for the newest.
-	if got := b.markedCalls(); !slices.Equal(got, []fakeMarked{{"u1", 70}, {"u1", 74}}) {
+	if got := b.msgs.markedCalls(); !slices.Equal(got, []fakeMarked{{"u1", 70}, {"u1", 74}}) {
+		t.Fatalf("MarkRead calls %+v", got)
+	}
+}
+
+// TestSecretMarkReadIgnoresIDOrder: a secret chat's message ids are random, so every message that arrives
+// in the open secret chat is marked read, whatever its id says (its self-destruct timer starts then).
+func TestSecretMarkReadIgnoresIDOrder(t *testing.T) {
+	u, b := secretUI(t, SecretReady)
+	openDialog(u, "s2")
+	for _, id := range []int64{900, -7, 30} {
+		b.events.emit(MessageEvent{Message: Message{ID: id, Dialog: "s2", Sender: "Carol", Text: "n", Date: time.Now()}})
+		u.settle()
+	}
+	if got := b.msgs.markedCalls(); !slices.Equal(got, []fakeMarked{{"s2", 900}, {"s2", -7}, {"s2", 30}}) {
 		t.Fatalf("MarkRead calls %+v", got)
 	}
 }
@@ -87,32 +102,42 @@ func dialogButton(t *testing.T, u *harness, text string) *widget.Button {
 
 func TestLogOutAsksThenReturnsToPhonePage(t *testing.T) {
 	u, b := readyUI(t)
+	b.chats.add(DialogSummary{ID: "s9", Title: "Bob", Kind: KindSecret})
+	u.main.reload()
+	u.settle()
 	u.tap(u.main.chats.logout)
+	text := dialogText(t, u)
+	for _, want := range []string{"2 secret chats end for both sides", "keys", "marked as compared", "cloud chats", "stay on Telegram's servers", "cannot be deleted"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the question does not say %q:\n%s", want, text)
+		}
+	}
 	u.tap(dialogButton(t, u, "Cancel"))
 	if b.called("LogOut") != 0 || u.page != pageMain {
 		t.Fatal("logged out without confirmation")
 	}
 
 	// A failure keeps the main window and says why.
-	b.logOut = &Problem{Message: "Cannot reach Telegram."}
+	b.account.logOut = &Problem{Message: "Cannot reach Telegram."}
 	u.tap(u.main.chats.logout)
 	u.tap(dialogButton(t, u, "Log out"))
 	wantPage(t, u, pageMain)
 	wantError(t, u.main.chats.err, "Cannot reach Telegram")
 
-	b.logOut = nil
+	b.account.logOut = nil
 	u.tap(u.main.chats.logout)
 	u.tap(dialogButton(t, u, "Log out"))
 	if b.called("LogOut") != 2 {
 		t.Fatalf("LogOut called %d times", b.called("LogOut"))
 	}
 	wantPage(t, u, pagePhone)
-	if u.main != nil || b.subscribers() != 0 || u.phonePg.entry.Text != "" {
+	if u.main != nil || b.events.subscribers() != 0 || u.phonePg.entry.Text != "" {
 		t.Fatal("the old account's window, events or number outlive the logout")
 	}
 
-	// Signing in again works and subscribes again.
-	b.accounts["+447700900123"] = &fakeAccount{password: []byte("pw")}
+	// Signing in again goes to the new session and subscribes to its events.
+	next := b.account.next
+	next.login.accounts["+447700900123"] = &fakeAccountData{password: []byte("pw")}
 	typeInto(u.phonePg.entry, "+447700900123")
 	u.tap(u.phonePg.next)
 	typeInto(u.codePg.entry, "12345")
@@ -121,7 +146,19 @@ func TestLogOutAsksThenReturnsToPhonePage(t *testing.T) {
 	u.passwordPg.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	u.settle()
 	wantPage(t, u, pageMain)
-	if b.subscribers() != 1 {
-		t.Fatalf("%d subscriptions after signing in again", b.subscribers())
+	if next.events.subscribers() != 1 || b.events.subscribers() != 0 || b.login.called("SendCode") != 0 {
+		t.Fatalf("after signing in again: %d subscriptions to the new session, %d to the old; the old login was asked %d times",
+			next.events.subscribers(), b.events.subscribers(), b.login.called("SendCode"))
+	}
+}
+
+func TestLogOutNoticeShown(t *testing.T) {
+	u, b := readyUI(t)
+	b.account.notice = "Telegram could not be reached."
+	u.tap(u.main.chats.logout)
+	u.tap(dialogButton(t, u, "Log out"))
+	wantPage(t, u, pagePhone)
+	if text := dialogText(t, u); !strings.Contains(text, "Telegram could not be reached.") {
+		t.Fatalf("notice not shown: %q", text)
 	}
 }

@@ -33,13 +33,14 @@ type recoverPage struct {
 	next        *widget.Button
 	back        *widget.Button // nil when there is nowhere to go back to
 	busy        *busyIndicator
+	form        *form
 }
 
 func (u *UI) showRecover(reason recoverReason) {
 	p := &recoverPage{
 		reason: reason, recovery: newRecoveryEntry(), recoveryErr: errorLabel(),
 		pass: widget.NewPasswordEntry(), confirm: widget.NewPasswordEntry(),
-		passHint: caption(passphraseHint("")), passErr: errorLabel(), err: errorLabel(),
+		passHint: caption(passphraseHint("", u.vault.MinPassphraseLength())), passErr: errorLabel(), err: errorLabel(),
 	}
 	p.next = widget.NewButton("Set the new passphrase", func() { u.submitRecover(p) })
 	p.next.Importance = widget.HighImportance
@@ -57,8 +58,9 @@ func (u *UI) showRecover(reason recoverReason) {
 		buttons = []fyne.CanvasObject{p.back, p.next}
 	}
 	p.busy = newBusyWithText("Protecting the key with the new passphrase…", controls...)
+	p.form = u.newForm(p.busy, p.err).with(FieldRecoveryKey, p.recoveryErr).with(FieldPassphrase, p.passErr)
 	p.recovery.OnSubmitted = func(string) { u.win.Canvas().Focus(p.pass) }
-	p.pass.OnChanged = func(s string) { p.passHint.SetText(passphraseHint(s)) }
+	p.pass.OnChanged = func(s string) { p.passHint.SetText(passphraseHint(s, u.vault.MinPassphraseLength())) }
 	p.pass.OnSubmitted = func(string) { u.win.Canvas().Focus(p.confirm) }
 	p.confirm.OnSubmitted = func(string) { u.submitRecover(p) }
 	u.recoverPg = p
@@ -88,53 +90,29 @@ func (u *UI) showRecover(reason recoverReason) {
 }
 
 func (u *UI) submitRecover(p *recoverPage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
-	setError(p.recoveryErr, "")
-	setError(p.passErr, "")
-	setError(p.err, "")
 	recovery := strings.TrimSpace(p.recovery.Text)
 	if recovery == "" {
-		setError(p.recoveryErr, "Enter the recovery key.")
+		p.form.show(&Problem{Field: FieldRecoveryKey, Message: "Enter the recovery key."})
 		u.win.Canvas().Focus(p.recovery)
 		return
 	}
-	if err := CheckNewPassphrase(p.pass.Text, p.confirm.Text); err != nil {
-		u.showRecoverError(p, err)
+	if err := CheckNewPassphrase(p.pass.Text, p.confirm.Text, u.vault.MinPassphraseLength()); p.form.show(err) {
+		u.win.Canvas().Focus(p.pass)
 		return
 	}
 	pass := []byte(p.pass.Text)
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		err := u.vault.Recover(ctx, recovery, pass)
-		clear(pass)
+	p.form.run(func(ctx context.Context) (func(), error) {
+		defer clear(pass)
 		return func() {
-			p.busy.set(false)
-			if err != nil {
-				u.showRecoverError(p, err)
-				return
-			}
 			p.recovery.SetText("")
 			p.pass.SetText("")
 			p.confirm.SetText("")
 			u.showOpening()
-		}
+		}, u.vault.Recover(ctx, recovery, pass)
 	})
-}
-
-func (u *UI) showRecoverError(p *recoverPage, err error) {
-	msg, field := explain(err)
-	switch field {
-	case FieldRecoveryKey:
-		setError(p.recoveryErr, msg)
-		u.win.Canvas().Focus(p.recovery)
-	case FieldPassphrase:
-		setError(p.passErr, msg)
-		u.win.Canvas().Focus(p.pass)
-	default:
-		setError(p.err, msg)
-	}
 }
 
 // recoveryEntry is the field the recovery key is typed into: monospace, wrapped over two lines so the whole

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -22,9 +21,12 @@ import (
 func (c *conversation) newSecretControls() {
 	c.keyButton = widget.NewButtonWithIcon("", theme.VisibilityIcon(), c.showKeys)
 	c.keyButton.Hide()
-	c.ttl = widget.NewLabel("")
-	c.ttl.SizeName = theme.SizeNameCaptionText
+	c.ttl = widget.NewButtonWithIcon("", theme.HistoryIcon(), c.chooseTTL)
+	c.ttl.Importance = widget.LowImportance
 	c.ttl.Hide()
+	c.chatMenu = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), c.showChatMenu)
+	c.chatMenu.Importance = widget.LowImportance
+	c.chatMenu.Hide()
 
 	c.requestText = wrapped("")
 	c.requestText.TextStyle = fyne.TextStyle{Bold: true}
@@ -41,13 +43,11 @@ func (c *conversation) newSecretControls() {
 	))))
 	c.request.Hide()
 
-	c.composerNote = wrapped("")
-	c.composerNote.Importance = widget.LowImportance
-	c.composerNote.Alignment = fyne.TextAlignCenter
-	c.composerNote.Hide()
-
 	c.startSecret = widget.NewButtonWithIcon("Start secret chat", theme.NewSuccessThemedResource(assets.LockIcon()), c.startSecretChat)
 	c.startSecret.Hide()
+	c.notice = wrapped("")
+	c.notice.Importance = widget.WarningImportance
+	c.notice.Hide()
 	c.startingChat = newBusy(c.startSecret)
 }
 
@@ -59,30 +59,7 @@ func (c *conversation) peerName() string {
 	return c.dialog.Title
 }
 
-// canWrite reports whether the composer may send in the open dialog: always in a cloud chat, and in a
-// secret chat only once it is ready.
-func (c *conversation) canWrite() bool {
-	if c.dialog.Kind != KindSecret {
-		return true
-	}
-	return c.secret != nil && c.secret.State == SecretReady
-}
-
-// updateComposer turns the composer on or off for the open dialog.
-func (c *conversation) updateComposer() {
-	if c.sending.active {
-		return // sending.set(false) calls back here
-	}
-	if c.canWrite() {
-		c.entry.Enable()
-		c.send.Enable()
-	} else {
-		c.entry.Disable()
-		c.send.Disable()
-	}
-}
-
-// loadSecret asks the Backend where the open secret chat stands. Only the newest answer is shown.
+// loadSecret asks the application where the open secret chat stands. Only the newest answer is shown.
 func (c *conversation) loadSecret() {
 	if c.dialog.Kind != KindSecret || c.dialog.ID == "" {
 		return
@@ -90,14 +67,13 @@ func (c *conversation) loadSecret() {
 	c.secretGen++
 	id, gen := c.dialog.ID, c.secretGen
 	c.m.u.background(func(ctx context.Context) func() {
-		info, err := c.m.u.b.SecretChat(ctx, id)
+		info, err := c.m.u.svc.Secret.SecretChat(ctx, id)
 		return func() {
 			if c.dialog.ID != id || c.secretGen != gen {
 				return
 			}
 			if err != nil {
-				msg, _ := explain(err)
-				setError(c.loadErr, msg)
+				showProblem(c.loadErr, err)
 				return
 			}
 			c.secret = &info
@@ -110,7 +86,9 @@ func (c *conversation) loadSecret() {
 func (c *conversation) showSecret() {
 	defer c.updateComposer()
 	info := c.secret
+	defer c.updateChatMenu()
 	if c.dialog.Kind != KindSecret || info == nil {
+		c.notice.Hide()
 		c.keyButton.Hide()
 		c.ttl.Hide()
 		c.request.Hide()
@@ -122,6 +100,18 @@ func (c *conversation) showSecret() {
 		return
 	}
 	name := c.peerName()
+	if closed := info.State == SecretClosed; closed != c.dialog.Closed {
+		// The chat list may not know yet: the header follows the chat's own state.
+		d := c.dialog
+		d.Closed = closed
+		c.setDialog(d)
+	}
+	c.notice.SetText(info.Notice)
+	if info.Notice != "" {
+		c.notice.Show()
+	} else {
+		c.notice.Hide()
+	}
 
 	if info.State == SecretReady {
 		if info.Verified {
@@ -139,12 +129,19 @@ func (c *conversation) showSecret() {
 		c.keyButton.Hide()
 	}
 
-	if info.TTL > 0 && info.State != SecretClosed {
-		c.ttl.SetText("Messages disappear after " + durationWords(info.TTL))
+	switch {
+	case info.State == SecretReady && info.TTL > 0:
+		c.ttl.SetText("Self-destruct: " + DurationWords(info.TTL))
+		c.ttl.Importance = widget.HighImportance
 		c.ttl.Show()
-	} else {
+	case info.State == SecretReady:
+		c.ttl.SetText("Self-destruct: off")
+		c.ttl.Importance = widget.LowImportance
+		c.ttl.Show()
+	default:
 		c.ttl.Hide()
 	}
+	c.ttl.Refresh()
 
 	if info.State == SecretRequested {
 		c.requestText.SetText(name + " wants to start a secret chat. Only the two of you can read it; Telegram cannot.")
@@ -164,7 +161,7 @@ func (c *conversation) showSecret() {
 		}
 	case SecretClosed:
 		if info.Closed != "" {
-			c.setComposerNote("This secret chat is closed: " + info.Closed)
+			c.setComposerNote(info.Closed)
 		} else {
 			c.setComposerNote("This secret chat is closed. Its messages stay here to read.")
 		}
@@ -176,21 +173,12 @@ func (c *conversation) showSecret() {
 	}
 }
 
-func (c *conversation) setComposerNote(text string) {
-	c.composerNote.SetText(text)
-	if text == "" {
-		c.composerNote.Hide()
-	} else {
-		c.composerNote.Show()
-	}
-}
-
 // acceptRequest accepts the peer's request; it runs only when the user taps Accept.
 func (c *conversation) acceptRequest() {
 	if c.answering.active || c.secret == nil || c.secret.State != SecretRequested {
 		return
 	}
-	c.answer(c.m.u.b.AcceptSecretChat, true)
+	c.answer(c.m.u.svc.Secret.AcceptSecretChat, true)
 }
 
 // confirmDecline asks whether to decline the peer's request, and does so on confirmation.
@@ -204,7 +192,7 @@ func (c *conversation) confirmDecline() {
 	d := dialog.NewCustomConfirm("Decline the secret chat?", "Decline", "Cancel",
 		container.New(&widthLayout{width: 380}, msg), func(ok bool) {
 			if ok {
-				c.answer(c.m.u.b.DeclineSecretChat, false)
+				c.answer(c.m.u.svc.Secret.DeclineSecretChat, false)
 			}
 		}, c.m.u.win)
 	d.SetConfirmImportance(widget.DangerImportance)
@@ -212,7 +200,7 @@ func (c *conversation) confirmDecline() {
 	d.Show()
 }
 
-// answer calls the Backend with the user's answer to the request of the open dialog, then shows the state
+// answer calls the application with the user's answer to the request of the open dialog, then shows the state
 // the chat has moved to. accepting says the answer is yes: while the key exchange runs, the chat waits for
 // the exchange, not for the peer.
 func (c *conversation) answer(call func(context.Context, DialogID) error, accepting bool) {
@@ -230,8 +218,7 @@ func (c *conversation) answer(call func(context.Context, DialogID) error, accept
 				return
 			}
 			if err != nil {
-				msg, _ := explain(err)
-				setError(c.loadErr, msg)
+				showProblem(c.loadErr, err)
 				return
 			}
 			c.loadSecret()
@@ -239,45 +226,27 @@ func (c *conversation) answer(call func(context.Context, DialogID) error, accept
 	})
 }
 
-// startSecretChat starts (or finds) the secret chat with the person of the open cloud chat and opens it.
+// startSecretChat starts (or finds) the secret chat with the person of the open cloud chat, or of the open
+// secret chat that ended, and opens it.
 func (c *conversation) startSecretChat() {
-	if c.startingChat.active || c.dialog.Kind != KindUser {
+	if c.startingChat.active || c.dialog.Kind != KindUser && !(c.dialog.Kind == KindSecret && c.dialog.Closed) {
 		return
 	}
 	setError(c.loadErr, "")
 	c.startingChat.set(true)
 	from := c.dialog.ID
 	c.m.u.background(func(ctx context.Context) func() {
-		id, err := c.m.u.b.StartSecretChat(ctx, from)
+		id, err := c.m.u.svc.Secret.StartSecretChat(ctx, from)
 		return func() {
 			c.startingChat.set(false)
 			if c.dialog.ID != from {
 				return // the user went elsewhere meanwhile; do not pull them away
 			}
 			if err != nil {
-				msg, _ := explain(err)
-				setError(c.loadErr, msg)
+				showProblem(c.loadErr, err)
 				return
 			}
 			c.m.openSoon(id)
 		}
 	})
-}
-
-// durationWords says a self-destruct timer in words: "30 seconds", "1 minute", "1 day".
-func durationWords(seconds int) string {
-	units := []struct {
-		size int
-		name string
-	}{{7 * 86400, "week"}, {86400, "day"}, {3600, "hour"}, {60, "minute"}, {1, "second"}}
-	for _, u := range units {
-		if seconds >= u.size && seconds%u.size == 0 {
-			n := seconds / u.size
-			if n == 1 {
-				return "1 " + u.name
-			}
-			return fmt.Sprintf("%d %ss", n, u.name)
-		}
-	}
-	return fmt.Sprintf("%d seconds", seconds)
 }

@@ -6,22 +6,23 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
 
 // secretUI is readyUI with a secret chat s2 with Carol in state, not yet open.
-func secretUI(t *testing.T, state SecretState) (*harness, *fakeBackend) {
+func secretUI(t *testing.T, state SecretState) (*harness, *fakes) {
 	t.Helper()
 	u, b := readyUI(t)
 	info := readySecret("s2", "Carol")
 	if state != SecretReady {
 		*info = SecretChatInfo{Dialog: "s2", PeerName: "Carol", State: state}
 	}
-	b.secrets["s2"] = info
+	b.secret.secrets["s2"] = info
 	d := DialogSummary{ID: "s2", Title: "Carol", Kind: KindSecret, LastDate: time.Now()}
-	b.dialogs = append(b.dialogs, d)
-	b.emit(DialogEvent{Dialog: d})
+	b.chats.dialogs = append(b.chats.dialogs, d)
+	b.events.emit(DialogEvent{Dialog: d})
 	u.settle()
 	return u, b
 }
@@ -58,9 +59,9 @@ func TestSecretRequestWaitsForTheUser(t *testing.T) {
 	}
 
 	// Nothing accepts on its own: not opening, not events, not messages.
-	b.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
+	b.events.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
 	u.settle()
-	b.emit(MessageEvent{Message: Message{ID: 80, Dialog: "s2", Sender: "Carol", Text: "hi?", Date: time.Now()}})
+	b.events.emit(MessageEvent{Message: Message{ID: 80, Dialog: "s2", Sender: "Carol", Text: "hi?", Date: time.Now()}})
 	u.settle()
 	if n := b.called("AcceptSecretChat"); n != 0 {
 		t.Fatalf("AcceptSecretChat called %d times without the user", n)
@@ -82,9 +83,9 @@ func TestSecretRequestWaitsForTheUser(t *testing.T) {
 	}
 	wantComposer(t, c, false, "Setting up the encryption with Carol…")
 
-	// The exchange completes: the Backend says so with a DialogEvent.
-	b.setSecret("s2", func(s *SecretChatInfo) { *s = *readySecret("s2", "Carol") })
-	b.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
+	// The exchange completes: the application says so with a DialogEvent.
+	b.secret.setSecret("s2", func(s *SecretChatInfo) { *s = *readySecret("s2", "Carol") })
+	b.events.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
 	u.settle()
 	wantComposer(t, c, true, "")
 	if !c.keyButton.Visible() || c.keyButton.Text != "Key not compared yet — Compare keys" {
@@ -95,8 +96,8 @@ func TestSecretRequestWaitsForTheUser(t *testing.T) {
 	}
 	typeInto(c.entry, "hello")
 	u.tap(c.send)
-	if len(b.sent) != 1 || b.sent[0] != (fakeSent{"s2", "hello"}) {
-		t.Fatalf("sent %+v", b.sent)
+	if len(b.msgs.sent) != 1 || b.msgs.sent[0] != (fakeSent{"s2", "hello", 0}) {
+		t.Fatalf("sent %+v", b.msgs.sent)
 	}
 	if c.entry.Disabled() {
 		t.Fatal("composer off after sending in a ready chat")
@@ -123,7 +124,7 @@ func TestDeclineAsksFirst(t *testing.T) {
 	if c.request.Visible() {
 		t.Fatal("request banner still shown after declining")
 	}
-	wantComposer(t, c, false, "This secret chat is closed: you declined it.")
+	wantComposer(t, c, false, "You declined this secret chat.")
 }
 
 // dialogText returns the text of the labels of the dialog on top of the window.
@@ -150,36 +151,74 @@ func TestComposerOffWhileWaitingOrClosed(t *testing.T) {
 		t.Fatal("a waiting chat shows the request banner or the key button")
 	}
 	c.entry.SetText("hello")
-	c.entry.OnSubmitted("hello")
+	c.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	u.settle()
 	if b.called("SendText") != 0 {
 		t.Fatal("sent into a waiting chat")
 	}
 
-	// The peer declines: the chat closes with the Backend's reason.
-	b.setSecret("s2", func(s *SecretChatInfo) { s.State, s.Closed = SecretClosed, "Carol declined." })
-	b.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
+	// The peer declines: the chat closes with the application's reason.
+	b.secret.setSecret("s2", func(s *SecretChatInfo) { s.State, s.Closed = SecretClosed, "Carol did not accept the secret chat." })
+	b.events.emit(DialogEvent{Dialog: u.main.dialogs[u.main.index("s2")]})
 	u.settle()
-	wantComposer(t, c, false, "This secret chat is closed: Carol declined.")
+	wantComposer(t, c, false, "Carol did not accept the secret chat.")
+	// An ended chat is no longer end-to-end encrypted: no lock and no such words, and a new chat is offered.
+	if c.privacy.Text != labelEnded || strings.Contains(c.privacy.Text, "encrypted") || !c.startSecret.Visible() ||
+		c.startSecret.Text != "Start a new secret chat" {
+		t.Fatalf("closed chat header: %q, start button visible %v %q", c.privacy.Text, c.startSecret.Visible(), c.startSecret.Text)
+	}
 
 	// Another dialog is unaffected, and coming back shows the state again.
 	c = openDialog(u, "u1")
 	wantComposer(t, c, true, "")
 	c = openDialog(u, "s2")
-	wantComposer(t, c, false, "Carol declined.")
+	wantComposer(t, c, false, "Carol did not accept the secret chat.")
+
+	// Starting a new one from the ended chat asks for one with the same person and opens it.
+	b.secret.startResult = "s3"
+	b.secret.startAdds = &DialogSummary{ID: "s3", Title: "Carol", Kind: KindSecret}
+	b.secret.secrets["s3"] = &SecretChatInfo{Dialog: "s3", PeerName: "Carol", State: SecretWaiting}
+	u.tap(c.startSecret)
+	if got := b.secret.startedFrom; len(got) != 1 || got[0] != "s2" || u.main.conv.dialog.ID != "s3" {
+		t.Fatalf("started from %v, open %s", got, u.main.conv.dialog.ID)
+	}
+}
+
+func TestNewerPeerNoticeAndServiceMessages(t *testing.T) {
+	u, b := secretUI(t, SecretReady)
+	b.secret.setSecret("s2", func(s *SecretChatInfo) { s.Notice = "Carol's app is newer. Update Tacit." })
+	b.msgs.history["s2"] = []Message{
+		{ID: 1, Dialog: "s2", Sender: "Carol", Text: "hi", Date: time.Now()},
+		{ID: 2, Dialog: "s2", Sender: "Carol", Text: "Carol took a screenshot of the chat.", Date: time.Now(), Service: true},
+	}
+	c := openDialog(u, "s2")
+	if !c.notice.Visible() || c.notice.Text != "Carol's app is newer. Update Tacit." {
+		t.Fatalf("notice %v %q", c.notice.Visible(), c.notice.Text)
+	}
+	if len(c.list.msgs) != 2 {
+		t.Fatalf("%d messages", len(c.list.msgs))
+	}
+	service, msg := c.list.view.rowOf(2), c.list.view.rowOf(1)
+	if service == nil || !service.pill.Visible() || service.bg.Visible() || !service.pillText.TextStyle.Italic ||
+		service.pillText.Alignment != fyne.TextAlignCenter {
+		t.Fatal("the service message is not drawn as a centred line")
+	}
+	if msg == nil || msg.pill.Visible() || !msg.bg.Visible() {
+		t.Fatal("a message drawn as a service line")
+	}
 }
 
 func TestSelfDestructTimerShown(t *testing.T) {
 	u, b := secretUI(t, SecretReady)
-	b.setSecret("s2", func(s *SecretChatInfo) { s.TTL = 86400 })
+	b.secret.setSecret("s2", func(s *SecretChatInfo) { s.TTL = 86400 })
 	c := openDialog(u, "s2")
 	if !c.ttl.Visible() || !strings.Contains(c.ttl.Text, "1 day") {
 		t.Fatalf("timer (visible %v) %q", c.ttl.Visible(), c.ttl.Text)
 	}
 	for s, want := range map[int]string{1: "1 second", 5: "5 seconds", 60: "1 minute", 90: "90 seconds",
 		3600: "1 hour", 7200: "2 hours", 604800: "1 week"} {
-		if got := durationWords(s); got != want {
-			t.Errorf("durationWords(%d) = %q, want %q", s, got, want)
+		if got := DurationWords(s); got != want {
+			t.Errorf("DurationWords(%d) = %q, want %q", s, got, want)
 		}
 	}
 }
@@ -192,12 +231,12 @@ func TestStartSecretChatOpensTheReturnedDialog(t *testing.T) {
 	}
 
 	// The Backend returns a secret chat the chat list does not have yet: it is fetched and opened.
-	b.startResult = "s3"
-	b.startAdds = &DialogSummary{ID: "s3", Title: "Bob", Kind: KindSecret, LastDate: time.Now()}
-	b.secrets["s3"] = &SecretChatInfo{Dialog: "s3", PeerName: "Bob", State: SecretWaiting}
+	b.secret.startResult = "s3"
+	b.secret.startAdds = &DialogSummary{ID: "s3", Title: "Bob", Kind: KindSecret, LastDate: time.Now()}
+	b.secret.secrets["s3"] = &SecretChatInfo{Dialog: "s3", PeerName: "Bob", State: SecretWaiting}
 	u.tap(c.startSecret)
-	if !slices.Equal(b.startedFrom, []DialogID{"u1"}) {
-		t.Fatalf("StartSecretChat from %v", b.startedFrom)
+	if !slices.Equal(b.secret.startedFrom, []DialogID{"u1"}) {
+		t.Fatalf("StartSecretChat from %v", b.secret.startedFrom)
 	}
 	if c.dialog.ID != "s3" {
 		t.Fatalf("open dialog %q after starting a secret chat", c.dialog.ID)
@@ -219,7 +258,7 @@ func TestStartSecretChatOpensTheReturnedDialog(t *testing.T) {
 
 	// A failure stays in the cloud chat and says why.
 	c = openDialog(u, "u1")
-	b.startErr = &Problem{Message: "Bob cannot receive secret chats."}
+	b.secret.startErr = &Problem{Message: "Bob cannot receive secret chats."}
 	u.tap(c.startSecret)
 	if c.dialog.ID != "u1" {
 		t.Fatalf("open dialog %q after a failure", c.dialog.ID)
@@ -230,13 +269,13 @@ func TestStartSecretChatOpensTheReturnedDialog(t *testing.T) {
 func TestStartSecretChatOpensADialogThatArrivesLater(t *testing.T) {
 	u, b := readyUI(t)
 	c := openDialog(u, "u1")
-	b.startResult = "s4" // not in Dialogs yet: it comes as an event
-	b.secrets["s4"] = &SecretChatInfo{Dialog: "s4", PeerName: "Bob", State: SecretWaiting}
+	b.secret.startResult = "s4" // not in Dialogs yet: it comes as an event
+	b.secret.secrets["s4"] = &SecretChatInfo{Dialog: "s4", PeerName: "Bob", State: SecretWaiting}
 	u.tap(c.startSecret)
 	if c.dialog.ID != "u1" {
 		t.Fatalf("open dialog %q", c.dialog.ID)
 	}
-	b.emit(DialogEvent{Dialog: DialogSummary{ID: "s4", Title: "Bob", Kind: KindSecret, LastDate: time.Now()}})
+	b.events.emit(DialogEvent{Dialog: DialogSummary{ID: "s4", Title: "Bob", Kind: KindSecret, LastDate: time.Now()}})
 	u.settle()
 	if c.dialog.ID != "s4" {
 		t.Fatalf("open dialog %q after the new chat arrived", c.dialog.ID)

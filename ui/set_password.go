@@ -8,7 +8,7 @@ import (
 )
 
 // setPasswordPage creates the 2-step verification password Tacit requires. The main window stays locked
-// until the Backend reports StepReady.
+// until the application reports StepReady.
 type setPasswordPage struct {
 	password, confirm *widget.Entry
 	hint, email       *widget.Entry
@@ -17,6 +17,7 @@ type setPasswordPage struct {
 	err               *widget.Label
 	next              *widget.Button
 	busy              *busyIndicator
+	form              *form
 }
 
 func (u *UI) showSetPassword() {
@@ -29,6 +30,7 @@ func (u *UI) showSetPassword() {
 	p.next = widget.NewButton("Set password", func() { u.submitNewPassword(p) })
 	p.next.Importance = widget.HighImportance
 	p.busy = newBusy(p.password, p.confirm, p.hint, p.email, p.next)
+	p.form = u.newForm(p.busy, p.err).with(FieldPassword, p.passwordErr).with(FieldEmail, p.emailErr)
 	p.password.OnSubmitted = func(string) { u.win.Canvas().Focus(p.confirm) }
 	p.confirm.OnSubmitted = func(string) { u.win.Canvas().Focus(p.hint) }
 	p.hint.OnSubmitted = func(string) { u.win.Canvas().Focus(p.email) }
@@ -42,7 +44,7 @@ func (u *UI) showSetPassword() {
 			"Telegram will ask for this password whenever you sign in on a new device.",
 		footer,
 		labeled("Password", p.password,
-			caption("At least 8 characters. A few unrelated words are easy to remember and hard to guess.")),
+			caption(plural(u.svc.Rules.MinPasswordLength(), "", "At least %d characters. A few unrelated words are easy to remember and hard to guess."))),
 		labeled("Repeat the password", p.confirm, p.passwordErr),
 		labeled("Hint (optional)", p.hint,
 			caption("Shown to anyone who tries to sign in, so it must not give the password away.")),
@@ -54,47 +56,24 @@ func (u *UI) showSetPassword() {
 }
 
 func (u *UI) submitNewPassword(p *setPasswordPage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
-	setError(p.passwordErr, "")
-	setError(p.emailErr, "")
-	setError(p.err, "")
-	if err := CheckNewPassword(p.password.Text, p.confirm.Text, p.hint.Text); err != nil {
-		u.showNewPasswordError(p, err)
+	if p.form.show(CheckNewPassword(p.password.Text, p.confirm.Text, u.svc.Rules.MinPasswordLength())) {
 		return
 	}
 	email, err := CheckEmail(p.email.Text)
-	if err != nil {
-		u.showNewPasswordError(p, err)
+	if p.form.show(err) {
 		return
 	}
 	password, hint := []byte(p.password.Text), p.hint.Text
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		stage, err := u.b.SetPassword(ctx, password, hint, email)
-		clear(password)
+	p.form.run(func(ctx context.Context) (func(), error) {
+		defer clear(password)
+		st, err := u.svc.Login.SetPassword(ctx, password, hint, email)
 		return func() {
-			p.busy.set(false)
-			if err != nil {
-				u.showNewPasswordError(p, err)
-				return
-			}
 			p.password.SetText("")
 			p.confirm.SetText("")
-			u.showStage(stage)
-		}
+			u.showStage(st)
+		}, err
 	})
-}
-
-func (u *UI) showNewPasswordError(p *setPasswordPage, err error) {
-	msg, field := explain(err)
-	switch field {
-	case FieldPassword:
-		setError(p.passwordErr, msg)
-	case FieldEmail:
-		setError(p.emailErr, msg)
-	default:
-		setError(p.err, msg)
-	}
 }

@@ -14,6 +14,7 @@ type signUpNamePage struct {
 	err               *widget.Label
 	next, back        *widget.Button
 	busy              *busyIndicator
+	form              *form
 }
 
 // showSignUpName shows the name form, or the registration warning if it has not been acknowledged.
@@ -30,6 +31,7 @@ func (u *UI) showSignUpName() {
 	p.next.Importance = widget.HighImportance
 	p.back = widget.NewButton("Back", func() { u.showSignUpWarning() })
 	p.busy = newBusy(p.first, p.last, p.next, p.back)
+	p.form = u.newForm(p.busy, p.err).with(FieldFirstName, p.firstErr).with(FieldLastName, p.lastErr)
 	p.first.OnSubmitted = func(string) { u.win.Canvas().Focus(p.last) }
 	p.last.OnSubmitted = func(string) { u.submitName(p) }
 	u.namePg = p
@@ -45,40 +47,17 @@ func (u *UI) showSignUpName() {
 }
 
 func (u *UI) submitName(p *signUpNamePage) {
-	if p.busy.active || !u.acknowledged {
+	if p.form.working() || !u.acknowledged {
 		return
 	}
-	setError(p.firstErr, "")
-	setError(p.lastErr, "")
-	setError(p.err, "")
 	first, last, err := CheckName(p.first.Text, p.last.Text)
-	if err != nil {
-		u.showNameError(p, err)
+	if p.form.show(err) {
 		return
 	}
 	acknowledged := u.acknowledged // read here: the goroutine must not touch UI state
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		stage, err := u.b.SignUp(ctx, first, last, acknowledged)
-		return func() {
-			p.busy.set(false)
-			if err != nil {
-				u.showNameError(p, err)
-				return
-			}
-			u.showStage(stage)
-		}
+	u.signUpFirst, u.signUpLast = first, last
+	p.form.run(func(ctx context.Context) (func(), error) {
+		st, err := u.svc.Login.SignUp(ctx, first, last, acknowledged)
+		return func() { u.showSignUpResult(st) }, err
 	})
-}
-
-func (u *UI) showNameError(p *signUpNamePage, err error) {
-	msg, field := explain(err)
-	switch field {
-	case FieldFirstName:
-		setError(p.firstErr, msg)
-	case FieldLastName:
-		setError(p.lastErr, msg)
-	default:
-		setError(p.err, msg)
-	}
 }

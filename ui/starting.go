@@ -7,7 +7,7 @@ import (
 )
 
 // startingPage is shown while Tacit finds out what to show: where the key custody stands (Vault.State),
-// the database being opened (Vault.Open), or where an existing session stands (Backend.Resume).
+// the database being opened (Vault.Open), or where an existing session stands (Login.Resume).
 type startingPage struct {
 	err   *widget.Label
 	retry *widget.Button
@@ -29,8 +29,7 @@ func (u *UI) showWaiting(pg page, intro string, again func(), work func(ctx cont
 		return func() {
 			p.busy.set(false)
 			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
+				showProblem(p.err, err)
 				p.retry.Show()
 				return
 			}
@@ -40,11 +39,11 @@ func (u *UI) showWaiting(pg page, intro string, again func(), work func(ctx cont
 	return p
 }
 
-// showStarting asks the Backend where the session stands and shows the matching page.
+// showStarting asks the application where the session stands and shows the matching page.
 func (u *UI) showStarting() {
 	u.starting = u.showWaiting(pageStarting, "Opening your account…", u.showStarting,
 		func(ctx context.Context) (func(), error) {
-			stage, err := u.b.Resume(ctx)
+			stage, err := u.svc.Login.Resume(ctx)
 			return func() { u.showStage(stage) }, err
 		})
 }
@@ -79,18 +78,18 @@ func (u *UI) showVaultState(st VaultState) {
 	}
 }
 
-// showOpening has the Vault open the database and connect, then goes on with the Backend it returns as Start
+// showOpening has the Vault open the database and connect, then goes on with the Services it returns as Start
 // does.
 func (u *UI) showOpening() {
 	u.openingPg = u.showWaiting(pageOpening, "Opening your chats…", u.showOpening,
 		func(ctx context.Context) (func(), error) {
-			b, err := u.vault.Open(ctx)
-			if err == nil && b == nil {
+			svc, err := u.vault.Open(ctx)
+			if err == nil && (svc.Login == nil || svc.Chats == nil || svc.Messages == nil || svc.Secret == nil ||
+				svc.Account == nil || svc.Events == nil) {
 				err = &Problem{Message: genericFailure}
 			}
 			return func() {
-				u.b = b
-				u.sandboxHint = b.SandboxHint()
+				u.useServices(svc)
 				u.showStarting()
 			}, err
 		})

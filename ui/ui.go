@@ -5,9 +5,9 @@
 // secret chats: the request the user accepts or declines, the key state, the key comparison screen, and
 // starting a secret chat from a cloud chat), and grows into the privacy check-up and settings.
 //
-// It talks to the rest of Tacit only through the Vault and Backend interfaces it defines, with plain data
+// It talks to the rest of Tacit only through the Vault and the role interfaces it defines (roles.go), with plain data
 // types. It must not speak Telegram, touch storage, keys or the keyring itself, or import the app, settings
-// or mtproto packages (only a test reads mtproto/secret, to check the key picture's colours). The Fyne event goroutine never waits on the Vault or the Backend: every call runs on
+// or mtproto packages (only a test reads mtproto/secret, to check the key picture's colours). The Fyne event goroutine never waits on the Vault or a role: every call runs on
 // its own goroutine and its result comes back through onMain, the one place in this package that calls
 // fyne.Do. Passphrases pass through as []byte that is zeroed when the call returns, and the fields that held
 // them are cleared.
@@ -20,6 +20,9 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
 
 	"tacit/assets"
 )
@@ -28,8 +31,10 @@ import (
 // event goroutine only.
 type UI struct {
 	app   fyne.App
-	vault Vault   // nil when created with New
-	b     Backend // nil until the Vault has opened the database
+	vault Vault    // nil when created with New, and in the wizard until the API page is done
+	wiz   *wizard  // the first-start wizard while it runs (NewWizard); nil otherwise
+	svc   Services // the zero value until the Vault has opened the database
+	open  bool     // svc is set
 	win   fyne.Window
 
 	ctx    context.Context // lives until Close
@@ -39,7 +44,13 @@ type UI struct {
 	// goroutine themselves. Only onMain calls it.
 	post func(func())
 
-	// callTimeout bounds each Backend call but QR login (defaultCallTimeout outside tests).
+	// after runs fn on the Fyne event goroutine once d has passed, unless stop is called first: the pause
+	// before a check made while the user types. Tests run fn at once.
+	after func(d time.Duration, fn func()) (stop func())
+	// every runs fn on the Fyne event goroutine every d until stop is called: countdowns. Tests tick by hand.
+	every func(d time.Duration, fn func()) (stop func())
+
+	// callTimeout bounds each call to the application but QR login (defaultCallTimeout outside tests).
 	callTimeout time.Duration
 
 	// inflight counts background calls whose result has not been applied yet (see background).
@@ -58,43 +69,63 @@ type UI struct {
 	// Sign-in state carried from page to page.
 	phone        string     // normalized number the code was sent to
 	codeSent     CodeSent   // how the code was delivered
-	stage        LoginStage // the last stage the Backend reported
+	stage        LoginStage // the last stage the application reported
 	acknowledged bool       // the registration warning was acknowledged for this number
+	// signUpFirst and signUpLast are the name the account was created with, for a retried lockdown.
+	signUpFirst, signUpLast string
 
 	// The pages, kept for the tests; each is rebuilt when shown.
-	vaultStartPg *startingPage
-	keySetupPg   *keySetupPage
-	recoveryPg   *recoveryKeyPage
-	unlockPg     *unlockPage
-	recoverPg    *recoverPage
-	keyringPg    *keyringUnavailablePage
-	openingPg    *startingPage
-	starting     *startingPage
-	phonePg      *phonePage
-	qrPg         *qrPage
-	codePg       *codePage
-	warningPg    *signUpWarningPage
-	namePg       *signUpNamePage
-	passwordPg   *passwordPage
-	setPassPg    *setPasswordPage
-	confirmPg    *confirmEmailPage
-	main         *mainWindow
-	unsubscribe  func()
-	closeOnce    sync.Once
-	sandboxHint  string
+	wizWelcomeNext *widget.Button
+	wizConnPg      *wizardConnectionPage
+	wizAPIPg       *wizardAPIPage
+	vaultStartPg   *startingPage
+	keySetupPg     *keySetupPage
+	recoveryPg     *recoveryKeyPage
+	unlockPg       *unlockPage
+	recoverPg      *recoverPage
+	keyringPg      *keyringUnavailablePage
+	openingPg      *startingPage
+	starting       *startingPage
+	phonePg        *phonePage
+	qrPg           *qrPage
+	codePg         *codePage
+	warningPg      *signUpWarningPage
+	namePg         *signUpNamePage
+	passwordPg     *passwordPage
+	setPassPg      *setPasswordPage
+	confirmPg      *confirmEmailPage
+	lockdownPg     *lockdownPage
+	main           *mainWindow
+	privacyPg      *privacyPage
+	settingsPg     *settingsPage
+	aboutPg        *aboutPage
+	wizSummaryPg   *wizardSummaryPage
+	about          About           // the build's words for the About page; nil when there is none
+	dialogs        []dialog.Dialog // open dialogs, the top one last (trackDialog)
+	unsubscribe    func()
+	closeOnce      sync.Once
+	sandboxHint    string
 }
 
-// New creates Tacit's window on app, driven by b. It shows nothing until ShowLogin, Start or Run.
-func New(app fyne.App, b Backend) *UI {
+// New creates Tacit's window on app, driven by svc. It shows nothing until ShowLogin, Start or Run.
+func New(app fyne.App, svc Services) *UI {
 	u := newUI(app)
-	u.b = b
-	u.sandboxHint = b.SandboxHint()
+	u.useServices(svc)
 	return u
+}
+
+// useServices makes svc the roles the window talks to from now on.
+func (u *UI) useServices(svc Services) {
+	u.svc, u.open = svc, true
+	u.sandboxHint = ""
+	if svc.Demo != nil {
+		u.sandboxHint = svc.Demo.SandboxHint()
+	}
 }
 
 // NewWithVault creates Tacit's window on app for a database that must be unlocked first. Start (or Run)
 // shows the Vault's pages (first-run key setup, unlock, recovery) until the Vault is unlocked, then calls
-// Vault.Open and carries on with the Backend it returns exactly as Start does for New.
+// Vault.Open and carries on with the Services it returns exactly as Start does for New.
 func NewWithVault(app fyne.App, v Vault) *UI {
 	u := newUI(app)
 	u.vault = v
@@ -104,6 +135,26 @@ func NewWithVault(app fyne.App, v Vault) *UI {
 func newUI(app fyne.App) *UI {
 	ctx, cancel := context.WithCancel(context.Background())
 	u := &UI{app: app, ctx: ctx, cancel: cancel, post: fyne.Do, callTimeout: defaultCallTimeout}
+	u.after = func(d time.Duration, fn func()) func() {
+		t := time.AfterFunc(d, func() { u.onMain(fn) })
+		return func() { t.Stop() }
+	}
+	u.every = func(d time.Duration, fn func()) func() {
+		t := time.NewTicker(d)
+		done := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-t.C:
+					u.onMain(fn)
+				case <-done:
+					return
+				}
+			}
+		}()
+		var once sync.Once
+		return func() { once.Do(func() { t.Stop(); close(done) }) }
+	}
 	u.pageCtx, u.pageCancel = context.WithCancel(ctx)
 	app.SetIcon(assets.Icon())
 	u.win = app.NewWindow("Tacit")
@@ -116,19 +167,21 @@ func newUI(app fyne.App) *UI {
 // Window returns Tacit's window.
 func (u *UI) Window() fyne.Window { return u.win }
 
-// ShowLogin shows the first sign-in page (the phone number) and the window. It needs the Backend: use it
+// ShowLogin shows the first sign-in page (the phone number) and the window. It needs the Services: use it
 // with New, or after the Vault has been opened.
 func (u *UI) ShowLogin() {
 	u.showPhone()
 	u.win.Show()
 }
 
-// Start shows the window and asks the Backend where the session stands (Backend.Resume), then shows the
+// Start shows the window and asks the application where the session stands (Login.Resume), then shows the
 // matching page: the phone page without a session, the forced new password when the account has none, or
 // the main window. A UI made with NewWithVault first asks the Vault (Vault.State) and shows what it needs
 // (key setup, unlock, recovery), then opens the database (Vault.Open) and goes on as above.
 func (u *UI) Start() {
-	if u.b == nil && u.vault != nil {
+	if !u.open && u.vault == nil && u.wiz != nil {
+		u.showWizardStart()
+	} else if !u.open && u.vault != nil {
 		u.showVaultStarting()
 	} else {
 		u.showStarting()
@@ -154,10 +207,10 @@ func (u *UI) Close() {
 }
 
 // onMain runs fn on the Fyne event goroutine. It is the only place in this package that calls fyne.Do:
-// every widget update caused by a Backend result or event passes through here.
+// every widget update caused by a role's result or an event passes through here.
 func (u *UI) onMain(fn func()) { u.post(fn) }
 
-// defaultCallTimeout bounds a Backend call, so a server that never answers leaves the user with a message and
+// defaultCallTimeout bounds a call to the application, so a server that never answers leaves the user with a message and
 // working buttons instead of a spinner forever.
 const defaultCallTimeout = 90 * time.Second
 
@@ -196,10 +249,13 @@ func (u *UI) setPage(p page, content fyne.CanvasObject) {
 	u.gen++
 	u.page = p
 	u.pageCtx, u.pageCancel = context.WithCancel(u.ctx)
+	if progress := u.wizardProgress(p); progress != nil {
+		content = container.NewBorder(container.NewVBox(container.NewPadded(progress), widget.NewSeparator()), nil, nil, nil, content)
+	}
 	u.win.SetContent(content)
 }
 
-// showStage shows the page for a stage the Backend reported.
+// showStage shows the page for a stage the application reported.
 func (u *UI) showStage(s LoginStage) {
 	u.stage = s
 	switch pageFor(s.Step) {
@@ -208,6 +264,8 @@ func (u *UI) showStage(s LoginStage) {
 	case pageSignUpWarning:
 		u.acknowledged = false
 		u.showSignUpWarning()
+	case pageLockdown:
+		u.showLockdown(s)
 	case pagePassword:
 		u.showPassword()
 	case pageSetPassword:
@@ -215,7 +273,11 @@ func (u *UI) showStage(s LoginStage) {
 	case pageConfirmEmail:
 		u.showConfirmEmail()
 	case pageMain:
-		u.showMain()
+		if u.signedInByWizard() {
+			u.showWizardSummary()
+		} else {
+			u.showMain()
+		}
 	default:
 		u.showPhone()
 	}

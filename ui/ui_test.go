@@ -14,9 +14,17 @@ import (
 
 // newTestUI opens the UI on Fyne's headless test driver. The test goroutine plays the event goroutine:
 // what the UI hands to onMain is queued and run by drain and settle, never concurrently with the test.
-func newTestUI(t *testing.T, b *fakeBackend) *harness {
+func newTestUI(t *testing.T, b *fakes) *harness {
 	t.Helper()
-	return newHarness(t, func(a fyne.App) *UI { return New(a, b) })
+	return newHarness(t, func(a fyne.App) *UI { return New(a, b.services()) })
+}
+
+// newLoginUI is newTestUI for the sign-in pages alone: the UI gets only the roles they use (Rules, Login,
+// and DemoHints when the fake plays the demo server).
+func newLoginUI(t *testing.T, b *fakes) *harness {
+	t.Helper()
+	all := b.services()
+	return newHarness(t, func(a fyne.App) *UI { return New(a, Services{Rules: all.Rules, Login: all.Login, Demo: all.Demo}) })
 }
 
 // newVaultTestUI is newTestUI for a UI that starts with the Vault's pages.
@@ -30,16 +38,53 @@ func newHarness(t *testing.T, newUI func(fyne.App) *UI) *harness {
 	a := test.NewTempApp(t)
 	h := &harness{UI: newUI(a), t: t, queue: make(chan func(), 4096)}
 	h.post = func(fn func()) { h.queue <- fn }
+	h.after = func(_ time.Duration, fn func()) func() { return h.addTimer(fn, false) }
+	h.every = func(_ time.Duration, fn func()) func() { return h.addTimer(fn, true) }
 	t.Cleanup(h.Close)
 	h.win.Resize(fyne.NewSize(960, 640))
 	return h
 }
 
-// harness is the UI under test with the queue that stands in for the Fyne event loop.
+// harness is the UI under test with the queue that stands in for the Fyne event loop, and the timers the
+// UI set, which run only when the test fires them.
 type harness struct {
 	*UI
-	t     *testing.T
-	queue chan func()
+	t      *testing.T
+	queue  chan func()
+	timers map[int]*testTimer
+	nextT  int
+}
+
+type testTimer struct {
+	fn     func()
+	repeat bool
+}
+
+func (u *harness) addTimer(fn func(), repeat bool) func() {
+	if u.timers == nil {
+		u.timers = map[int]*testTimer{}
+	}
+	id := u.nextT
+	u.nextT++
+	u.timers[id] = &testTimer{fn: fn, repeat: repeat}
+	return func() { delete(u.timers, id) }
+}
+
+// fire runs every timer set (all of them: the test decides that time has passed).
+func (u *harness) fire() {
+	due := u.timers
+	u.timers = nil
+	for id, t := range due {
+		if t.repeat {
+			if u.timers == nil {
+				u.timers = map[int]*testTimer{}
+			}
+			u.timers[id] = t
+		}
+	}
+	for _, t := range due {
+		t.fn()
+	}
 }
 
 // drain runs what has been handed to onMain so far.
@@ -54,7 +99,7 @@ func (u *harness) drain() {
 	}
 }
 
-// settle runs what is handed to onMain until no Backend call is in flight any more.
+// settle runs what is handed to onMain until no call to the application is in flight any more.
 func (u *harness) settle() {
 	u.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -68,7 +113,7 @@ func (u *harness) settle() {
 		case fn := <-u.queue:
 			fn()
 		case <-ctx.Done():
-			u.t.Fatal("a Backend call never finished")
+			u.t.Fatal("a call to the application never finished")
 		}
 	}
 }
@@ -82,7 +127,7 @@ func typeInto(e interface {
 	test.Type(e, s)
 }
 
-// tap taps b and waits for the Backend call it starts, if any.
+// tap taps b and waits for the call to the application it starts, if any.
 func (u *harness) tap(b *widget.Button) {
 	test.Tap(b)
 	u.settle()
@@ -113,17 +158,17 @@ func toCode(t *testing.T, u *harness, phone string) {
 }
 
 func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
-	b := newFakeBackend()
+	b := newFakes()
 	u := newTestUI(t, b)
 	toCode(t, u, "+44 7700 900123")
-	if b.phone != "+447700900123" {
-		t.Fatalf("SendCode got %q", b.phone)
+	if b.login.phone != "+447700900123" {
+		t.Fatalf("SendCode got %q", b.login.phone)
 	}
 	if !strings.Contains(u.codePg.intro, "to Telegram on your other devices") {
 		t.Errorf("delivery not explained: %q", u.codePg.intro)
 	}
 
-	// A wrong code shows the Backend's sentence under the field and keeps what was typed.
+	// A wrong code shows the application's sentence under the field and keeps what was typed.
 	typeInto(u.codePg.entry, "54321")
 	u.tap(u.codePg.next)
 	wantPage(t, u, pageCode)
@@ -136,7 +181,7 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 	}
 
 	// A new code can be asked for without leaving the page.
-	b.code = "67890"
+	b.login.code = "67890"
 	u.tap(u.codePg.resend)
 	wantPage(t, u, pageCode)
 	if b.called("SendCode") != 2 || u.codePg.entry.Text != "" || !u.codePg.sent.Visible() {
@@ -189,7 +234,7 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 	u.tap(w.next)
 	wantPage(t, u, pageSignUpName)
 
-	// Validation before the Backend is asked.
+	// Validation before the application is asked.
 	u.tap(u.namePg.next)
 	wantError(t, u.namePg.firstErr, "first name")
 	if b.called("SignUp") != 0 {
@@ -198,8 +243,8 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 	typeInto(u.namePg.first, "Ada")
 	typeInto(u.namePg.last, "Lovelace")
 	u.tap(u.namePg.next)
-	if !slices.Equal(b.signUps, []fakeSignUp{{"Ada", "Lovelace", true}}) {
-		t.Fatalf("SignUp calls: %+v", b.signUps)
+	if !slices.Equal(b.login.signUps, []fakeSignUp{{"Ada", "Lovelace", true}}) {
+		t.Fatalf("SignUp calls: %+v", b.login.signUps)
 	}
 
 	// A new account has no password: the main window stays locked until one is set.
@@ -222,17 +267,17 @@ func TestSignUpNeedsAcknowledgementAndPassword(t *testing.T) {
 	typeInto(p.hint, "stable")
 	u.tap(p.next)
 	wantPage(t, u, pageMain)
-	if got := string(b.accounts["+447700900123"].password); got != "correct horse" {
+	if got := string(b.login.accounts["+447700900123"].password); got != "correct horse" {
 		t.Fatalf("password set to %q", got)
 	}
-	if b.accounts["+447700900123"].hint != "stable" {
+	if b.login.accounts["+447700900123"].hint != "stable" {
 		t.Fatal("hint not passed")
 	}
 }
 
 func TestSignUpNoticeFromBackend(t *testing.T) {
-	b := newFakeBackend()
-	u := newTestUI(t, b)
+	b := newFakes()
+	u := newLoginUI(t, b)
 	u.stage = LoginStage{Step: StepSignUpRequired, SignUpNotice: []string{"Point one.", "Point two."}}
 	u.showStage(u.stage)
 	wantPage(t, u, pageSignUpWarning)
@@ -245,8 +290,8 @@ func TestSignUpNoticeFromBackend(t *testing.T) {
 }
 
 func TestPasswordStageShowsHint(t *testing.T) {
-	b := newFakeBackend()
-	b.accounts["+447700900123"] = &fakeAccount{password: []byte("battery staple"), hint: "horse"}
+	b := newFakes()
+	b.login.accounts["+447700900123"] = &fakeAccountData{password: []byte("battery staple"), hint: "horse"}
 	u := newTestUI(t, b)
 	toCode(t, u, "+447700900123")
 	typeInto(u.codePg.entry, "12345")
@@ -278,8 +323,8 @@ func TestPasswordStageShowsHint(t *testing.T) {
 }
 
 func TestSetPasswordWithRecoveryEmail(t *testing.T) {
-	b := newFakeBackend()
-	b.accounts["+447700900123"] = &fakeAccount{}
+	b := newFakes()
+	b.login.accounts["+447700900123"] = &fakeAccountData{}
 	u := newTestUI(t, b)
 	toCode(t, u, "+447700900123")
 	typeInto(u.codePg.entry, "12345")
@@ -289,11 +334,17 @@ func TestSetPasswordWithRecoveryEmail(t *testing.T) {
 	p := u.setPassPg
 	typeInto(p.password, "correct horse")
 	typeInto(p.confirm, "correct horse")
+	// The engine refuses a hint that gives the password away; the page shows it under the password.
+	typeInto(p.hint, "it is Correct Horse!")
+	u.tap(p.next)
+	wantPage(t, u, pageSetPassword)
+	wantError(t, p.passwordErr, "hint must not contain the password")
+	typeInto(p.hint, "stable")
 	typeInto(p.email, "not an address")
 	u.tap(p.next)
 	wantError(t, p.emailErr, "not an email address")
 
-	// An error the Backend attributes to the email lands under the email field.
+	// An error the application attributes to the email lands under the email field.
 	typeInto(p.email, "taken@example.org")
 	u.tap(p.next)
 	wantPage(t, u, pageSetPassword)
@@ -317,8 +368,8 @@ func TestSetPasswordWithRecoveryEmail(t *testing.T) {
 }
 
 func TestSkipRecoveryEmail(t *testing.T) {
-	b := newFakeBackend()
-	b.resume = LoginStage{Step: StepConfirmEmail, EmailPattern: "t***@example.org"}
+	b := newFakes()
+	b.login.resume = LoginStage{Step: StepConfirmEmail, EmailPattern: "t***@example.org"}
 	u := newTestUI(t, b)
 	u.Start()
 	u.settle()
@@ -331,31 +382,31 @@ func TestSkipRecoveryEmail(t *testing.T) {
 }
 
 func TestResumeWithoutPasswordIsLocked(t *testing.T) {
-	b := newFakeBackend()
-	b.resume = LoginStage{Step: StepSetPassword}
+	b := newFakes()
+	b.login.resume = LoginStage{Step: StepSetPassword}
 	u := newTestUI(t, b)
 	u.Start()
 	u.settle()
 	wantPage(t, u, pageSetPassword)
-	if u.main != nil || b.subscribers() != 0 {
+	if u.main != nil || b.events.subscribers() != 0 {
 		t.Fatal("main window or event subscription before a password exists")
 	}
 }
 
 func TestSlowCallShowsProgress(t *testing.T) {
-	b := newFakeBackend()
-	u := newTestUI(t, b)
+	b := newFakes()
+	u := newLoginUI(t, b)
 	u.ShowLogin()
 	typeInto(u.phonePg.entry, "+447700900123")
-	b.gate = make(chan struct{})
+	b.login.gate = make(chan struct{})
 	test.Tap(u.phonePg.next) // SendCode now waits for the gate
 
 	p := u.phonePg
 	if !p.next.Disabled() || !p.entry.Disabled() || !p.qr.Disabled() || !p.busy.activity.Visible() {
-		t.Fatal("no progress shown while the Backend works")
+		t.Fatal("no progress shown while the application works")
 	}
 	test.Tap(p.next) // a second tap while busy starts nothing
-	close(b.gate)
+	close(b.login.gate)
 	u.settle()
 	wantPage(t, u, pageCode)
 	if n := b.called("SendCode"); n != 1 {
@@ -364,8 +415,8 @@ func TestSlowCallShowsProgress(t *testing.T) {
 }
 
 func TestErrorsWithoutUserTextAreNotShownRaw(t *testing.T) {
-	b := newFakeBackend()
-	u := newTestUI(t, b)
+	b := newFakes()
+	u := newLoginUI(t, b)
 	u.ShowLogin()
 	typeInto(u.phonePg.entry, "+1 555 000 0000")
 	u.tap(u.phonePg.next)
@@ -382,13 +433,13 @@ func TestErrorsWithoutUserTextAreNotShownRaw(t *testing.T) {
 	u.tap(u.phonePg.next)
 	wantError(t, u.phonePg.err, "international format")
 	if b.called("SendCode") != 1 {
-		t.Fatal("invalid number sent to the Backend")
+		t.Fatal("invalid number sent to the application")
 	}
 }
 
 func TestUnansweredCallEndsWithAMessage(t *testing.T) {
-	b := newFakeBackend()
-	u := newTestUI(t, b)
+	b := newFakes()
+	u := newLoginUI(t, b)
 	u.callTimeout = time.Millisecond // the fake never answers; only the bound ends the call
 	u.ShowLogin()
 	typeInto(u.phonePg.entry, "+1 555 000 0001")
@@ -401,9 +452,9 @@ func TestUnansweredCallEndsWithAMessage(t *testing.T) {
 }
 
 func TestDemoCodeIsShown(t *testing.T) {
-	b := newFakeBackend()
-	b.hint = "Demo server: nothing leaves this computer."
-	u := newTestUI(t, b)
+	b := newFakes()
+	b.login.hint = "Demo server: nothing leaves this computer."
+	u := newLoginUI(t, b)
 	toCode(t, u, "+447700900123")
 	u.settle()
 	if !u.codePg.demo.Visible() || !strings.Contains(u.codePg.demo.Text, "12345") {
@@ -412,31 +463,31 @@ func TestDemoCodeIsShown(t *testing.T) {
 }
 
 func TestQRLogin(t *testing.T) {
-	b := newFakeBackend()
-	b.qrStarted, b.qrScan, b.qrCtxErr = make(chan struct{}), make(chan LoginStage, 1), make(chan error, 1)
-	u := newTestUI(t, b)
+	b := newFakes()
+	b.login.qrStarted, b.login.qrScan, b.login.qrCtxErr = make(chan struct{}), make(chan LoginStage, 1), make(chan error, 1)
+	u := newLoginUI(t, b)
 	u.ShowLogin()
 	test.Tap(u.phonePg.qr)
 	wantPage(t, u, pageQR)
-	<-b.qrStarted
+	<-b.login.qrStarted
 	u.drain()
 	if u.qrPg.image.Image == nil || u.qrPg.url != "tg://login?token=AAECAwQFBgcICQ" {
 		t.Fatal("QR code not shown")
 	}
-	b.qrScan <- LoginStage{Step: StepSetPassword}
+	b.login.qrScan <- LoginStage{Step: StepSetPassword}
 	u.settle()
 	wantPage(t, u, pageSetPassword)
 }
 
 func TestLeavingQRPageCancelsLogin(t *testing.T) {
-	b := newFakeBackend()
-	b.qrStarted, b.qrScan, b.qrCtxErr = make(chan struct{}), make(chan LoginStage, 1), make(chan error, 1)
-	u := newTestUI(t, b)
+	b := newFakes()
+	b.login.qrStarted, b.login.qrScan, b.login.qrCtxErr = make(chan struct{}), make(chan LoginStage, 1), make(chan error, 1)
+	u := newLoginUI(t, b)
 	u.ShowLogin()
 	test.Tap(u.phonePg.qr)
-	<-b.qrStarted
+	<-b.login.qrStarted
 	test.Tap(u.qrPg.back)
-	if err := <-b.qrCtxErr; err == nil {
+	if err := <-b.login.qrCtxErr; err == nil {
 		t.Fatal("QR login not cancelled")
 	}
 	u.settle()
@@ -468,22 +519,22 @@ func TestQRImageHasQuietZone(t *testing.T) {
 }
 
 // readyUI signs in an account that has a password and opens the main window with three dialogs.
-func readyUI(t *testing.T) (*harness, *fakeBackend) {
+func readyUI(t *testing.T) (*harness, *fakes) {
 	t.Helper()
-	b := newFakeBackend()
+	b := newFakes()
 	now := time.Now()
-	b.dialogs = []DialogSummary{
+	b.chats.dialogs = []DialogSummary{
 		{ID: "c1", Title: "Tacit News", Kind: KindChannel, LastMessage: "Release notes", LastDate: now.Add(-3 * time.Hour)},
 		{ID: "s1", Title: "Alice", Kind: KindSecret, LastMessage: "See you", LastDate: now.Add(-time.Minute), Unread: 2},
 		{ID: "u1", Title: "Bob", Kind: KindUser, LastMessage: "Hi", LastDate: now.Add(-time.Hour)},
 		{ID: "g1", Title: "Climbing club", Kind: KindGroup, LastMessage: "Saturday?", LastDate: now.Add(-2 * time.Hour)},
 	}
-	b.history["s1"] = []Message{
+	b.msgs.history["s1"] = []Message{
 		{ID: 1, Dialog: "s1", Sender: "Alice", Text: "Hello from the other side", Date: now.Add(-2 * time.Minute)},
 		{ID: 2, Dialog: "s1", Out: true, Text: "See you", Date: now.Add(-time.Minute)},
 	}
-	b.secrets["s1"] = readySecret("s1", "Alice")
-	b.resume = LoginStage{Step: StepReady}
+	b.secret.secrets["s1"] = readySecret("s1", "Alice")
+	b.login.resume = LoginStage{Step: StepReady}
 	u := newTestUI(t, b)
 	u.Start()
 	u.settle()
@@ -544,8 +595,8 @@ func TestConversationSendsThroughBackend(t *testing.T) {
 	m.chats.list.Select(0) // Alice, the secret chat
 	u.settle()
 	c := m.conv
-	if c.dialog.ID != "s1" || c.privacy.Text != "end-to-end encrypted" || len(c.box.Objects) != 2 {
-		t.Fatalf("open dialog %q, label %q, %d messages", c.dialog.ID, c.privacy.Text, len(c.box.Objects))
+	if c.dialog.ID != "s1" || c.privacy.Text != "end-to-end encrypted" || len(c.list.msgs) != 2 {
+		t.Fatalf("open dialog %q, label %q, %d messages", c.dialog.ID, c.privacy.Text, len(c.list.msgs))
 	}
 	if m.dialogs[0].Unread != 0 {
 		t.Error("opening a chat does not clear its unread count")
@@ -557,40 +608,40 @@ func TestConversationSendsThroughBackend(t *testing.T) {
 		t.Fatal("blank message sent")
 	}
 
-	b.failSend = &Problem{Message: "Not sent: no connection."}
+	b.msgs.failSend = &Problem{Message: "Not sent: no connection."}
 	typeInto(c.entry, "Hello Alice")
 	u.tap(c.send)
 	wantError(t, c.sendErr, "no connection")
-	if c.entry.Text != "Hello Alice" || len(c.box.Objects) != 2 {
+	if c.entry.Text != "Hello Alice" || len(c.list.msgs) != 2 {
 		t.Fatal("failed message lost or shown as sent")
 	}
 
-	b.failSend = nil
+	b.msgs.failSend = nil
 	c.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	u.settle()
-	if !slices.Equal(b.sent, []fakeSent{{"s1", "Hello Alice"}}) {
-		t.Fatalf("SendText calls %+v", b.sent)
+	if !slices.Equal(b.msgs.sent, []fakeSent{{"s1", "Hello Alice", 0}}) {
+		t.Fatalf("SendText calls %+v", b.msgs.sent)
 	}
-	if c.entry.Text != "" || c.sendErr.Visible() || len(c.box.Objects) != 3 {
-		t.Fatalf("after sending: entry %q, %d messages", c.entry.Text, len(c.box.Objects))
+	if c.entry.Text != "" || c.sendErr.Visible() || len(c.list.msgs) != 3 {
+		t.Fatalf("after sending: entry %q, %d messages", c.entry.Text, len(c.list.msgs))
 	}
 	if m.dialogs[0].LastMessage != "Hello Alice" {
 		t.Errorf("chat list not updated: %q", m.dialogs[0].LastMessage)
 	}
 
 	// The same message arriving again as an event is not shown twice.
-	sent := c.messages[2]
-	b.emit(MessageEvent{Message: sent})
+	sent := c.list.msgs[2]
+	b.events.emit(MessageEvent{Message: sent})
 	u.drain()
-	if len(c.box.Objects) != 3 {
+	if len(c.list.msgs) != 3 {
 		t.Fatal("echoed message shown twice")
 	}
 
 	// A cloud chat says so in the header.
 	m.chats.list.Select(m.index("u1"))
 	u.settle()
-	if c.dialog.ID != "u1" || c.privacy.Text != "cloud: Telegram can read this" || len(c.box.Objects) != 0 {
-		t.Fatalf("open dialog %q, label %q, %d messages", c.dialog.ID, c.privacy.Text, len(c.box.Objects))
+	if c.dialog.ID != "u1" || c.privacy.Text != "cloud: Telegram can read this" || len(c.list.msgs) != 0 {
+		t.Fatalf("open dialog %q, label %q, %d messages", c.dialog.ID, c.privacy.Text, len(c.list.msgs))
 	}
 }
 
@@ -601,12 +652,12 @@ func TestEventsUpdateTheChatList(t *testing.T) {
 	u.settle()
 
 	// A message in another chat moves it to the top and counts as unread.
-	b.emit(MessageEvent{Message: Message{ID: 50, Dialog: "g1", Sender: "Carol", Text: "Rope is packed", Date: time.Now()}})
+	b.events.emit(MessageEvent{Message: Message{ID: 50, Dialog: "g1", Sender: "Carol", Text: "Rope is packed", Date: time.Now()}})
 	u.drain()
 	if m.dialogs[0].ID != "g1" || m.dialogs[0].Unread != 1 || m.dialogs[0].LastMessage != "Rope is packed" {
 		t.Fatalf("top of the list: %+v", m.dialogs[0])
 	}
-	if m.conv.dialog.ID != "s1" || len(m.conv.box.Objects) != 2 {
+	if m.conv.dialog.ID != "s1" || len(m.conv.list.msgs) != 2 {
 		t.Fatal("message of another chat changed the open conversation")
 	}
 	if sel := m.index("s1"); rows(u)["Alice"] == nil || sel < 0 {
@@ -614,14 +665,14 @@ func TestEventsUpdateTheChatList(t *testing.T) {
 	}
 
 	// A message in the open chat is shown and not counted as unread.
-	b.emit(MessageEvent{Message: Message{ID: 51, Dialog: "s1", Sender: "Alice", Text: "Are you there?", Date: time.Now()}})
+	b.events.emit(MessageEvent{Message: Message{ID: 51, Dialog: "s1", Sender: "Alice", Text: "Are you there?", Date: time.Now()}})
 	u.drain()
-	if len(m.conv.box.Objects) != 3 || m.dialogs[m.index("s1")].Unread != 0 {
+	if len(m.conv.list.msgs) != 3 || m.dialogs[m.index("s1")].Unread != 0 {
 		t.Fatal("message of the open chat not shown or counted unread")
 	}
 
 	// A new dialog appears.
-	b.emit(DialogEvent{Dialog: DialogSummary{ID: "s2", Title: "Dave", Kind: KindSecret, LastDate: time.Now()}})
+	b.events.emit(DialogEvent{Dialog: DialogSummary{ID: "s2", Title: "Dave", Kind: KindSecret, LastDate: time.Now()}})
 	u.drain()
 	if m.dialogs[0].ID != "s2" || rows(u)["Dave"].privacy.Text != "end-to-end encrypted" {
 		t.Fatal("new secret chat not listed with its label")
@@ -629,32 +680,33 @@ func TestEventsUpdateTheChatList(t *testing.T) {
 
 	// Closing the window ends the subscription.
 	u.Close()
-	if b.subscribers() != 0 {
+	if b.events.subscribers() != 0 {
 		t.Fatal("subscription outlives the window")
 	}
 }
 
-func TestConversationKeepsAtMostMaxShownMessages(t *testing.T) {
+func TestConversationKeepsAtMostAWindowOfMessages(t *testing.T) {
 	u, b := readyUI(t)
 	m := u.main
 	m.chats.list.Select(m.index("u1"))
 	u.settle()
-	for i := range maxShownMessages + 10 {
-		b.emit(MessageEvent{Message: Message{ID: int64(1000 + i), Dialog: "u1", Sender: "Bob", Text: "n", Date: time.Now()}})
+	for i := range windowCap + 10 {
+		b.events.emit(MessageEvent{Message: Message{ID: int64(1000 + i), Dialog: "u1", Sender: "Bob", Text: "n", Date: time.Now()}})
 		u.drain()
 	}
-	if len(m.conv.messages) != maxShownMessages || len(m.conv.box.Objects) != maxShownMessages {
-		t.Fatalf("%d messages, %d rows", len(m.conv.messages), len(m.conv.box.Objects))
+	l := m.conv.list
+	if len(l.msgs) != windowCap || len(l.view.active) > 60 {
+		t.Fatalf("%d messages, %d rows built", len(l.msgs), len(l.view.active))
 	}
-	if m.conv.messages[0].ID != 1010 {
-		t.Fatalf("oldest kept message %d", m.conv.messages[0].ID)
+	if l.msgs[0].ID != 1010 || !l.hasOlder {
+		t.Fatalf("oldest kept message %d, older ones known %v", l.msgs[0].ID, l.hasOlder)
 	}
 }
 
 func TestBackendErrorOnResumeOffersRetry(t *testing.T) {
-	b := newFakeBackend()
-	b.resumeErr = &Problem{Message: "The keyring is locked. Unlock it and try again."}
-	u := newTestUI(t, b)
+	b := newFakes()
+	b.login.resumeErr = &Problem{Message: "The keyring is locked. Unlock it and try again."}
+	u := newLoginUI(t, b)
 	u.Start()
 	u.settle()
 	wantPage(t, u, pageStarting)
@@ -662,8 +714,8 @@ func TestBackendErrorOnResumeOffersRetry(t *testing.T) {
 	if !u.starting.retry.Visible() {
 		t.Fatal("no retry")
 	}
-	b.resumeErr = nil
-	b.resume = LoginStage{Step: StepPhone}
+	b.login.resumeErr = nil
+	b.login.resume = LoginStage{Step: StepPhone}
 	u.tap(u.starting.retry)
 	wantPage(t, u, pagePhone)
 }

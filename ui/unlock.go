@@ -13,6 +13,7 @@ type unlockPage struct {
 	next   *widget.Button
 	forgot *widget.Hyperlink
 	busy   *busyIndicator
+	form   *form
 }
 
 func (u *UI) showUnlock() {
@@ -26,6 +27,8 @@ func (u *UI) showUnlock() {
 		}
 	}
 	p.busy = newBusyWithText("Checking the passphrase…", p.entry, p.next)
+	p.form = u.newForm(p.busy, p.err).with(FieldPassphrase, p.err)
+	p.form.onFail = func() { u.win.Canvas().Focus(p.entry) }
 	p.entry.OnSubmitted = func(string) { u.submitUnlock(p) }
 	u.unlockPg = p
 
@@ -39,31 +42,18 @@ func (u *UI) showUnlock() {
 }
 
 func (u *UI) submitUnlock(p *unlockPage) {
-	if p.busy.active {
+	if p.form.working() {
 		return
 	}
 	if p.entry.Text == "" {
-		setError(p.err, "Enter the passphrase.")
-		u.win.Canvas().Focus(p.entry)
+		p.form.show(&Problem{Field: FieldPassphrase, Message: "Enter the passphrase."})
 		return
 	}
-	setError(p.err, "")
 	pass := []byte(p.entry.Text)
-	p.busy.set(true)
-	u.background(func(ctx context.Context) func() {
-		err := u.vault.Unlock(ctx, pass)
-		clear(pass)
-		return func() {
-			p.busy.set(false)
-			// The passphrase has been used either way: do not leave it in the field.
-			p.entry.SetText("")
-			if err != nil {
-				msg, _ := explain(err)
-				setError(p.err, msg)
-				u.win.Canvas().Focus(p.entry)
-				return
-			}
-			u.showOpening()
-		}
+	// The passphrase is used either way: it does not stay in the field.
+	p.entry.SetText("")
+	p.form.run(func(ctx context.Context) (func(), error) {
+		defer clear(pass)
+		return u.showOpening, u.vault.Unlock(ctx, pass)
 	})
 }

@@ -13,7 +13,7 @@ import (
 // noticeable fraction of a second): the UI calls them from goroutines with progress shown, never from the
 // Fyne event goroutine, and cancels the context when the user leaves the page or closes the window.
 //
-// Errors meant for the user implement UserError, like the Backend's. An error about the passphrase the user
+// Errors meant for the user implement UserError, like the roles'. An error about the passphrase the user
 // typed (wrong passphrase, too short) should carry FieldPassphrase, one about the recovery key (mistyped,
 // wrong) FieldRecoveryKey, so the UI shows it under that field. Error texts never contain the secrets.
 //
@@ -40,9 +40,13 @@ type Vault interface {
 	// profile, unlocked for this run. The UI zeroes newPass afterwards.
 	Recover(ctx context.Context, recovery string, newPass []byte) error
 
+	// MinPassphraseLength is the length, in characters, below which a passphrase is refused. It returns at
+	// once.
+	MinPassphraseLength() int
+
 	// Open opens the database and connects, once the vault is unlocked (VaultUnlocked, or after a successful
-	// Create*, Unlock or Recover). It returns the Backend for sign-in and chats.
-	Open(ctx context.Context) (Backend, error)
+	// Create*, Unlock or Recover). It returns the roles the window uses for sign-in and chats.
+	Open(ctx context.Context) (Services, error)
 }
 
 // VaultStatus is where the key custody stands when the window opens.
@@ -90,17 +94,14 @@ type VaultState struct {
 const keyringUnavailableNotice = "The system keyring is not available (no D-Bus secret service); Tacit will " +
 	"protect the data with a passphrase instead."
 
-// MinPassphraseLength is the shortest passphrase for the local database Tacit accepts, in characters. The
-// key custody enforces the same minimum; the UI checks it first so a short passphrase never leaves the page.
-const MinPassphraseLength = 8
-
-// CheckNewPassphrase checks a new passphrase for the local database against its confirmation.
-func CheckNewPassphrase(pass, confirm string) error {
+// CheckNewPassphrase checks a new passphrase for the local database against its confirmation and the
+// key custody's minimum length (Vault.MinPassphraseLength), so a short passphrase never leaves the page.
+func CheckNewPassphrase(pass, confirm string, minLength int) error {
 	switch n := utf8.RuneCountInString(pass); {
 	case n == 0:
 		return &Problem{Field: FieldPassphrase, Message: "Choose a passphrase."}
-	case n < MinPassphraseLength:
-		return &Problem{Field: FieldPassphrase, Message: plural(MinPassphraseLength, "", "Use at least %d characters.")}
+	case n < minLength:
+		return &Problem{Field: FieldPassphrase, Message: plural(minLength, "", "Use at least %d characters.")}
 	case strings.TrimSpace(pass) == "":
 		return &Problem{Field: FieldPassphrase, Message: "The passphrase cannot be only spaces."}
 	case pass != confirm:
@@ -110,12 +111,12 @@ func CheckNewPassphrase(pass, confirm string) error {
 }
 
 // passphraseHint is the line under a new passphrase field, updated as the user types.
-func passphraseHint(pass string) string {
+func passphraseHint(pass string, minLength int) string {
 	switch n := utf8.RuneCountInString(pass); {
 	case n == 0:
-		return plural(MinPassphraseLength, "", "At least %d characters. A few unrelated words are easy to remember and hard to guess.")
-	case n < MinPassphraseLength:
-		return plural(MinPassphraseLength-n, "Too short: %d more character needed.", "Too short: %d more characters needed.")
+		return plural(minLength, "", "At least %d characters. A few unrelated words are easy to remember and hard to guess.")
+	case n < minLength:
+		return plural(minLength-n, "Too short: %d more character needed.", "Too short: %d more characters needed.")
 	case n < 16:
 		return "Long enough. A longer passphrase, such as a few unrelated words, is much harder to guess."
 	default:

@@ -26,7 +26,7 @@ func startVault(t *testing.T, v *fakeVault) *harness {
 }
 
 func TestFirstRunWithKeyringShowsRecoveryKeyOnce(t *testing.T) {
-	b := newFakeBackend() // no session yet: Resume says StepPhone
+	b := newFakes() // no session yet: Resume says StepPhone
 	v := newFakeVault(b, VaultState{Status: VaultFirstRun, KeyringAvailable: true})
 	u := startVault(t, v)
 	wantPage(t, u, pageKeySetup)
@@ -82,14 +82,14 @@ func TestFirstRunWithKeyringShowsRecoveryKeyOnce(t *testing.T) {
 		t.Error("the recovery key outlives its page")
 	}
 	if v.called("Open") != 1 || b.called("Resume") != 1 {
-		t.Fatalf("after the recovery key: vault %v, backend %v", v.calls, b.calls)
+		t.Fatalf("after the recovery key: vault %v, backend %v", v.calls, b.login.list)
 	}
-	wantPage(t, u, pagePhone) // the sign-in flow goes on with the Backend Open returned
+	wantPage(t, u, pagePhone) // the sign-in flow goes on with the application Open returned
 }
 
 func TestFirstRunPassphraseChecksBeforeCallingTheVault(t *testing.T) {
-	b := newFakeBackend()
-	b.resume = LoginStage{Step: StepReady}
+	b := newFakes()
+	b.login.resume = LoginStage{Step: StepReady}
 	v := newFakeVault(b, VaultState{Status: VaultFirstRun, KeyringAvailable: true})
 	u := startVault(t, v)
 	p := u.keySetupPg
@@ -133,7 +133,7 @@ func TestFirstRunPassphraseChecksBeforeCallingTheVault(t *testing.T) {
 }
 
 func TestFirstRunWithoutKeyringOffersOnlyPassphrase(t *testing.T) {
-	b := newFakeBackend()
+	b := newFakes()
 	v := newFakeVault(b, VaultState{Status: VaultFirstRun})
 	u := startVault(t, v)
 	wantPage(t, u, pageKeySetup)
@@ -152,7 +152,7 @@ func TestFirstRunWithoutKeyringOffersOnlyPassphrase(t *testing.T) {
 }
 
 func TestKeyringFailureAtFirstRunIsShown(t *testing.T) {
-	v := newFakeVault(newFakeBackend(), VaultState{Status: VaultFirstRun, KeyringAvailable: true})
+	v := newFakeVault(newFakes(), VaultState{Status: VaultFirstRun, KeyringAvailable: true})
 	v.keyringDown = true
 	u := startVault(t, v)
 	u.tap(u.keySetupPg.next)
@@ -164,7 +164,7 @@ func TestKeyringFailureAtFirstRunIsShown(t *testing.T) {
 }
 
 func TestUnlockWrongPassphraseStaysOnPage(t *testing.T) {
-	b := newFakeBackend()
+	b := newFakes()
 	v := newFakeVault(b, VaultState{Status: VaultLocked})
 	u := startVault(t, v)
 	wantPage(t, u, pageUnlock)
@@ -202,7 +202,7 @@ func TestUnlockWrongPassphraseStaysOnPage(t *testing.T) {
 }
 
 func TestUnlockShowsProgress(t *testing.T) {
-	v := newFakeVault(newFakeBackend(), VaultState{Status: VaultLocked})
+	v := newFakeVault(newFakes(), VaultState{Status: VaultLocked})
 	u := startVault(t, v)
 	p := u.unlockPg
 	v.gate = make(chan struct{})
@@ -221,7 +221,7 @@ func TestUnlockShowsProgress(t *testing.T) {
 }
 
 func TestRecoverForgottenPassphrase(t *testing.T) {
-	b := newFakeBackend()
+	b := newFakes()
 	v := newFakeVault(b, VaultState{Status: VaultLocked})
 	u := startVault(t, v)
 	tapLink(u.unlockPg.forgot)
@@ -270,7 +270,7 @@ func TestRecoverForgottenPassphrase(t *testing.T) {
 }
 
 func TestKeyringUnavailable(t *testing.T) {
-	b := newFakeBackend()
+	b := newFakes()
 	v := newFakeVault(b, VaultState{Status: VaultKeyringUnavailable, Message: "No D-Bus secret service is running."})
 	u := startVault(t, v)
 	wantPage(t, u, pageKeyringUnavailable)
@@ -304,7 +304,7 @@ func TestKeyringUnavailable(t *testing.T) {
 }
 
 func TestKeyMissingOffersOnlyRecovery(t *testing.T) {
-	v := newFakeVault(newFakeBackend(), VaultState{Status: VaultKeyMissing})
+	v := newFakeVault(newFakes(), VaultState{Status: VaultKeyMissing})
 	u := startVault(t, v)
 	wantPage(t, u, pageRecover)
 	p := u.recoverPg
@@ -322,9 +322,9 @@ func TestKeyMissingOffersOnlyRecovery(t *testing.T) {
 }
 
 func TestKeyringProfileOpensWithoutAsking(t *testing.T) {
-	b := newFakeBackend()
-	b.resume = LoginStage{Step: StepReady}
-	b.hint = "Demo server."
+	b := newFakes()
+	b.login.resume = LoginStage{Step: StepReady}
+	b.login.hint = "Demo server."
 	v := newFakeVault(b, VaultState{Status: VaultUnlocked})
 	u := startVault(t, v)
 	wantPage(t, u, pageMain)
@@ -334,7 +334,7 @@ func TestKeyringProfileOpensWithoutAsking(t *testing.T) {
 }
 
 func TestOpenFailureOffersRetry(t *testing.T) {
-	b := newFakeBackend()
+	b := newFakes()
 	v := newFakeVault(b, VaultState{Status: VaultUnlocked})
 	v.openErr = &Problem{Message: "The database cannot be opened.", Err: errors.New("disk I/O error")}
 	u := startVault(t, v)
@@ -351,7 +351,7 @@ func TestOpenFailureOffersRetry(t *testing.T) {
 }
 
 func TestVaultStateErrorOffersRetry(t *testing.T) {
-	v := newFakeVault(newFakeBackend(), VaultState{Status: VaultLocked})
+	v := newFakeVault(newFakes(), VaultState{Status: VaultLocked})
 	v.stateErr = errors.New("key file: unexpected end of JSON input")
 	u := startVault(t, v)
 	wantPage(t, u, pageVaultStarting)
@@ -373,7 +373,7 @@ func TestCheckNewPassphrase(t *testing.T) {
 		{"12345678", "12345679", "not the same"},
 		{"ünïcödé!", "ünïcödé!", ""},
 	} {
-		err := CheckNewPassphrase(tc.pass, tc.confirm)
+		err := CheckNewPassphrase(tc.pass, tc.confirm, 8)
 		msg, field := explain(err)
 		if tc.want == "" {
 			if err != nil {

@@ -79,6 +79,12 @@ func errorLabel() *widget.Label {
 }
 
 // setError shows msg in l, or hides l when msg is empty.
+// showProblem shows on l what the user reads about err (see explain).
+func showProblem(l *widget.Label, err error) {
+	msg, _ := explain(err)
+	setError(l, msg)
+}
+
 func setError(l *widget.Label, msg string) {
 	l.SetText(msg)
 	if msg == "" {
@@ -94,7 +100,7 @@ func labeled(label string, field fyne.CanvasObject, below ...fyne.CanvasObject) 
 	return container.NewVBox(append([]fyne.CanvasObject{l, field}, below...)...)
 }
 
-// busyIndicator shows that a Backend call is under way and disables the controls meanwhile.
+// busyIndicator shows that a call to the application is under way and disables the controls meanwhile.
 type busyIndicator struct {
 	activity *widget.Activity
 	label    *widget.Label     // what is happening, shown beside the activity; nil if none
@@ -170,26 +176,24 @@ func (l *widthLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(l.width, h)
 }
 
-// insetLayout lays out one object across the width, leaving a fraction of the width empty on one side:
-// the left for messages this account sent, the right for messages it received.
-type insetLayout struct{ left, right float32 }
-
-func (l *insetLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	x := size.Width * l.left
-	w := size.Width * (1 - l.left - l.right)
-	for _, o := range objs {
-		o.Move(fyne.NewPos(x, 0))
-		o.Resize(fyne.NewSize(w, size.Height))
-	}
-}
-
-func (l *insetLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	return s
-}
-
 // layoutSpacer returns a space that takes what is left in a box.
 func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// showPrivacy sets the icon and label that say who can read d: the green lock for a secret chat, the cloud
+// for everything Telegram can read, neither for a secret chat that ended.
+func showPrivacy(icon *widget.Icon, label *widget.Label, d DialogSummary) {
+	text, e2e := dialogPrivacy(d)
+	label.SetText(text)
+	switch {
+	case e2e:
+		icon.SetResource(theme.NewSuccessThemedResource(assets.LockIcon()))
+		label.Importance = widget.SuccessImportance
+	case d.Kind == KindSecret:
+		icon.SetResource(theme.NewDisabledResource(assets.LockIcon()))
+		label.Importance = widget.LowImportance
+	default:
+		icon.SetResource(theme.NewWarningThemedResource(assets.CloudIcon()))
+		label.Importance = widget.WarningImportance
+	}
+	label.Refresh()
+}

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+)
+
+// Desktop notifications of new messages, and the unread count in the window's title.
+
+// notify sends the desktop notification of a new incoming message, unless its chat is open in the focused
+// window. What it shows is the user's choice (Notifications); a secret chat's shows neither sender nor text.
+func (m *mainWindow) notify(msg Message) {
+	if msg.Out || msg.Service {
+		return
+	}
+	if m.focused && m.conv.dialog.ID == msg.Dialog {
+		return
+	}
+	i := m.index(msg.Dialog)
+	if i < 0 {
+		return
+	}
+	d := m.dialogs[i]
+	content := NotifyHidden
+	if m.u.svc.Notifications != nil {
+		content = m.u.svc.Notifications.Content(d.Kind)
+	}
+	if d.Kind.EndToEnd() && content != NotifyOff {
+		content = NotifyHidden // whatever the application says, nothing of a secret chat leaves Tacit
+	}
+	n := &fyne.Notification{Title: "Tacit", Content: "New message"}
+	switch content {
+	case NotifyOff:
+		return
+	case NotifySender:
+		n.Title = notificationTitle(d, msg)
+	case NotifyFull:
+		n.Title = notificationTitle(d, msg)
+		n.Content = quoteText(msg)
+		if n.Content == "" {
+			n.Content = "New message"
+		}
+	}
+	m.notified = n
+	m.u.app.SendNotification(n)
+}
+
+// notificationTitle names who wrote: the person, or the person in the group.
+func notificationTitle(d DialogSummary, msg Message) string {
+	if (d.Kind == KindGroup || d.Kind == KindChannel) && msg.Sender != "" && msg.Sender != d.Title {
+		return msg.Sender + " in " + d.Title
+	}
+	return d.Title
+}
+
+// updateTitle shows the number of unread messages in the window's title.
+func (m *mainWindow) updateTitle() {
+	total := 0
+	for _, d := range m.dialogs {
+		total += d.Unread
+	}
+	title := "Tacit"
+	if total > 0 {
+		title = "Tacit (" + strconv.Itoa(total) + ")"
+	}
+	if m.u.win.Title() != title {
+		m.u.win.SetTitle(title)
+	}
+}
