@@ -29,12 +29,13 @@ func TestSelftestPasses(t *testing.T) {
 
 func TestSelftestJSONReportsFailure(t *testing.T) {
 	var out bytes.Buffer
-	// A proxy that does not exist makes the first client step fail.
-	err := Selftest(context.Background(), SelftestConfig{JSON: true, Proxy: "socks5://127.0.0.1:1", Timeout: 5 * time.Second}, &out)
+	// A proxy that does not exist makes the first client step fail, at
+	// once and saying why.
+	err := Selftest(context.Background(), SelftestConfig{JSON: true, Proxy: "socks5://127.0.0.1:1", Timeout: 5 * time.Minute}, &out)
 	if err == nil {
 		t.Fatal("selftest passed through a dead proxy")
 	}
-	if !strings.Contains(out.String(), `"ok": false`) {
+	if !strings.Contains(out.String(), `"ok": false`) || !strings.Contains(out.String(), "proxy 127.0.0.1:1 unreachable") {
 		t.Fatalf("json:\n%s", out.String())
 	}
 }
@@ -57,7 +58,7 @@ func TestBackendSignUpAndChat(t *testing.T) {
 	}
 	b := NewBackend(client, loginOptions(nil), srv, nil)
 	events := make(chan ui.Event, 64)
-	defer b.Subscribe(func(e ui.Event) { events <- e })()
+	defer b.Services().Events.Subscribe(func(e ui.Event) { events <- e })()
 	done := make(chan error, 1)
 	runCtx, stop := context.WithCancel(ctx)
 	go func() {
@@ -69,14 +70,14 @@ func TestBackendSignUpAndChat(t *testing.T) {
 	}()
 	defer func() { stop(); <-done }()
 
-	if b.SandboxHint() == "" {
+	if b.Services().Demo.SandboxHint() == "" {
 		t.Error("no sandbox hint")
 	}
-	st, err := b.Resume(ctx)
+	st, err := b.Services().Login.Resume(ctx)
 	if err != nil || st.Step != ui.StepPhone {
 		t.Fatalf("resume: %+v %v", st, err)
 	}
-	if _, err := b.SendCode(ctx, "12"); err == nil {
+	if _, err := b.Services().Login.SendCode(ctx, "12"); err == nil {
 		t.Fatal("short number accepted")
 	} else {
 		var p *ui.Problem
@@ -84,40 +85,40 @@ func TestBackendSignUpAndChat(t *testing.T) {
 			t.Fatalf("phone error not mapped to the field: %#v", err)
 		}
 	}
-	if _, err := b.SendCode(ctx, "+44 7700 900200"); err != nil {
+	if _, err := b.Services().Login.SendCode(ctx, "+44 7700 900200"); err != nil {
 		t.Fatal(err)
 	}
-	code, ok := b.DemoCode("+44 7700 900200")
+	code, ok := b.Services().Demo.DemoCode("+44 7700 900200")
 	if !ok {
 		t.Fatal("no demo code")
 	}
-	if _, err := b.SubmitCode(ctx, "999999"); err == nil {
+	if _, err := b.Services().Login.SubmitCode(ctx, "999999"); err == nil {
 		t.Fatal("wrong code accepted")
 	}
-	st, err = b.SubmitCode(ctx, code)
+	st, err = b.Services().Login.SubmitCode(ctx, code)
 	if err != nil || st.Step != ui.StepSignUpRequired || st.TermsOfService == "" {
 		t.Fatalf("code: %+v %v", st, err)
 	}
-	if _, err := b.SignUp(ctx, "Pat", "", false); err == nil {
+	if _, err := b.Services().Login.SignUp(ctx, "Pat", "", false); err == nil {
 		t.Fatal("sign-up without acknowledgement")
 	}
-	st, err = b.SignUp(ctx, "Pat", "", true)
+	st, err = b.Services().Login.SignUp(ctx, "Pat", "", true)
 	if err != nil || st.Step != ui.StepSetPassword {
 		t.Fatalf("sign-up: %+v %v", st, err)
 	}
-	if _, err := b.Dialogs(ctx); err == nil {
+	if _, err := b.Services().Chats.Dialogs(ctx); err == nil {
 		// The server answers, but the UI never asks before Ready; the
 		// state machine is what guards the main window.
 		t.Log("dialogs before ready answered by the server")
 	}
-	st, err = b.SetPassword(ctx, []byte("backend password 1"), "", "")
+	st, err = b.Services().Login.SetPassword(ctx, []byte("backend password 1"), "", "")
 	if err != nil || st.Step != ui.StepReady {
 		t.Fatalf("set password: %+v %v", st, err)
 	}
 	// Alice and Bob greet every new user.
 	var dialogs []ui.DialogSummary
 	for cloudDialogs(dialogs) < 2 {
-		dialogs, err = b.Dialogs(ctx)
+		dialogs, err = b.Services().Chats.Dialogs(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +140,7 @@ func TestBackendSignUpAndChat(t *testing.T) {
 		case ui.KindSecret:
 			// The contacts ask for secret chats; nothing accepts them
 			// but the user.
-			info, err := b.SecretChat(ctx, d.ID)
+			info, err := b.Services().Secret.SecretChat(ctx, d.ID)
 			if err != nil || info.State != ui.SecretRequested {
 				t.Errorf("secret chat %q: %+v %v, want a request waiting for the user", d.Title, info, err)
 			}
@@ -150,7 +151,7 @@ func TestBackendSignUpAndChat(t *testing.T) {
 	if alice.ID == "" || alice.Unread != 1 {
 		t.Fatalf("alice = %+v", alice)
 	}
-	sent, err := b.SendText(ctx, alice.ID, "hello alice")
+	sent, err := b.Services().Messages.SendText(ctx, alice.ID, "hello alice", ui.SendOptions{})
 	if err != nil || sent.ID == 0 || !sent.Out {
 		t.Fatalf("send: %+v %v", sent, err)
 	}
@@ -158,7 +159,7 @@ func TestBackendSignUpAndChat(t *testing.T) {
 		select {
 		case e := <-events:
 			if m, ok := e.(ui.MessageEvent); ok && m.Message.Dialog == alice.ID && !m.Message.Out && strings.Contains(m.Message.Text, "got your message") {
-				hist, err := b.History(ctx, alice.ID, 10)
+				hist, err := b.Services().Messages.History(ctx, alice.ID, ui.Page{Limit: 10})
 				if err != nil || len(hist) != 3 || hist[1].Text != "hello alice" {
 					t.Fatalf("history: %+v %v", hist, err)
 				}
@@ -222,7 +223,7 @@ func TestPendingLockdownRepairedOnResume(t *testing.T) {
 		if _, hidden := rules.Rules[0].(*tg.PrivacyValueDisallowAll); hidden {
 			t.Fatal("test setup: the number is already hidden")
 		}
-		if _, err := b.Resume(ctx); err != nil {
+		if _, err := b.Services().Login.Resume(ctx); err != nil {
 			return err
 		}
 		rules, err = client.API().AccountGetPrivacy(ctx, &tg.InputPrivacyKeyPhoneNumber{})
@@ -243,7 +244,7 @@ func TestPendingLockdownRepairedOnResume(t *testing.T) {
 }
 
 // TestCloudEventsKeepUnreadCounts: a known chat gets only MessageEvents
-// (the UI counts them); a new chat is announced once, with no unread count
+// (the UI counts them) and, for an edit, a MessageChangedEvent; a new chat is announced once, with no unread count
 // of its own that would be added to the message's.
 func TestCloudEventsKeepUnreadCounts(t *testing.T) {
 	client, err := mtproto.New(mtproto.Options{AppID: 1, AppHash: "t"})
@@ -252,7 +253,7 @@ func TestCloudEventsKeepUnreadCounts(t *testing.T) {
 	}
 	b := NewBackend(client, loginOptions(nil), nil, nil)
 	var events []ui.Event
-	defer b.Subscribe(func(e ui.Event) { events = append(events, e) })()
+	defer b.Services().Events.Subscribe(func(e ui.Event) { events = append(events, e) })()
 	peer := mtproto.Peer{Kind: mtproto.PeerGroup, ID: 77}
 	b.rememberPeer(peer, "Book club")
 	msg := func(id int) mtproto.Event {
@@ -260,11 +261,14 @@ func TestCloudEventsKeepUnreadCounts(t *testing.T) {
 	}
 	b.onCloudEvent(msg(1))
 	b.onCloudEvent(mtproto.Event{Kind: mtproto.EventEdited, Peer: peer, Message: mtproto.Message{ID: 1, Peer: peer, Text: "hi!"}})
-	if len(events) != 1 {
-		t.Fatalf("known chat: %d events, want one MessageEvent: %#v", len(events), events)
+	if len(events) != 2 {
+		t.Fatalf("known chat: %d events, want a MessageEvent and a MessageChangedEvent: %#v", len(events), events)
 	}
 	if _, ok := events[0].(ui.MessageEvent); !ok {
 		t.Fatalf("known chat: %T", events[0])
+	}
+	if c, ok := events[1].(ui.MessageChangedEvent); !ok || c.Message.ID != 1 || c.Message.Text != "hi!" {
+		t.Fatalf("the edit came as %#v", events[1])
 	}
 	events = nil
 	other := mtproto.Peer{Kind: mtproto.PeerChannel, ID: 88}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -75,7 +74,7 @@ func (b *Backend) remember(users []tg.UserClass) {
 	}
 	b.mu.Unlock()
 	if b.cache.enabled() && len(keep) > 0 {
-		_ = b.cache.db.PutUsers(context.Background(), keep...)
+		b.diag.report("cache users", b.cache.db.PutUsers(context.Background(), keep...))
 	}
 }
 
@@ -129,144 +128,6 @@ func (b *Backend) peerOf(id ui.DialogID) (mtproto.Peer, int64, error) {
 	return mtproto.Peer{}, 0, &ui.Problem{Message: "This chat is not known yet; reload the chat list."}
 }
 
-func cloudText(m mtproto.Message) string {
-	switch {
-	case m.Service != "":
-		return m.Service
-	case m.Media != nil && m.Text == "":
-		if m.Media.Name != "" {
-			return "📎 " + m.Media.Name
-		}
-		return "📎 file"
-	case m.Media != nil:
-		return "📎 " + m.Text
-	}
-	return m.Text
-}
-
-func (b *Backend) uiMessage(dialog ui.DialogID, title string, m mtproto.Message) ui.Message {
-	sender := "You"
-	if !m.Out {
-		sender = m.FromName
-		if sender == "" {
-			sender = title
-		}
-	}
-	return ui.Message{ID: int64(m.ID), Dialog: dialog, Out: m.Out, Sender: sender, Text: cloudText(m), Date: m.Date}
-}
-
-func storeCloudMessage(m mtproto.Message) store.Message {
-	out := store.Message{Peer: storeCloudPeer(m.Peer), ID: m.ID, Out: m.Out, Date: m.Date, Text: cloudText(m), ReplyTo: m.ReplyTo, EditDate: m.Edited}
-	if m.From != 0 {
-		out.From = store.UserPeer(m.From)
-	}
-	return out
-}
-
-// Dialogs implements ui.Backend: cloud chats of every kind, then secret
-// chats, most recent first. Without the server it shows the cached list.
-func (b *Backend) Dialogs(ctx context.Context) ([]ui.DialogSummary, error) {
-	ds, err := b.cloud.Dialogs(ctx, mtproto.FolderMain)
-	if err != nil {
-		if b.cache.enabled() && ctx.Err() == nil {
-			if cached, cerr := b.cachedDialogs(ctx); cerr == nil && len(cached) > 0 {
-				return cached, nil
-			}
-		}
-		return nil, userError(err)
-	}
-	out := make([]ui.DialogSummary, 0, len(ds))
-	var cacheDialogs []store.Dialog
-	var cacheMsgs []store.Message
-	for _, d := range ds {
-		id, _ := b.rememberPeer(d.Peer, d.Title)
-		s := ui.DialogSummary{ID: id, Title: d.Title, Kind: dialogKind(d.Peer), Unread: d.Unread,
-			LastMessage: cloudText(d.Top), LastDate: d.Top.Date}
-		out = append(out, s)
-		cacheDialogs = append(cacheDialogs, store.Dialog{Peer: storeCloudPeer(d.Peer), Kind: storeDialogKind(d.Peer),
-			Title: d.Title, UnreadCount: d.Unread})
-		if d.Top.ID != 0 {
-			cacheMsgs = append(cacheMsgs, storeCloudMessage(d.Top))
-		}
-	}
-	if b.cache.enabled() {
-		_ = b.cache.db.PutDialogs(ctx, cacheDialogs...)
-		_ = b.cache.db.PutMessages(ctx, cacheMsgs...)
-	}
-	if secrets, err := b.secretDialogs(ctx); err == nil {
-		out = append(out, secrets...)
-	}
-	sortDialogs(out)
-	return out, nil
-}
-
-// cachedDialogs is the chat list from the store, for when the server
-// cannot be reached.
-func (b *Backend) cachedDialogs(ctx context.Context) ([]ui.DialogSummary, error) {
-	ds, err := b.cache.db.Dialogs(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	var out []ui.DialogSummary
-	for _, d := range ds {
-		var p mtproto.Peer
-		switch d.Peer.Kind {
-		case store.PeerUser:
-			p = mtproto.Peer{Kind: mtproto.PeerUser, ID: d.Peer.ID}
-			if h, ok, _ := b.cache.db.AccessHash(ctx, d.Peer); ok {
-				p.AccessHash = h
-			}
-		case store.PeerChat:
-			p = mtproto.Peer{Kind: mtproto.PeerGroup, ID: d.Peer.ID}
-		case store.PeerChannel:
-			p = mtproto.Peer{Kind: mtproto.PeerChannel, ID: d.Peer.ID}
-			if d.Kind == store.DialogSupergroup {
-				p.Kind = mtproto.PeerSupergroup
-			}
-			if h, ok, _ := b.cache.db.AccessHash(ctx, d.Peer); ok {
-				p.AccessHash = h
-			}
-		default:
-			continue
-		}
-		id, _ := b.rememberPeer(p, d.Title)
-		out = append(out, ui.DialogSummary{ID: id, Title: d.Title, Kind: dialogKind(p),
-			LastMessage: d.Preview, LastDate: d.TopDate, Unread: d.UnreadCount})
-	}
-	return out, nil
-}
-
-// History implements ui.Backend: the newest messages, oldest first.
-func (b *Backend) History(ctx context.Context, dialog ui.DialogID, limit int) ([]ui.Message, error) {
-	if id, ok := secretChatOf(dialog); ok {
-		return b.secretHistory(ctx, id, limit)
-	}
-	peer, _, err := b.peerOf(dialog)
-	if err != nil {
-		return nil, err
-	}
-	msgs, err := b.cloud.History(ctx, peer, 0, limit)
-	if err != nil {
-		if b.cache.enabled() && ctx.Err() == nil {
-			if cached, cerr := b.cache.db.Latest(ctx, storeCloudPeer(peer), limit); cerr == nil && len(cached) > 0 {
-				return b.fromStore(dialog, cached), nil
-			}
-		}
-		return nil, userError(err)
-	}
-	title := b.titleOf(dialog)
-	out := make([]ui.Message, 0, len(msgs))
-	var keep []store.Message
-	for i := len(msgs) - 1; i >= 0; i-- {
-		out = append(out, b.uiMessage(dialog, title, msgs[i]))
-		keep = append(keep, storeCloudMessage(msgs[i]))
-	}
-	if b.cache.enabled() && len(keep) > 0 {
-		_ = b.cache.db.PutMessages(ctx, keep...)
-	}
-	return out, nil
-}
-
 // titleOf is the title of a cloud dialog as the chat list showed it.
 func (b *Backend) titleOf(dialog ui.DialogID) string {
 	b.mu.Lock()
@@ -278,92 +139,63 @@ func (b *Backend) titleOf(dialog ui.DialogID) string {
 	return title
 }
 
-func (b *Backend) fromStore(dialog ui.DialogID, msgs []store.Message) []ui.Message {
-	out := make([]ui.Message, 0, len(msgs))
-	for _, m := range msgs {
-		sender := "You"
-		if !m.Out {
-			sender = ""
-			if su, err := b.cache.db.User(context.Background(), m.From.ID); err == nil {
-				sender = su.Name()
-			}
-		}
-		out = append(out, ui.Message{ID: int64(m.ID), Dialog: dialog, Out: m.Out, Sender: sender, Text: m.Text, Date: m.Date})
-	}
-	return out
-}
-
-// SendText implements ui.Backend. Cloud chats never request link previews
-// unless the user turned them on; secret chats never do.
-func (b *Backend) SendText(ctx context.Context, dialog ui.DialogID, text string) (ui.Message, error) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return ui.Message{}, &ui.Problem{Message: "Write something first."}
-	}
-	if id, ok := secretChatOf(dialog); ok {
-		return b.secretSend(ctx, id, text)
-	}
-	peer, _, err := b.peerOf(dialog)
-	if err != nil {
-		return ui.Message{}, err
-	}
-	m, err := b.cloud.SendText(ctx, peer, text, mtproto.SendOptions{})
-	if err != nil {
-		return ui.Message{}, userError(err)
-	}
-	if b.cache.enabled() {
-		_ = b.cache.db.PutMessages(ctx, storeCloudMessage(m))
-	}
-	return b.uiMessage(dialog, "", m), nil
-}
-
-// MarkRead implements ui.Backend: the server learns the dialog was read up
-// to maxID (so other devices clear their counters) and the cache follows.
-func (b *Backend) MarkRead(ctx context.Context, dialog ui.DialogID, maxID int64) error {
-	if id, ok := secretChatOf(dialog); ok {
-		return secretError(b.secret.MarkRead(ctx, id))
-	}
-	peer, _, err := b.peerOf(dialog)
-	if err != nil {
-		return err
-	}
-	if err := b.cloud.MarkRead(ctx, peer, int(maxID)); err != nil {
-		return userError(err)
-	}
-	if b.cache.enabled() {
-		_ = b.cache.db.SetUnreadCount(ctx, storeCloudPeer(peer), 0)
-	}
-	return nil
-}
-
 // onCloudEvent turns pushed cloud changes into UI events and cache rows.
 // The UI updates a known dialog from the MessageEvent itself (last message,
 // unread count); a DialogEvent goes out only for a chat it has not seen.
 func (b *Backend) onCloudEvent(e mtproto.Event) {
-	if e.Kind != mtproto.EventNew && e.Kind != mtproto.EventEdited {
-		return
+	ctx := context.Background()
+	switch e.Kind {
+	case mtproto.EventNew, mtproto.EventEdited:
+		if !e.Peer.Cloud() {
+			return
+		}
+		if b.cache.enabled() {
+			b.diag.report("cache a pushed message", b.cache.db.PutMessages(ctx, storeCloudMessage(e.Message)))
+		}
+		id, isNew := b.rememberPeer(e.Peer, "")
+		v := b.view(id, e.Peer)
+		msg := b.uiCloudPage(ctx, v, []mtproto.Message{e.Message})[0]
+		if e.Kind == mtproto.EventEdited {
+			b.events.publish(ui.MessageChangedEvent{Message: msg})
+			return
+		}
+		if isNew {
+			// The MessageEvent that follows counts the message as unread.
+			b.events.publish(ui.DialogEvent{Dialog: ui.DialogSummary{ID: id, Title: v.title, Kind: dialogKind(e.Peer),
+				LastMessage: cloudText(e.Message), LastDate: msg.Date}})
+		}
+		b.events.publish(ui.MessageEvent{Message: msg})
+	case mtproto.EventDeleted:
+		ids := make([]int64, len(e.IDs))
+		for i, id := range e.IDs {
+			ids[i] = int64(id)
+		}
+		var dialog ui.DialogID // the common message box: the ids are the account's own
+		if e.Peer.Cloud() {
+			dialog = cloudDialogID(e.Peer)
+			if b.cache.enabled() {
+				b.diag.report("cache a deletion", b.cache.db.DeleteMessages(ctx, storeCloudPeer(e.Peer), e.IDs...))
+			}
+		} else if b.cache.enabled() {
+			b.diag.report("cache a deletion", b.cache.db.DeleteCommonMessages(ctx, e.IDs...))
+		}
+		b.events.publish(ui.MessagesDeletedEvent{Dialog: dialog, IDs: ids})
+	case mtproto.EventReadByPeer:
+		if !e.Peer.Cloud() {
+			return
+		}
+		b.mu.Lock()
+		b.readOutbox[e.Peer.Key()] = max(b.readOutbox[e.Peer.Key()], e.MaxID)
+		b.mu.Unlock()
+		b.events.publish(ui.ReadEvent{Dialog: cloudDialogID(e.Peer), UpTo: int64(e.MaxID)})
+	case mtproto.EventTyping:
+		if !e.Peer.Cloud() {
+			return
+		}
+		who := e.Message.FromName
+		if who == "" {
+			who = b.peerName(e.Message.From)
+		}
+		b.events.publish(ui.TypingEvent{Dialog: cloudDialogID(e.Peer), Who: who})
 	}
-	if !e.Peer.Cloud() {
-		return
-	}
-	if b.cache.enabled() {
-		_ = b.cache.db.PutMessages(context.Background(), storeCloudMessage(e.Message))
-	}
-	if e.Kind != mtproto.EventNew {
-		return
-	}
-	id, isNew := b.rememberPeer(e.Peer, "")
-	title := b.titleOf(id)
-	msg := b.uiMessage(id, title, e.Message)
-	if isNew {
-		// The MessageEvent that follows counts the message as unread.
-		b.publish(ui.DialogEvent{Dialog: ui.DialogSummary{ID: id, Title: title, Kind: dialogKind(e.Peer),
-			LastMessage: msg.Text, LastDate: msg.Date}})
-	}
-	b.publish(ui.MessageEvent{Message: msg})
-}
-
-// sortDialogs orders the chat list newest first; equal dates keep their order.
-func sortDialogs(ds []ui.DialogSummary) {
-	sort.SliceStable(ds, func(i, j int) bool { return ds[i].LastDate.After(ds[j].LastDate) })
 }

@@ -2,14 +2,19 @@ package app
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,6 +23,7 @@ import (
 
 	"github.com/gotd/td/telegram"
 	"github.com/gotd/td/tg"
+	"github.com/gotd/td/tgerr"
 
 	"tacit/mtproto"
 	"tacit/mtproto/sandbox"
@@ -26,41 +32,77 @@ import (
 	"tacit/ui"
 )
 
-// The crash tests (crash_test.go) run this file's TestCrashChild in a child
-// process: the test binary re-executed with the environment below. The child
-// is Tacit as the app wires it (encrypted store, mtproto client on the store's
-// session and update state, Backend with its secret chat manager) talking to
-// the parent's sandbox over TCP. It reports on stdout in lines that start with
-// crashLinePrefix, and reads commands (the login code, "FINISH") from stdin.
-// The parent kills it with SIGKILL at points of its choosing.
+// The crash tests (crash_test.go) run this file's TestCrashChild in child
+// processes: the test binary re-executed with the environment below. A child
+// is Tacit as the app wires it (encrypted store, mtproto client on the
+// store's session and update state, Backend with its secret chat manager)
+// talking to the parent's sandbox over TCP. Two children, "a" and "b", hold a
+// secret chat with each other and write numbered messages to each other
+// without pause, while the parent kills each of them with SIGKILL at random
+// instants and starts it again. A child reports on stdout in lines that start
+// with crashLinePrefix and reads commands from stdin (the login code,
+// "STOP", "EXPECT n").
 
 const (
-	crashEnvRole  = "TACIT_CRASH_ROLE" // "receive" or "send"; absent: not a child
+	crashEnvRole  = "TACIT_CRASH_ROLE" // "a" (starts the chat) or "b" (accepts it); absent: not a child
 	crashEnvAddr  = "TACIT_CRASH_ADDR"
 	crashEnvRSA   = "TACIT_CRASH_RSA" // PKCS#1 public key of the sandbox, hex
 	crashEnvDir   = "TACIT_CRASH_DIR"
 	crashEnvKey   = "TACIT_CRASH_KEY" // 32-byte store key, hex
 	crashEnvPhone = "TACIT_CRASH_PHONE"
-	crashEnvPeer  = "TACIT_CRASH_PEER" // the peer's phone number
-	crashEnvCount = "TACIT_CRASH_COUNT"
+	crashEnvRekey = "TACIT_CRASH_REKEY" // "1": ask for a new key as soon as the chat is ready
+	crashEnvFiles = "TACIT_CRASH_FILES" // "1": every crashFileEvery-th message is a file
 
 	crashLinePrefix = "CRASH "
-	// crashReceivePrefix numbers the peer's messages, crashSendPrefix the child's.
-	crashReceivePrefix = "crash-test "
-	crashSendPrefix    = "crash-send "
-	crashDoneText      = "crash-test done"
-	crashPingText      = "crash-test ping"
-	crashPassword      = "crash test password 1"
+	crashPassword   = "crash test password 1"
+
+	// crashWindow is how many of its messages a child lets wait for the
+	// server's confirmation before it writes the next.
+	crashWindow = 4
+	// crashFileEvery: with files on, message n is a file when n%crashFileEvery
+	// is crashFileEvery-1.
+	crashFileEvery = 25
 )
 
+// crashText is the text of message n written by role.
+func crashText(role string, n int) string { return "crash " + role + " " + strconv.Itoa(n) }
+
+// crashDoneText is what role writes once every number arrived.
+func crashDoneText(role string) string { return "crash " + role + " done" }
+
+// crashUsername is the username of role's account.
+func crashUsername(role string) string { return "crashtest" + role }
+
+func crashOther(role string) string {
+	if role == "a" {
+		return "b"
+	}
+	return "a"
+}
+
+// crashFileContent is the content of the file sent as message n: its size
+// varies from one to three upload parts, and its bytes depend on n.
+func crashFileContent(n int) []byte {
+	size := secret.FilePartSize/2 + (n*7919)%(2*secret.FilePartSize)
+	out := make([]byte, 0, size+sha256.Size)
+	var seed [8]byte
+	binary.LittleEndian.PutUint64(seed[:], uint64(n))
+	block := sha256.Sum256(seed[:])
+	for len(out) < size {
+		out = append(out, block[:]...)
+		block = sha256.Sum256(block[:])
+	}
+	return out[:size]
+}
+
 type crashChildConfig struct {
-	role      string
-	endpoint  mtproto.Endpoint
-	dir       string
-	key       []byte
-	phone     string
-	peerPhone string
-	count     int
+	role     string
+	endpoint mtproto.Endpoint
+	dir      string
+	key      []byte
+	phone    string
+	rekey    bool
+	files    bool
 }
 
 func crashChildConfigFromEnv() (crashChildConfig, bool, error) {
@@ -92,10 +134,8 @@ func crashChildConfigFromEnv() (crashChildConfig, bool, error) {
 	if cfg.key, err = hex.DecodeString(os.Getenv(crashEnvKey)); err != nil {
 		return cfg, true, fmt.Errorf("store key: %w", err)
 	}
-	if cfg.count, err = strconv.Atoi(os.Getenv(crashEnvCount)); err != nil {
-		return cfg, true, fmt.Errorf("count: %w", err)
-	}
-	cfg.dir, cfg.phone, cfg.peerPhone = os.Getenv(crashEnvDir), os.Getenv(crashEnvPhone), os.Getenv(crashEnvPeer)
+	cfg.dir, cfg.phone = os.Getenv(crashEnvDir), os.Getenv(crashEnvPhone)
+	cfg.rekey, cfg.files = os.Getenv(crashEnvRekey) == "1", os.Getenv(crashEnvFiles) == "1"
 	return cfg, true, nil
 }
 
@@ -103,16 +143,16 @@ func crashChildConfigFromEnv() (crashChildConfig, bool, error) {
 func TestCrashChild(t *testing.T) {
 	cfg, ok, err := crashChildConfigFromEnv()
 	if !ok {
-		t.Skip("runs only as the child process of TestCrashWhileReceiving and TestCrashWhileSending")
+		t.Skip("runs only as a child process of the crash tests")
 	}
 	out := &crashOutput{w: os.Stdout}
 	if err != nil {
 		out.line("FAIL %v", err)
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
 	child := &crashChild{cfg: cfg, out: out, cmds: make(chan string, 4), wake: make(chan struct{}, 1)}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
 	// Commands from the parent; end of input means the parent is gone.
 	go func() {
 		sc := bufio.NewScanner(os.Stdin)
@@ -148,6 +188,9 @@ type crashChild struct {
 	wake chan struct{} // a secret chat event arrived
 	db   *store.Store
 	b    *Backend
+
+	mu        sync.Mutex
+	requested []secret.ChatID // chat requests to accept (role b)
 }
 
 // numbered parses "<prefix><n>".
@@ -171,10 +214,10 @@ func (c *crashChild) signal() {
 // event goroutine after the event's transaction committed.
 func (c *crashChild) onEvent(ev secret.Event) {
 	switch e := ev.(type) {
-	case secret.MessageReceived:
-		if n, ok := numbered(e.Message.Text, crashReceivePrefix); ok && !e.Message.Out {
-			c.out.line("GOT %d", n)
-		}
+	case secret.ChatRequested:
+		c.mu.Lock()
+		c.requested = append(c.requested, e.Chat.ID)
+		c.mu.Unlock()
 	case secret.Rekeyed:
 		c.out.line("REKEYED %d", e.Chat)
 	case secret.ErrorEvent:
@@ -255,15 +298,73 @@ func (c *crashChild) main(ctx context.Context) error {
 	if err := c.login(ctx); err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
+	// Each child is found by its username: after sign-up nobody finds it by
+	// its phone number.
+	if _, err := c.b.client.API().AccountUpdateUsername(ctx, crashUsername(c.cfg.role)); err != nil && !tgerr.Is(err, "USERNAME_NOT_MODIFIED") {
+		return fmt.Errorf("username: %w", err)
+	}
+	c.out.line("LOGGEDIN")
 	chat, err := c.chat(ctx)
 	if err != nil {
 		return err
 	}
 	c.out.line("READY %d", chat)
-	if c.cfg.role == "send" {
-		return c.send(ctx, chat)
+	if c.cfg.rekey {
+		switch err := c.b.secret.Rekey(ctx, chat); {
+		case err == nil:
+			c.out.line("REKEYING")
+		case errors.Is(err, secret.ErrRekeyBusy):
+			// An exchange from before the kill is still open.
+		default:
+			return fmt.Errorf("re-key: %w", err)
+		}
 	}
-	return c.receive(ctx, chat)
+	if err := c.exchange(ctx, chat); err != nil {
+		return err
+	}
+	return c.finish(ctx, chat)
+}
+
+// login signs up on the first run and resumes the stored session later.
+func (c *crashChild) login(ctx context.Context) error {
+	login := c.b.Services().Login
+	st, err := login.Resume(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Step == ui.StepReady {
+		return nil
+	}
+	if st.Step != ui.StepPhone {
+		return fmt.Errorf("resumed at step %v", st.Step)
+	}
+	if _, err := login.SendCode(ctx, c.cfg.phone); err != nil {
+		return err
+	}
+	c.out.line("NEEDCODE")
+	code, err := c.command(ctx)
+	if err != nil {
+		return err
+	}
+	if st, err = login.SubmitCode(ctx, code); err != nil {
+		return err
+	}
+	if st.Step != ui.StepSignUpRequired {
+		return fmt.Errorf("step %v after the code, want sign-up", st.Step)
+	}
+	if st, err = login.SignUp(ctx, "Crash", strings.ToUpper(c.cfg.role), true); err != nil {
+		return err
+	}
+	if st.Step != ui.StepSetPassword {
+		return fmt.Errorf("step %v after sign-up, want the forced password", st.Step)
+	}
+	if st, err = login.SetPassword(ctx, []byte(crashPassword), "", ""); err != nil {
+		return err
+	}
+	if st.Step != ui.StepReady {
+		return fmt.Errorf("step %v after the password, want ready", st.Step)
+	}
+	return nil
 }
 
 func (c *crashChild) command(ctx context.Context) (string, error) {
@@ -275,88 +376,46 @@ func (c *crashChild) command(ctx context.Context) (string, error) {
 	}
 }
 
-// login signs up on the first run and resumes the stored session later.
-func (c *crashChild) login(ctx context.Context) error {
-	st, err := c.b.Resume(ctx)
-	if err != nil {
-		return err
-	}
-	if st.Step == ui.StepReady {
-		return nil
-	}
-	if st.Step != ui.StepPhone {
-		return fmt.Errorf("resumed at step %v", st.Step)
-	}
-	if _, err := c.b.SendCode(ctx, c.cfg.phone); err != nil {
-		return err
-	}
-	c.out.line("NEEDCODE")
-	code, err := c.command(ctx)
-	if err != nil {
-		return err
-	}
-	if st, err = c.b.SubmitCode(ctx, code); err != nil {
-		return err
-	}
-	if st.Step != ui.StepSignUpRequired {
-		return fmt.Errorf("step %v after the code, want sign-up", st.Step)
-	}
-	if st, err = c.b.SignUp(ctx, "Crash", "Test", true); err != nil {
-		return err
-	}
-	if st.Step != ui.StepSetPassword {
-		return fmt.Errorf("step %v after sign-up, want the forced password", st.Step)
-	}
-	if st, err = c.b.SetPassword(ctx, []byte(crashPassword), "", ""); err != nil {
-		return err
-	}
-	if st.Step != ui.StepReady {
-		return fmt.Errorf("step %v after the password, want ready", st.Step)
-	}
-	return nil
-}
-
-// chat returns the secret chat with the peer: the stored one, or on the
-// first run a new one, once its key exchange completed.
+// chat returns the secret chat with the other child once its key exchange
+// completed: a starts it (on the run that finds none stored), b accepts it,
+// again after a restart if the kill came before the acceptance completed.
 func (c *crashChild) chat(ctx context.Context) (secret.ChatID, error) {
-	chats, err := c.b.secret.Chats(ctx)
-	if err != nil {
-		return 0, err
-	}
 	var id secret.ChatID
-	switch len(chats) {
-	case 0:
-		res, err := c.b.client.API().ContactsResolvePhone(ctx, c.cfg.peerPhone)
-		if err != nil {
-			return 0, fmt.Errorf("find the peer: %w", err)
-		}
-		var peer *tg.User
-		for _, u := range res.Users {
-			if u, ok := u.(*tg.User); ok {
-				peer = u
-			}
-		}
-		if peer == nil {
-			return 0, errors.New("find the peer: no user in the answer")
-		}
-		if id, err = c.b.secret.Start(ctx, peer.ID, peer.AccessHash); err != nil && id == 0 {
-			return 0, fmt.Errorf("start the secret chat: %w", err)
-		}
-	case 1:
-		id = chats[0].ID
-	default:
-		return 0, fmt.Errorf("%d secret chats in the store, want 1", len(chats))
-	}
 	for {
-		info, err := c.b.secret.Chat(ctx, id)
+		chats, err := c.b.secret.Chats(ctx)
 		if err != nil {
 			return 0, err
 		}
-		switch info.State {
-		case secret.StateReady:
-			return id, nil
-		case secret.StateClosed:
-			return 0, fmt.Errorf("secret chat %d is closed", id)
+		c.mu.Lock()
+		requested := c.requested
+		c.requested = nil
+		c.mu.Unlock()
+		for _, r := range requested {
+			if !slices.ContainsFunc(chats, func(ci secret.ChatInfo) bool { return ci.ID == r }) {
+				chats = append(chats, secret.ChatInfo{ID: r, State: secret.StateRequested})
+			}
+		}
+		if len(chats) > 1 {
+			return 0, fmt.Errorf("%d secret chats in the store, want 1: %+v", len(chats), chats)
+		}
+		if len(chats) == 1 {
+			id = chats[0].ID
+			switch chats[0].State {
+			case secret.StateReady:
+				return id, nil
+			case secret.StateClosed:
+				return 0, fmt.Errorf("secret chat %d is closed", id)
+			case secret.StateRequested, secret.StateAccepting:
+				if err := c.b.secret.Accept(ctx, id); err != nil {
+					return 0, fmt.Errorf("accept: %w", err)
+				}
+				continue
+			}
+		} else if c.cfg.role == "a" {
+			if id, err = c.startChat(ctx); err != nil {
+				return 0, err
+			}
+			continue
 		}
 		select {
 		case <-c.wake:
@@ -366,34 +425,181 @@ func (c *crashChild) chat(ctx context.Context) (secret.ChatID, error) {
 	}
 }
 
-// history returns the chat's stored messages, oldest first.
-func (c *crashChild) history(ctx context.Context, chat secret.ChatID) ([]secret.Message, error) {
-	return c.db.SecretLatest(ctx, chat, 4*c.cfg.count+100)
-}
-
-// numbers lists the numbers of the stored messages with prefix in one
-// direction, in stored order, and whether all of those were sent.
-func (c *crashChild) numbers(ctx context.Context, chat secret.ChatID, prefix string, out bool) (ns []int, allSent bool, err error) {
-	msgs, err := c.history(ctx, chat)
+func (c *crashChild) startChat(ctx context.Context) (secret.ChatID, error) {
+	res, err := c.b.client.API().ContactsResolveUsername(ctx, &tg.ContactsResolveUsernameRequest{Username: crashUsername(crashOther(c.cfg.role))})
 	if err != nil {
-		return nil, false, err
+		return 0, fmt.Errorf("find the peer: %w", err)
 	}
-	allSent = true
-	for _, m := range msgs {
-		if n, ok := numbered(m.Text, prefix); ok && m.Out == out {
-			ns = append(ns, n)
-			allSent = allSent && m.Sent
+	for _, u := range res.Users {
+		if u, ok := u.(*tg.User); ok {
+			id, err := c.b.secret.Start(ctx, u.ID, u.AccessHash)
+			if err != nil && id == 0 {
+				return 0, fmt.Errorf("start the secret chat: %w", err)
+			}
+			return id, nil
 		}
 	}
-	return ns, allSent, nil
+	return 0, errors.New("find the peer: no user in the answer")
 }
 
-func joinNumbers(ns []int) string {
-	parts := make([]string, len(ns))
-	for i, n := range ns {
-		parts[i] = strconv.Itoa(n)
+// tally is what the store holds of the chat: the numbers of the messages
+// each side wrote, in stored order.
+type tally struct {
+	own, theirs []int
+	unsent      int
+	files       []secret.Message // received files
+	doneFrom    bool             // the other side's closing message arrived
+}
+
+func (c *crashChild) tally(ctx context.Context, chat secret.ChatID, limit int) (tally, error) {
+	var msgs []secret.Message
+	var err error
+	if limit > 0 {
+		msgs, err = c.db.SecretLatest(ctx, chat, limit)
+	} else {
+		err = c.db.Secret().View(ctx, func(tx secret.Tx) (err error) { msgs, err = tx.Messages(chat); return })
 	}
-	return strings.Join(parts, " ")
+	if err != nil {
+		return tally{}, err
+	}
+	me, other := c.cfg.role, crashOther(c.cfg.role)
+	var tl tally
+	for _, m := range msgs {
+		text := m.Text
+		if m.Out {
+			if !m.Sent {
+				tl.unsent++
+			}
+			if n, ok := numbered(text, "crash "+me+" "); ok {
+				tl.own = append(tl.own, n)
+			}
+			continue
+		}
+		if n, ok := numbered(text, "crash "+other+" "); ok {
+			tl.theirs = append(tl.theirs, n)
+			if m.Media != nil {
+				tl.files = append(tl.files, m)
+			}
+		}
+		if text == crashDoneText(other) {
+			tl.doneFrom = true
+		}
+	}
+	return tl, nil
+}
+
+// exchange writes numbered messages, at most crashWindow of them waiting
+// for the server at a time, until the parent says STOP.
+func (c *crashChild) exchange(ctx context.Context, chat secret.ChatID) error {
+	all, err := c.tally(ctx, chat, 0)
+	if err != nil {
+		return err
+	}
+	next := 0
+	for _, n := range all.own {
+		next = max(next, n+1)
+	}
+	for {
+		select {
+		case cmd := <-c.cmds:
+			if cmd == "STOP" {
+				return nil
+			}
+			return fmt.Errorf("unexpected command %q", cmd)
+		case <-ctx.Done():
+			return ctx.Err()
+		default:
+		}
+		recent, err := c.tally(ctx, chat, 4*crashWindow+16)
+		if err != nil {
+			return err
+		}
+		if recent.unsent >= crashWindow {
+			select {
+			case <-c.wake:
+			case cmd := <-c.cmds:
+				if cmd == "STOP" {
+					return nil
+				}
+				return fmt.Errorf("unexpected command %q", cmd)
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			continue
+		}
+		if err := c.send(ctx, chat, next); err != nil {
+			return fmt.Errorf("send %d: %w", next, err)
+		}
+		next++
+	}
+}
+
+// send writes message n: a text, or with files on every crashFileEvery-th a
+// file whose caption is the text.
+func (c *crashChild) send(ctx context.Context, chat secret.ChatID, n int) error {
+	text := crashText(c.cfg.role, n)
+	if c.cfg.files && n%crashFileEvery == crashFileEvery-1 {
+		data := crashFileContent(n)
+		_, err := c.b.secret.SendFile(ctx, chat, bytes.NewReader(data), int64(len(data)), fmt.Sprintf("crash-%d.bin", n),
+			"application/octet-stream", secret.FileOptions{Caption: text}, nil)
+		return err
+	}
+	_, err := c.b.Services().Messages.SendText(ctx, secretDialogID(chat), text, ui.SendOptions{})
+	return err
+}
+
+// finish waits until every message of this side is confirmed, reports its
+// numbers, waits for the number of the other side's (EXPECT n) and for all
+// of them, checks the files, reports what arrived, and shows the chat goes
+// on: each side writes once more and reads the other's closing message.
+func (c *crashChild) finish(ctx context.Context, chat secret.ChatID) error {
+	var tl tally
+	if err := c.waitFor(ctx, "every message to be sent", func() (bool, error) {
+		var err error
+		tl, err = c.tally(ctx, chat, 0)
+		return tl.unsent == 0, err
+	}); err != nil {
+		return fmt.Errorf("%w (%s)", err, c.unsentState(chat))
+	}
+	c.out.line("ALLSENT %d %s", len(tl.own), ranges(tl.own))
+	cmd, err := c.command(ctx)
+	if err != nil {
+		return err
+	}
+	want, ok := numbered(cmd, "EXPECT ")
+	if !ok {
+		return fmt.Errorf("unexpected command %q", cmd)
+	}
+	if err := c.waitFor(ctx, "the other side's messages", func() (bool, error) {
+		var err error
+		tl, err = c.tally(ctx, chat, 0)
+		return len(tl.theirs) >= want, err
+	}); err != nil {
+		return fmt.Errorf("%w (%d of %d arrived)", err, len(tl.theirs), want)
+	}
+	c.out.line("HISTORY %d %s", len(tl.theirs), ranges(tl.theirs))
+	for _, m := range tl.files {
+		n, _ := numbered(m.Text, "crash "+crashOther(c.cfg.role)+" ")
+		var buf bytes.Buffer
+		if err := c.b.secret.DownloadFile(ctx, chat, m.RandomID, &buf, nil); err != nil {
+			return fmt.Errorf("download file %d: %w", n, err)
+		}
+		if !bytes.Equal(buf.Bytes(), crashFileContent(n)) {
+			return fmt.Errorf("file %d: %d bytes differ from the %d sent", n, buf.Len(), len(crashFileContent(n)))
+		}
+	}
+	c.out.line("FILES %d", len(tl.files))
+	if _, err := c.b.Services().Messages.SendText(ctx, secretDialogID(chat), crashDoneText(c.cfg.role), ui.SendOptions{}); err != nil {
+		return fmt.Errorf("closing message: %w", err)
+	}
+	if err := c.waitFor(ctx, "the other side's closing message", func() (bool, error) {
+		tl, err := c.tally(ctx, chat, 8)
+		return tl.doneFrom && tl.unsent == 0, err
+	}); err != nil {
+		return err
+	}
+	c.out.line("DONE")
+	return nil
 }
 
 // waitFor re-evaluates done after every secret chat event until it holds.
@@ -411,79 +617,94 @@ func (c *crashChild) waitFor(ctx context.Context, what string, done func() (bool
 	}
 }
 
-// receive waits until the store holds count numbered messages from the
-// peer and reports them; on "FINISH" it answers once and exits.
-func (c *crashChild) receive(ctx context.Context, chat secret.ChatID) error {
-	var got []int
-	if err := c.waitFor(ctx, "the peer's messages", func() (bool, error) {
-		ns, _, err := c.numbers(ctx, chat, crashReceivePrefix, false)
-		got = ns
-		return len(ns) >= c.cfg.count, err
-	}); err != nil {
-		return fmt.Errorf("%w (%d stored)", err, len(got))
-	}
-	c.out.line("HISTORY %s", joinNumbers(got))
-	if cmd, err := c.command(ctx); err != nil || cmd != "FINISH" {
-		return fmt.Errorf("command %q: %v", cmd, err)
-	}
-	sent, err := c.b.SendText(ctx, secretDialogID(chat), crashDoneText)
-	if err != nil {
-		return fmt.Errorf("answer: %w", err)
-	}
-	if err := c.waitFor(ctx, "the answer to be sent", func() (bool, error) {
-		msgs, err := c.history(ctx, chat)
-		for _, m := range msgs {
-			if m.RandomID == sent.ID && m.Sent {
-				return true, err
-			}
+// ranges writes numbers compactly: runs of consecutive numbers as "a-b",
+// separated by commas, in the given order.
+func ranges(ns []int) string {
+	var b strings.Builder
+	for i := 0; i < len(ns); {
+		j := i
+		for j+1 < len(ns) && ns[j+1] == ns[j]+1 {
+			j++
 		}
-		return false, err
-	}); err != nil {
-		return err
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(ns[i]))
+		if j > i {
+			b.WriteByte('-')
+			b.WriteString(strconv.Itoa(ns[j]))
+		}
+		i = j + 1
 	}
-	c.out.line("DONE")
-	return nil
+	return b.String()
 }
 
-// send sends the numbered messages not yet in the store, waits until the
-// server has accepted all of them (the manager resends what a crash left
-// unacknowledged), reports them, and exits when the peer's ping arrives.
-func (c *crashChild) send(ctx context.Context, chat secret.ChatID) error {
-	stored, _, err := c.numbers(ctx, chat, crashSendPrefix, true)
-	if err != nil {
-		return err
-	}
-	next := 0
-	for _, n := range stored {
-		next = max(next, n+1)
-	}
-	for n := next; n < c.cfg.count; n++ {
-		if _, err := c.b.SendText(ctx, secretDialogID(chat), crashSendPrefix+strconv.Itoa(n)); err != nil {
-			return fmt.Errorf("send %d: %w", n, err)
-		}
-		c.out.line("SENT %d", n)
-	}
+// parseRanges reverses ranges.
+func parseRanges(s string) ([]int, error) {
 	var ns []int
-	if err := c.waitFor(ctx, "every message to be sent", func() (bool, error) {
-		var allSent bool
-		var err error
-		ns, allSent, err = c.numbers(ctx, chat, crashSendPrefix, true)
-		return allSent, err
-	}); err != nil {
-		return err
+	if s == "" {
+		return ns, nil
 	}
-	c.out.line("ALLSENT %s", joinNumbers(ns))
-	if err := c.waitFor(ctx, "the peer's ping", func() (bool, error) {
-		msgs, err := c.history(ctx, chat)
-		for _, m := range msgs {
-			if !m.Out && m.Text == crashPingText {
-				return true, err
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			return nil, err
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil {
+				return nil, err
 			}
 		}
-		return false, err
-	}); err != nil {
-		return err
+		for n := a; n <= b; n++ {
+			ns = append(ns, n)
+		}
 	}
-	c.out.line("PING")
-	return nil
+	return ns, nil
+}
+
+// unsentState describes, for a failure report, the chat and every message of
+// this side not yet confirmed: whether its ciphertext is in the outbox and
+// whether the outbox holds it as sent.
+func (c *crashChild) unsentState(chat secret.ChatID) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var b strings.Builder
+	err := c.db.Secret().View(ctx, func(tx secret.Tx) error {
+		ch, err := tx.Chat(chat)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "chat state %v rekey %v out_seq %d his_in %d in_seq %d;", ch.State, ch.Rekey.State, ch.OutSeq, ch.HisIn, ch.InSeq)
+		msgs, err := tx.Messages(chat)
+		if err != nil {
+			return err
+		}
+		outs, err := tx.Outbox(chat, 0, math.MaxInt)
+		if err != nil {
+			return err
+		}
+		byID := map[int64]secret.OutboxMessage{}
+		for _, o := range outs {
+			byID[o.RandomID] = o
+		}
+		fmt.Fprintf(&b, " outbox %d rows;", len(outs))
+		for _, m := range msgs {
+			if !m.Out || m.Sent {
+				continue
+			}
+			o, ok := byID[m.RandomID]
+			fmt.Fprintf(&b, " unsent %q media=%v in_outbox=%v", m.Text, m.Media != nil, ok)
+			if ok {
+				fmt.Fprintf(&b, " out_seq=%d sent=%v service=%v file=%v", o.OutSeq, o.Sent, o.Service, o.File != nil)
+			}
+			b.WriteString(";")
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Fprintf(&b, " (reading the store: %v)", err)
+	}
+	return b.String()
 }

@@ -61,8 +61,8 @@ func readEndpoint(path string) (mtproto.Endpoint, string, error) {
 		return mtproto.Endpoint{}, "", fmt.Errorf("app: sandbox endpoint %s: address %q: %w", path, f.Address, err)
 	}
 	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return mtproto.Endpoint{}, "", fmt.Errorf("app: sandbox endpoint %s: port %q is not a number", path, portText)
+	if err != nil || port <= 0 || port > 65535 {
+		return mtproto.Endpoint{}, "", fmt.Errorf("app: sandbox endpoint %s: port %q is not a port number (1-65535)", path, portText)
 	}
 	block, _ := pem.Decode([]byte(f.PublicKey))
 	if block == nil {
@@ -75,6 +75,9 @@ func readEndpoint(path string) (mtproto.Endpoint, string, error) {
 	dc := f.DC
 	if dc == 0 {
 		dc = sandbox.DC
+	}
+	if dc < 0 {
+		return mtproto.Endpoint{}, "", fmt.Errorf("app: sandbox endpoint %s: data centre %d is not a data centre number", path, dc)
 	}
 	return mtproto.Endpoint{
 		DC:         dc,

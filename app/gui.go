@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 
 	"fyne.io/fyne/v2"
@@ -11,7 +10,6 @@ import (
 
 	"tacit/mtproto"
 	"tacit/mtproto/privacy"
-	"tacit/mtproto/sandbox"
 	"tacit/settings"
 	"tacit/ui"
 )
@@ -29,94 +27,99 @@ type Config struct {
 	// SandboxEndpoint connects to a `tacit sandbox serve` instead (its
 	// endpoint file), so two windows can talk to each other.
 	SandboxEndpoint string
-	// Proxy is a proxy URL (socks5:// or tg://proxy?...), used from the first packet on.
+	// Proxy overrides the preferences' proxy (mtproto.ParseProxy's
+	// grammar); it carries every connection from the first packet on.
 	Proxy string
-}
+	// Build says which Tacit this is, for the About page and tacit --version.
+	Build BuildInfo
 
-// ErrNoAPIKeys means Tacit has no api_id/api_hash for Telegram.
-var ErrNoAPIKeys = errors.New("app: no api_id/api_hash configured")
+	// endpoint is where Telegram is: the zero value for Telegram itself, a
+	// sandbox in tests.
+	endpoint mtproto.Endpoint
+}
 
 // Run opens the window and returns when it is closed.
 func Run(ctx context.Context, cfg Config) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-
-	paths, err := settings.ResolvePaths(cfg.Profile, cfg.DataDir)
+	g, err := buildWindow(ctx, cfg, fyneapp.NewWithID(AppID))
 	if err != nil {
 		return err
+	}
+	g.ui.SetAbout(aboutService{cfg.Build})
+	g.ui.Run()
+	cancel()
+	g.close()
+	return nil
+}
+
+// gui is the window Run shows, and what ends with it.
+type gui struct {
+	ui *ui.UI
+	// close ends what the window started (clients, stores, an in-process sandbox), once ctx is cancelled.
+	close func()
+}
+
+// buildWindow builds the window cfg asks for on a, without showing it. ctx lives as long as the window.
+func buildWindow(ctx context.Context, cfg Config, a fyne.App) (*gui, error) {
+	paths, err := settings.ResolvePaths(cfg.Profile, cfg.DataDir)
+	if err != nil {
+		return nil, err
 	}
 	prefs, err := settings.LoadPreferences(paths.PreferencesFile())
 	if err != nil {
-		return err
+		return nil, err
 	}
-	proxy := cfg.Proxy
-	if proxy == "" {
-		proxy = prefs.Proxy
-	}
-	opts := mtproto.Options{AppID: prefs.APIID, AppHash: prefs.APIHash, Proxy: proxy}
-	if _, err := mtproto.ParseProxy(proxy); err != nil {
-		return err
-	}
-	a := fyneapp.NewWithID(AppID)
+	opts := mtproto.Options{AppID: prefs.APIID, AppHash: prefs.APIHash}
 	if cfg.Sandbox {
-		// The demo keeps nothing on disk: the sandbox lives in memory too.
-		srv, err := sandbox.New(sandbox.Options{})
-		if err != nil {
-			return err
+		// The in-memory demo has no network to proxy.
+		if cfg.Proxy != "" {
+			return nil, errors.New("the --sandbox demo runs in memory and cannot use a proxy; use `tacit sandbox serve` and --sandbox-endpoint")
 		}
-		defer srv.Close()
-		if err := srv.DemoContacts(ctx); err != nil {
-			return fmt.Errorf("app: demo contacts: %w", err)
-		}
-		if err := srv.DemoGroups(ctx); err != nil {
-			return fmt.Errorf("app: demo group and channel: %w", err)
-		}
-		opts.AppID, opts.AppHash, opts.Endpoint = 1, "sandbox", srv.Endpoint()
-		return runWindow(ctx, cancel, a, opts, srv, "")
+		// The demo keeps nothing on disk: the wizard starts the sandbox in memory.
+		setup := newSetup(ctx, paths, prefs, "", newDiagnostics(os.Stderr))
+		return &gui{ui: ui.NewDemoWizard(a, setup), close: setup.close}, nil
+	}
+	if opts.Proxy, err = profileProxy(cfg.Proxy, paths.PreferencesFile(), &prefs); err != nil {
+		return nil, err
 	}
 	if cfg.SandboxEndpoint != "" {
 		endpoint, addr, err := readEndpoint(cfg.SandboxEndpoint)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		opts.AppID, opts.AppHash, opts.Endpoint = 1, "sandbox", endpoint
-		return runWindow(ctx, cancel, a, opts, nil,
+		return sessionWindow(ctx, a, opts,
 			"Sandbox server at "+addr+": nothing reaches Telegram. The login code is printed by `tacit sandbox serve`.")
 	}
 	if prefs.APIID == 0 || prefs.APIHash == "" {
-		return fmt.Errorf("%w: get your own at https://my.telegram.org and put api_id and api_hash into %s, or run `tacit --sandbox` to try Tacit on a local demo server", ErrNoAPIKeys, paths.PreferencesFile())
+		// The first start: the wizard asks for the connection and the credentials, or starts the demo.
+		setup := newSetup(ctx, paths, prefs, cfg.Proxy, newDiagnostics(os.Stderr))
+		setup.endpoint = cfg.endpoint
+		return &gui{ui: ui.NewWizard(a, setup), close: setup.close}, nil
 	}
 	if err := paths.Ensure(); err != nil {
-		return err
+		return nil, err
 	}
-	v := newVault(ctx, paths, settings.NewCustody(paths.Data, paths.Profile, settings.SystemKeyring{}), opts)
-	ui.NewWithVault(a, v).Run()
-	cancel()
-	v.close()
-	return nil
+	v := newVault(ctx, paths, systemCustody(paths), opts)
+	return &gui{ui: ui.NewWithVault(a, v), close: v.close}, nil
 }
 
-// runWindow opens the window on a client that keeps nothing on disk (the
-// sandboxes) and returns when the window is closed.
-func runWindow(ctx context.Context, cancel context.CancelFunc, a fyne.App, opts mtproto.Options, codes interface {
-	Code(string) (string, bool)
-}, hint string) error {
-	client, err := mtproto.New(opts)
+// sessionWindow builds the window on a client that keeps nothing on disk: a `tacit sandbox serve` in
+// another process, which hint names.
+func sessionWindow(ctx context.Context, a fyne.App, opts mtproto.Options, hint string) (*gui, error) {
+	sess := newSession(ctx, opts, nil, nil, hint, newDiagnostics(os.Stderr))
+	b, err := sess.start()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	backend := NewBackend(client, loginOptions(nil), codes, nil)
-	backend.hint = hint
-	wait := connect(ctx, client, backend)
-	ui.New(a, backend).Run()
-	cancel()
-	wait()
-	return nil
+	return &gui{ui: ui.New(a, b.Services()), close: sess.close}, nil
 }
 
 // connect runs client in the background for b, without waiting for the
 // network (the window shows the connection state itself). The returned
-// function waits for the client to end once ctx is cancelled.
+// function waits, once ctx is cancelled, for the client and for everything
+// b started to end.
 func connect(ctx context.Context, client *mtproto.Client, b *Backend) (wait func()) {
 	done := make(chan error, 1)
 	go func() {
@@ -127,9 +130,8 @@ func connect(ctx context.Context, client *mtproto.Client, b *Backend) (wait func
 		})
 	}()
 	return func() {
-		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
-			fmt.Fprintln(os.Stderr, "tacit: connection:", err)
-		}
+		b.diag.report("connection ended", <-done)
+		b.work.Wait()
 	}
 }
 

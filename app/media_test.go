@@ -46,7 +46,7 @@ func TestSaveMediaEncryptedAtRest(t *testing.T) {
 	}
 	b := NewBackend(client, mtproto.LoginOptions{AllowNoPassword: true}, srv, db)
 	events := make(chan ui.Event, 64)
-	defer b.Subscribe(func(e ui.Event) { events <- e })()
+	defer b.Services().Events.Subscribe(func(e ui.Event) { events <- e })()
 
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan error, 2)
@@ -57,9 +57,23 @@ func TestSaveMediaEncryptedAtRest(t *testing.T) {
 	go func() {
 		done <- sender.Run(runCtx, func(ctx context.Context) error { ready <- struct{}{}; <-ctx.Done(); return nil })
 	}()
-	defer func() { stop(); <-done; <-done }()
-	<-ready
-	<-ready
+	running := 2 // clients whose Run has not returned yet
+	defer func() {
+		stop()
+		for ; running > 0; running-- {
+			<-done
+		}
+	}()
+	for range 2 {
+		select {
+		case <-ready:
+		case err := <-done:
+			running--
+			t.Fatalf("a client stopped before it was ready: %v", err)
+		case <-ctx.Done():
+			t.Fatalf("the clients did not become ready: %v", ctx.Err())
+		}
+	}
 
 	signUpWith := func(l *mtproto.Login, phone, name string) {
 		t.Helper()
@@ -104,7 +118,7 @@ func TestSaveMediaEncryptedAtRest(t *testing.T) {
 		}
 	}
 	var last int64
-	id, err := b.SaveMedia(ctx, msg.Dialog, int(msg.ID), func(done, total int64) { last = done })
+	id, err := (filesService{b}).stored(ctx, msg.Dialog, msg.ID, func(done, total int64) { last = done })
 	if err != nil {
 		t.Fatalf("save media: %v", err)
 	}
@@ -124,11 +138,11 @@ func TestSaveMediaEncryptedAtRest(t *testing.T) {
 		t.Fatalf("file content in plaintext in %q (%v)", hit, err)
 	}
 	// A message without media is refused with a reason.
-	sent, err := b.SendText(ctx, msg.Dialog, "thanks")
+	sent, err := b.Services().Messages.SendText(ctx, msg.Dialog, "thanks", ui.SendOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.SaveMedia(ctx, msg.Dialog, int(sent.ID), nil); err == nil {
+	if _, err := (filesService{b}).stored(ctx, msg.Dialog, sent.ID, nil); err == nil {
 		t.Fatal("saving a text message as media succeeded")
 	}
 }

@@ -70,11 +70,14 @@ type selftest struct {
 	secretChat   secret.ChatID
 	lines        []string // extra lines of the current step
 
+	proxy   mtproto.Proxy
+	wire    *selftestWire // set with a proxy
 	dataDir string
 	cleanup []func()
 	key     []byte
 	db      *store.Store
 	backend *Backend
+	diag    *diagnostics
 }
 
 type selftestStep struct {
@@ -86,11 +89,11 @@ type selftestStep struct {
 type selftestClient struct {
 	c    *mtproto.Client
 	msgs chan *tg.Message
-	stop func()
+	stop func() error
 }
 
 func (t *selftest) startClient(ctx context.Context, db *store.Store) (*selftestClient, error) {
-	opts := mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.srv.Endpoint(), Proxy: t.cfg.Proxy}
+	opts := mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.endpoint(), Proxy: t.proxy}
 	if db != nil {
 		opts.Session, opts.State = db.Session(), db.UpdateState()
 	}
@@ -130,23 +133,57 @@ func (t *selftest) startClient(ctx context.Context, db *store.Store) (*selftestC
 	if err != nil {
 		return nil, err
 	}
-	sc.stop = func() { _ = stop() }
+	sc.stop = stop
 	return sc, nil
 }
 
 // Selftest runs the headless end-to-end check against an in-process
 // sandbox, printing each step. It returns an error when any step failed.
 func Selftest(ctx context.Context, cfg SelftestConfig, out io.Writer) error {
+	t, err := newSelftest(cfg, out)
+	if err != nil {
+		return err
+	}
+	return t.run(ctx)
+}
+
+func newSelftest(cfg SelftestConfig, out io.Writer) (*selftest, error) {
 	if cfg.Message == "" {
 		cfg.Message = DefaultSelftestMessage
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 3 * time.Minute
 	}
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	t := &selftest{cfg: cfg, diag: newDiagnostics(os.Stderr), phone: "15550001000", pass: []byte("selftest password 1"), out: out, secretEvents: make(chan secret.Event, 256)}
+	proxy, err := selftestProxy(cfg.Proxy)
+	if err != nil {
+		return nil, err
+	}
+	t.proxy = proxy
+	if proxy.Kind != mtproto.ProxyNone {
+		t.wire = newSelftestWire()
+	}
+	return t, nil
+}
+
+// run runs every step, then shuts the clients, the store and the sandbox
+// down; a failure to shut down cleanly fails a run whose steps passed.
+func (t *selftest) run(ctx context.Context) (err error) {
+	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
 	defer cancel()
-	t := &selftest{cfg: cfg, phone: "15550001000", pass: []byte("selftest password 1"), out: out, secretEvents: make(chan secret.Event, 256)}
-	defer t.close()
+	failed := false
+	defer func() {
+		cerr := t.close()
+		switch {
+		case cerr != nil && !failed:
+			err = fmt.Errorf("selftest: shut down: %w", cerr)
+		case cerr != nil:
+			// The run failed already; keep the shutdown's failure for
+			// the diagnostics log.
+			t.diag.report("selftest shut down", cerr)
+		}
+	}()
+	cfg, out := t.cfg, t.out
 	steps := []selftestStep{
 		{"start the local sandbox", stepSandbox},
 		{"start a simulated contact", stepContact},
@@ -162,9 +199,12 @@ func Selftest(ctx context.Context, cfg SelftestConfig, out io.Writer) error {
 		{"forced re-key, then messages on the new key", stepSecretRekey},
 		{"encrypted file both ways, byte-identical", stepSecretFile},
 		{"reopen the store: history and session are there, no plaintext on disk", stepReopen},
+		{"log out: the secret chat ends at the server, nothing of the account is left here", stepLogOut},
 	}
 	steps = append(steps, t.extra...)
-	failed := false
+	if t.wire != nil {
+		steps = append(steps, selftestStep{"every connection went through the proxy, none around it", stepProxyCarried})
+	}
 	for _, s := range steps {
 		if failed {
 			t.record(StepResult{Step: s.name, Error: "skipped: an earlier step failed"})
@@ -224,30 +264,40 @@ func (t *selftest) record(r StepResult) {
 	}
 }
 
-func (t *selftest) close() {
+func (t *selftest) close() error {
+	var errs []error
 	for _, c := range []*selftestClient{t.second, t.user} {
 		if c != nil {
-			c.stop()
+			errs = append(errs, c.stop())
 		}
 	}
 	if t.db != nil {
-		t.db.Close()
+		errs = append(errs, t.db.Close())
 	}
 	clear(t.key)
 	if t.srv != nil {
-		t.srv.Close()
+		errs = append(errs, t.srv.Close())
 	}
 	for _, f := range t.cleanup {
 		f()
 	}
+	return errors.Join(errs...)
 }
 
 func stepSandbox(ctx context.Context, t *selftest) (string, error) {
-	srv, err := sandbox.New(sandbox.Options{})
+	var opts sandbox.Options
+	if t.wire != nil {
+		// The proxy must reach the sandbox over the network.
+		opts.Listen, opts.OnAccept = "127.0.0.1:0", t.wire.accept
+	}
+	srv, err := sandbox.New(opts)
 	if err != nil {
 		return "", err
 	}
 	t.srv = srv
+	if t.wire != nil {
+		return fmt.Sprintf("on %s (TCP, for the proxy to reach), obfuscated abridged transport; clients go through %s", srv.Addr(), t.proxy), nil
+	}
 	return "in-memory, obfuscated abridged transport", nil
 }
 
@@ -324,7 +374,10 @@ func stepPasswordLogin(ctx context.Context, t *selftest) (string, error) {
 	if _, err := l.SendCode(ctx, t.phone); err != nil {
 		return "", err
 	}
-	code, _ := t.srv.Code(t.phone)
+	code, ok := t.srv.Code(t.phone)
+	if !ok {
+		return "", errors.New("the sandbox sent no code")
+	}
 	st, err := l.SubmitCode(ctx, code)
 	if err != nil {
 		return "", err
@@ -351,14 +404,14 @@ func stepCloudRoundTrip(ctx context.Context, t *selftest) (string, error) {
 	}
 	t.backend.remember(alice.Users)
 	events := make(chan ui.Event, 64)
-	defer t.backend.Subscribe(func(e ui.Event) {
+	defer t.backend.events.Subscribe(func(e ui.Event) {
 		select {
 		case events <- e:
 		default:
 		}
 	})()
 	dialog := dialogID(t.alice.UserID)
-	if _, err := t.backend.SendText(ctx, dialog, t.cfg.Message); err != nil {
+	if _, err := t.backend.Services().Messages.SendText(ctx, dialog, t.cfg.Message, ui.SendOptions{}); err != nil {
 		return "", err
 	}
 	want := "Alice received: " + t.cfg.Message
@@ -416,8 +469,11 @@ func stepStore(ctx context.Context, t *selftest) (string, error) {
 }
 
 func stepReopen(ctx context.Context, t *selftest) (string, error) {
-	t.user.stop()
+	err := t.user.stop()
 	t.user = nil
+	if err != nil {
+		return "", fmt.Errorf("stop the client: %w", err)
+	}
 	if err := t.db.Close(); err != nil {
 		return "", err
 	}
@@ -466,6 +522,70 @@ func stepReopen(ctx context.Context, t *selftest) (string, error) {
 		return "", fmt.Errorf("plaintext found on disk in %s", found)
 	}
 	return fmt.Sprintf("%d cloud and %d secret messages read back; message text, phone number and password absent from every file", len(msgs), len(secretMsgs)), nil
+}
+
+func stepLogOut(ctx context.Context, t *selftest) (string, error) {
+	db, err := store.Open(ctx, t.dataDir, t.key)
+	if err != nil {
+		return "", fmt.Errorf("reopen: %w", err)
+	}
+	t.db = db
+	opts := mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.endpoint(), Proxy: t.proxy}
+	sess := newSession(ctx, opts, db, t.srv, "", newDiagnostics(io.Discard))
+	defer sess.close()
+	b, err := sess.start()
+	if err != nil {
+		return "", err
+	}
+	svc := b.Services()
+	if st, err := svc.Login.Resume(ctx); err != nil || st.Step != ui.StepReady {
+		return "", fmt.Errorf("the stored session did not resume: %v %v", st.Step, err)
+	}
+	before, err := db.Session().LoadSession(ctx)
+	if err != nil {
+		return "", err
+	}
+	out, err := svc.Account.LogOut(ctx)
+	if err != nil {
+		return "", err
+	}
+	if out.Notice != "" {
+		return "", fmt.Errorf("log out could not reach the sandbox: %s", out.Notice)
+	}
+	if end := t.srv.SecretChatEnd(int(t.secretChat)); !end.Discarded || !end.HistoryDeleted {
+		return "", fmt.Errorf("the sandbox did not see the secret chat discarded with its history: %+v", end)
+	}
+	if st, err := out.Next.Login.Resume(ctx); err != nil || st.Step != ui.StepPhone {
+		return "", fmt.Errorf("after log out the new session is at %v (%v), want the phone page", st.Step, err)
+	}
+	if hits, err := db.Search(ctx, t.cfg.Message, 10); err != nil || len(hits) > 0 {
+		return "", fmt.Errorf("the store still finds the message (%d hits, %v)", len(hits), err)
+	}
+	if msgs, err := db.Latest(ctx, store.UserPeer(t.alice.UserID), 10); err != nil || len(msgs) > 0 {
+		return "", fmt.Errorf("the store still has %d cloud messages (%v)", len(msgs), err)
+	}
+	if dialogs, err := db.Dialogs(ctx, 0); err != nil || len(dialogs) > 0 {
+		return "", fmt.Errorf("the store still has %d dialogs (%v)", len(dialogs), err)
+	}
+	if msgs, err := db.SecretLatest(ctx, t.secretChat, 50); err == nil && len(msgs) > 0 {
+		return "", fmt.Errorf("the store still has %d secret messages", len(msgs))
+	}
+	if after, err := db.Session().LoadSession(ctx); err == nil && bytes.Equal(after, before) {
+		return "", errors.New("the old session (its auth key) is still stored")
+	}
+	sess.close()
+	if err := db.Close(); err != nil {
+		return "", err
+	}
+	t.db = nil
+	found, err := findPlaintext(t.dataDir, [][]byte{[]byte(t.cfg.Message), []byte(t.phone), t.pass})
+	if err != nil {
+		return "", err
+	}
+	if found != "" {
+		return "", fmt.Errorf("plaintext found on disk in %s", found)
+	}
+	return "secret chat discarded with its history; messages, chats, secret chats and the session gone; a new session waits at the phone page", nil
 }
 
 // findPlaintext returns the first file under dir that contains one of needles.
@@ -539,11 +659,14 @@ func stepSecretChat(ctx context.Context, t *selftest) (string, error) {
 	// A fresh account gets a greeting and a secret chat request from the
 	// contact; the self-test starts its own chat and leaves the request
 	// alone, since requests are never accepted automatically.
-	dialog, err := t.backend.StartSecretChat(ctx, dialogID(t.alice.UserID))
+	dialog, err := t.backend.Services().Secret.StartSecretChat(ctx, dialogID(t.alice.UserID))
 	if err != nil {
 		return "", err
 	}
-	id, _ := secretChatOf(dialog)
+	id, ok := secretChatOf(dialog)
+	if !ok {
+		return "", fmt.Errorf("StartSecretChat returned %v, not a secret chat", dialog)
+	}
 	t.secretChat = id
 	if _, err := t.waitSecret(ctx, "the key exchange", func(ev secret.Event) bool {
 		e, ok := ev.(secret.ChatReady)
@@ -567,7 +690,7 @@ func stepSecretChat(ctx context.Context, t *selftest) (string, error) {
 }
 
 func (t *selftest) secretRoundTrip(ctx context.Context, text string) error {
-	if _, err := t.backend.SendText(ctx, secretDialogID(t.secretChat), text); err != nil {
+	if _, err := t.backend.Services().Messages.SendText(ctx, secretDialogID(t.secretChat), text, ui.SendOptions{}); err != nil {
 		return err
 	}
 	_, err := t.waitSecret(ctx, "the contact's answer", func(ev secret.Event) bool {

@@ -17,9 +17,13 @@ func Serve(ctx context.Context, listen, endpoint string, out io.Writer) error {
 	if listen == "" {
 		listen = "127.0.0.1:0"
 	}
-	srv, err := sandbox.New(sandbox.Options{Listen: listen, OnCode: func(phone, code string) {
-		fmt.Fprintf(out, "tacit sandbox: login code for +%s: %s\n", phone, code)
-	}})
+	srv, err := sandbox.New(sandbox.Options{Listen: listen,
+		OnCode: func(phone, code string) {
+			fmt.Fprintf(out, "tacit sandbox: login code for +%s: %s\n", phone, code)
+		},
+		Logf: func(format string, args ...any) {
+			fmt.Fprintf(out, "tacit "+format+"\n", args...)
+		}})
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,26 @@
+package app
+
+import "tacit/mtproto"
+
+// demoService implements ui.DemoHints for a window on a sandbox.
+type demoService struct{ *Backend }
+
+// SandboxHint implements ui.DemoHints.
+func (b demoService) SandboxHint() string {
+	if b.hint != "" {
+		return b.hint
+	}
+	return "Demo server on this computer: nothing reaches Telegram. Any number works; the code is shown here."
+}
+
+// DemoCode implements ui.DemoHints.
+func (b demoService) DemoCode(phone string) (string, bool) {
+	if b.sandbox == nil {
+		return "", false
+	}
+	p, err := mtproto.NormalizePhone(phone)
+	if err != nil {
+		return "", false
+	}
+	return b.sandbox.Code(p)
+}
