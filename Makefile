@@ -1,9 +1,9 @@
 # Tacit: `make demo` opens the window against a local demo server;
-# `make test` runs vet and every test with the race detector.
+# `make test` runs the linters (gofmt, vet, staticcheck, dead code) and every test with the race detector.
 GO ?= go
 TESTFLAGS ?= -race -timeout 40m
 
-.PHONY: all deps demo test build selftest bench fmt
+.PHONY: all deps demo test lint build selftest bench fmt fuzz release package install
 
 all: build
 
@@ -11,15 +11,18 @@ deps:
 	@bash .ci/deps
 
 build: deps
-	$(GO) build -o tacit .
+	@GO=$(GO) bash .ci/build tacit
 
-demo: deps
-	$(GO) run . --sandbox
+demo: build
+	./tacit --sandbox
 
-test: deps
-	$(GO) vet ./...
+test: deps lint
+	@bash .ci/deps --test
 	$(GO) test $(TESTFLAGS) ./...
 	$(GO) run . selftest
+
+lint: deps
+	bash .ci/lint
 
 selftest: deps
 	$(GO) run . selftest
@@ -27,5 +30,33 @@ selftest: deps
 bench: deps
 	bash .ci/bench
 
+# Every fuzz target in turn, FUZZTIME each (make fuzz FUZZTIME=2m).
+FUZZTIME ?= 30s
+fuzz: deps
+	FUZZTIME=$(FUZZTIME) bash .ci/fuzz
+
 fmt:
 	gofmt -w $$(git ls-files '*.go')
+
+# Releases (not part of `make test`: each links the whole app, and release compiles everything twice).
+# `make release` builds dist/tacit reproducibly and checks it (the commit built twice, in two clean
+# clones, the second from an empty build cache, byte-identical), packages it, checks the package and
+# both installs, and writes dist/SHA256SUMS. `make package` builds the working tree the same way, once,
+# and packages it. `make install` installs that package into ~/.local, or into PREFIX
+# (make install PREFIX=/usr/local), so that Tacit is in the desktop's menu.
+VERSION := $(shell sed -n 's/^Version = "\(.*\)"/\1/p' FyneApp.toml)
+DIST ?= dist
+PREFIX ?=
+
+release: deps
+	bash .ci/reproduce $(DIST)
+	bash .ci/package $(DIST)
+	bash .ci/check-package $(DIST)
+	cd $(DIST) && sha256sum tacit tacit-$(VERSION)-linux-amd64.tar.xz >SHA256SUMS && cat SHA256SUMS
+
+package: deps
+	bash .ci/release $(DIST)
+	bash .ci/package $(DIST)
+
+install: package
+	bash .ci/install $(DIST)/tacit-$(VERSION)-linux-amd64.tar.xz $(PREFIX)

@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,9 +16,20 @@ import (
 	"tacit/app"
 )
 
+// fyneApp is the app's metadata; its version is Tacit's.
+//
+//go:embed FyneApp.toml
+var fyneApp []byte
+
+// commit is the commit a release was built from, set by make release
+// (-ldflags -X main.commit=...); other builds use what Go recorded.
+var commit string
+
 const usage = `Usage:
   tacit [--data DIR | --profile NAME] [--sandbox | --sandbox-endpoint FILE] [--proxy URL]
         open the window (--sandbox: against a local demo server)
+  tacit --version
+        print the version and the commit it was built from
   tacit selftest [--data DIR] [--message TEXT] [--proxy URL] [--json]
         run the headless end-to-end check against an in-process sandbox
   tacit sandbox serve [--listen ADDR] [--endpoint FILE]
@@ -44,7 +56,7 @@ func run(ctx context.Context, args []string) error {
 			var cfg app.SelftestConfig
 			fs.StringVar(&cfg.DataDir, "data", "", "data directory (a fresh one)")
 			fs.StringVar(&cfg.Message, "message", app.DefaultSelftestMessage, "text of the test messages")
-			fs.StringVar(&cfg.Proxy, "proxy", "", "proxy URL")
+			fs.StringVar(&cfg.Proxy, "proxy", "", "proxy: "+app.ProxyForms)
 			fs.BoolVar(&cfg.JSON, "json", false, "print JSON")
 			if err := fs.Parse(args[1:]); err != nil {
 				return err
@@ -69,13 +81,23 @@ func run(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.Profile, "profile", "", "profile name")
 	fs.BoolVar(&cfg.Sandbox, "sandbox", false, "use a local demo server instead of Telegram")
 	fs.StringVar(&cfg.SandboxEndpoint, "sandbox-endpoint", "", "connect to `tacit sandbox serve` through its endpoint file")
-	fs.StringVar(&cfg.Proxy, "proxy", "", "proxy URL: socks5://host:port or tg://proxy?server=...&port=...&secret=...")
+	fs.StringVar(&cfg.Proxy, "proxy", "", "proxy: "+app.ProxyForms)
+	version := fs.Bool("version", false, "print the version and commit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unknown command %q\n%s", fs.Arg(0), usage)
 	}
+	build, err := app.ReadBuildInfo(fyneApp, commit)
+	if err != nil {
+		return err
+	}
+	if *version {
+		_, err := fmt.Println(build)
+		return err
+	}
+	cfg.Build = build
 	return app.Run(ctx, cfg)
 }
 

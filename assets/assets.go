@@ -22,10 +22,6 @@ var (
 	cloudSVG []byte
 )
 
-// IconPNG returns a copy of the 512x512 application icon as PNG bytes, for callers that
-// must not depend on Fyne.
-func IconPNG() []byte { return clone(iconPNG) }
-
 // Icon returns the application icon as a Fyne resource.
 func Icon() fyne.Resource { return fyne.NewStaticResource("icon.png", clone(iconPNG)) }
 

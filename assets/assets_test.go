@@ -34,3 +34,6 @@ func TestResourcesAreCopies(t *testing.T) {
 		t.Error("symbols are not SVG")
 	}
 }
+
+// IconPNG returns a copy of the 512x512 application icon as PNG bytes, as the tests read it.
+func IconPNG() []byte { return clone(iconPNG) }
