@@ -9,7 +9,7 @@ func TestSettingsChangePassword(t *testing.T) {
 	u, b := readyUI(t)
 	u.tap(u.main.chats.settings)
 	wantPage(t, u, pageSettings)
-	p := u.settingsPg
+	p := u.twoStepPg
 	if p.state.Text != "A password is set, without a recovery e-mail. Hint: the old one." {
 		t.Fatalf("state %q", p.state.Text)
 	}
@@ -51,6 +51,6 @@ func TestSettingsChangePassword(t *testing.T) {
 	if !strings.HasSuffix(p.state.Text, "Hint: twenty-two.") {
 		t.Fatalf("state not read back: %q", p.state.Text)
 	}
-	u.tap(p.back)
+	u.tap(u.settingsPg.back)
 	wantPage(t, u, pageMain)
 }

@@ -97,6 +97,7 @@ type UI struct {
 	lockdownPg     *lockdownPage
 	main           *mainWindow
 	privacyPg      *privacyPage
+	twoStepPg      *twoStepPage // the settings' 2-step section, while the settings are open
 	settingsPg     *settingsPage
 	aboutPg        *aboutPage
 	wizSummaryPg   *wizardSummaryPage
