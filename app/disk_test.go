@@ -316,25 +316,6 @@ func openDiskWindow(t *testing.T, ctx context.Context, srv *sandbox.Server, db *
 	return &diskWindow{window: w, close: stop}
 }
 
-// waitText waits until the conversation of dialog shows text.
-func (w *window) waitText(ctx context.Context, dialog ui.DialogID, text string) {
-	w.t.Helper()
-	for {
-		ms, err := w.svc.Messages.History(ctx, dialog, ui.Page{Limit: 100})
-		if err != nil {
-			w.t.Fatal(err)
-		}
-		if slices.ContainsFunc(ms, func(m ui.Message) bool { return m.Text == text }) {
-			return
-		}
-		select {
-		case <-w.events:
-		case <-ctx.Done():
-			w.t.Fatalf("%q never arrived", text)
-		}
-	}
-}
-
 // lineSignal is a writer that tells waiters about every line written.
 type lineSignal struct {
 	mu    sync.Mutex

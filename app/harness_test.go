@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"slices"
 	"testing"
 
 	"tacit/mtproto"
@@ -156,6 +157,25 @@ func (w *window) ready(ctx context.Context, dialog ui.DialogID) ui.SecretChatInf
 		case <-w.events:
 		case <-ctx.Done():
 			w.t.Fatalf("secret chat %s: %+v %v, never ready", dialog, info, err)
+		}
+	}
+}
+
+// waitText waits until the conversation of dialog shows text.
+func (w *window) waitText(ctx context.Context, dialog ui.DialogID, text string) {
+	w.t.Helper()
+	for {
+		ms, err := w.svc.Messages.History(ctx, dialog, ui.Page{Limit: 100})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if slices.ContainsFunc(ms, func(m ui.Message) bool { return m.Text == text }) {
+			return
+		}
+		select {
+		case <-w.events:
+		case <-ctx.Done():
+			w.t.Fatalf("%q never arrived", text)
 		}
 	}
 }

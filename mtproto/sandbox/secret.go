@@ -136,10 +136,13 @@ func (r *secretRelay) toAuthLocked(d *delivery, keyID [8]byte, build func() tg.U
 	}
 }
 
-func (r *secretRelay) encryptionUpdate(chat func() tg.EncryptedChatClass) func() tg.UpdatesClass {
+// encryptionUpdate builds an updateEncryption push; users are the users it refers to, as their receiver
+// sees them (Telegram sends the asking user with a request, so that a client that never met them can
+// name them).
+func (r *secretRelay) encryptionUpdate(chat func() tg.EncryptedChatClass, users ...tg.UserClass) func() tg.UpdatesClass {
 	date := r.s.unix()
 	return func() tg.UpdatesClass {
-		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryption{Chat: chat(), Date: date}}, Date: date}
+		return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryption{Chat: chat(), Date: date}}, Users: users, Date: date}
 	}
 }
 
@@ -170,7 +173,7 @@ func (r *secretRelay) requestEncryption(ctx context.Context, req *tg.MessagesReq
 			r.toAuthLocked(d, a.keyID, r.encryptionUpdate(func() tg.EncryptedChatClass {
 				return &tg.EncryptedChatRequested{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date,
 					AdminID: ch.admin, ParticipantID: ch.part, GA: bytes.Clone(ch.gA)}
-			}))
+			}, r.s.userViewLocked(peer, me)))
 		}
 		return &tg.EncryptedChatWaiting{ID: ch.id, AccessHash: ch.accessHash, Date: ch.date, AdminID: ch.admin, ParticipantID: ch.part}, nil
 	})
