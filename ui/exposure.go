@@ -12,10 +12,12 @@ import (
 // account by it, and after how long unused the account deletes itself. Save changes what differs and shows
 // each change as read back.
 type exposurePanel struct {
-	p      *privacyPage
-	see    *widget.RadioGroup
-	find   *widget.RadioGroup
-	ttl    *widget.Select
+	p    *privacyPage
+	see  *widget.RadioGroup
+	find *widget.RadioGroup
+	ttl  *widget.Select
+	// ttlNow says the self-destruct period the server has, as last read.
+	ttlNow *widget.Label
 	save   *widget.Button
 	err    *widget.Label
 	busy   *busyIndicator
@@ -40,7 +42,8 @@ var ttlChoices = []struct {
 }{{30, "1 month"}, {90, "3 months"}, {180, "6 months"}, {365, "1 year"}, {548, "18 months"}, {730, "2 years"}}
 
 func newExposurePanel(p *privacyPage) *exposurePanel {
-	e := &exposurePanel{p: p, err: errorLabel(), result: container.NewVBox()}
+	e := &exposurePanel{p: p, err: errorLabel(), result: container.NewVBox(), ttlNow: wrapped("")}
+	e.ttlNow.TextStyle.Bold = true
 	names := func(n int) []string {
 		var out []string
 		for _, c := range audienceChoices[:n] {
@@ -68,8 +71,11 @@ func (e *exposurePanel) content() fyne.CanvasObject {
 			caption("Nobody is safest: people you chat with do not learn the number that ties the account to you.")),
 		labeled("Who can find me by my number", e.find,
 			caption("Anyone who has or guesses your number can otherwise find this account; numbers are matched to people in bulk this way.")),
-		labeled("Delete my account if I am away for", e.ttl,
-			caption("If you stop using the account, Telegram deletes it with its cloud messages after this time. Tacit recommends 6 months at most.")),
+		widget.NewSeparator(),
+		labeled("Delete my account if I am away for", e.ttl, e.ttlNow,
+			caption("A shorter period protects you if you lose access to the account, to this computer or to your "+
+				"phone number: the account and its cloud chats are deleted sooner, for example before your old number "+
+				"is given to someone else. Tacit recommends 6 months at most.")),
 		e.err, buttonRow(e.busy, e.save), e.result)
 }
 
@@ -88,6 +94,7 @@ func (e *exposurePanel) show(x Exposure) {
 	e.see.SetSelected(audienceName(x.PhoneNumber))
 	e.find.SetSelected(audienceName(x.FindByNumber))
 	e.ttl.SetSelected(ttlName(x.AccountTTLDays))
+	e.ttlNow.SetText(ttlSentence(x.AccountTTLDays))
 }
 
 // chosen is what the panel shows now; what is not chosen stays as loaded.
@@ -154,6 +161,18 @@ func audienceName(a Audience) string {
 		}
 	}
 	return ""
+}
+
+// ttlSentence says what the self-destruct period the server has means.
+func ttlSentence(days int) string {
+	if days <= 0 {
+		return ""
+	}
+	period := ttlName(days)
+	if period == "" {
+		period = plural(days, "1 day", "%d days")
+	}
+	return "Now: if you do not come online for " + period + ", Telegram deletes your account with all its cloud chats and contacts."
 }
 
 // ttlName is how a self-destruct period is offered; "" for a period that is not offered.
