@@ -39,8 +39,7 @@ type blockedRow struct {
 }
 
 // blockedNone is said when nobody is blocked.
-const blockedNone = "You have not blocked anyone. Someone you block can no longer write to you, start a secret " +
-	"chat with you or see when you are online, and Telegram does not tell them."
+const blockedNone = "You have not blocked anyone."
 
 func newBlockedPanel(p *privacyPage) *blockedPanel {
 	b := &blockedPanel{p: p, err: errorLabel(), whoErr: errorLabel(), list: container.NewVBox(), now: time.Now,
@@ -124,7 +123,13 @@ func blockedDetails(x BlockedPerson, now time.Time) string {
 	} else {
 		parts = append(parts, "no username")
 	}
-	if when := shortTime(x.Since, now); when != "" && x.Since.Unix() > 0 {
+	if x.Since.Unix() > 0 {
+		when := shortTime(x.Since, now)
+		if y1, m1, d1 := x.Since.In(now.Location()).Date(); y1 == now.Year() && m1 == now.Month() && d1 == now.Day() {
+			when = "today at " + when
+		} else {
+			when = "on " + when
+		}
 		parts = append(parts, "blocked "+when)
 	}
 	return strings.Join(parts, " · ")

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPrivacyBlockedEmptyBlockAndUnblock(t *testing.T) {
@@ -31,7 +32,7 @@ func TestPrivacyBlockedEmptyBlockAndUnblock(t *testing.T) {
 		t.Fatalf("after blocking: %d rows, Block called %d times", len(p.rows), b.privacy.called("Block"))
 	}
 	row := p.rows[0]
-	if row.person.Name != "Mallory" || !strings.HasPrefix(blockedDetails(row.person, p.now()), "@mallory_x · blocked ") {
+	if row.person.Name != "Mallory" || !strings.HasPrefix(blockedDetails(row.person, p.now()), "@mallory_x · blocked today at ") {
 		t.Fatalf("row %+v: %q", row.person, blockedDetails(row.person, p.now()))
 	}
 	if p.count.Text != "One blocked person" || p.who.Text != "" {
@@ -87,21 +88,18 @@ func TestPrivacyBlockSomeoneProblems(t *testing.T) {
 	}
 }
 
-func TestPrivacyAccountTTLSentenceReadBack(t *testing.T) {
-	u, b := toPrivacy(t)
-	e := u.privacyPg.exposure
-	if e.ttlNow.Text != "Now: if you do not come online for 1 year, Telegram deletes your account with all its cloud chats and contacts." {
-		t.Fatalf("sentence %q", e.ttlNow.Text)
-	}
-	e.ttl.SetSelected("6 months")
-	if strings.Contains(e.ttlNow.Text, "6 months") {
-		t.Fatal("the sentence says the choice before the server has it")
-	}
-	u.tap(e.save)
-	if b.privacy.exposure.AccountTTLDays != 180 || !strings.Contains(e.ttlNow.Text, "for 6 months,") || e.ttl.Selected != "6 months" {
-		t.Fatalf("after Save: server %d days, sentence %q", b.privacy.exposure.AccountTTLDays, e.ttlNow.Text)
-	}
-	if got := ttlSentence(200); !strings.Contains(got, "for 200 days,") {
-		t.Fatalf("a period not offered: %q", got)
+func TestBlockedDetails(t *testing.T) {
+	now := time.Date(2026, 12, 6, 10, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		x    BlockedPerson
+		want string
+	}{
+		{BlockedPerson{Username: "eve_x", Since: now.Add(-time.Hour)}, "@eve_x · blocked today at 09:30"},
+		{BlockedPerson{Since: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}, "no username · blocked on Mar 2"},
+		{BlockedPerson{Username: "eve_x"}, "@eve_x"},
+	} {
+		if got := blockedDetails(c.x, now); got != c.want {
+			t.Errorf("%+v: %q, want %q", c.x, got, c.want)
+		}
 	}
 }
