@@ -60,8 +60,8 @@ func (b *blockedPanel) content() fyne.CanvasObject {
 		caption("People you block cannot write to you, start a secret chat with you, or see your profile photo "+
 			"and when you are online. Their messages are not delivered; Telegram does not tell them they are blocked."),
 		labeled("Block someone", container.NewBorder(nil, nil, nil, b.block, b.who),
-			b.whoErr, caption("Type their username, or paste a link to them. Tacit never looks people up by phone number here.")),
-		b.busy.view, b.err,
+			b.whoErr, b.err, caption("Type their username, or paste a link to them. Tacit never looks people up by phone number here.")),
+		b.busy.view,
 		widget.NewSeparator(),
 		b.count, b.none, b.list)
 }
