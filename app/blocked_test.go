@@ -89,6 +89,16 @@ func TestBlockSimulatedContact(t *testing.T) {
 		t.Fatalf("history with Kit: %+v", msgs)
 	}
 
+	// Blocked the other way round: Kit blocks the account, whose secret chat request is refused in words.
+	if _, err := kit.Client().API().ContactsBlock(ctx, &tg.ContactsBlockRequest{ID: toMe}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = w.svc.Secret.StartSecretChat(ctx, person.Dialog)
+	var refused *ui.Problem
+	if !errors.As(err, &refused) || !strings.Contains(refused.Message, "they may have blocked you") {
+		t.Fatalf("a secret chat with someone who blocked the account: %v", err)
+	}
+
 	// Yourself: refused by the server, in words.
 	self, err := w.svc.People.ResolveUsername(ctx, mustUsername(t, ctx, w))
 	if err != nil {

@@ -183,6 +183,8 @@ var rpcWords = map[string]string{
 	"PHONE_NOT_OCCUPIED": "Nobody on Telegram lets you find them by this number. Ask them for their username instead.",
 	"QUERY_TOO_SHORT":    "Type a little more to search.",
 	"CONTACT_NAME_EMPTY": "Enter a first name for the contact.",
+	"USER_IS_BLOCKED":    "This person does not accept this from you: they may have blocked you.",
+	"YOU_BLOCKED_USER":   "You blocked this person. Unblock them under Privacy, Blocked, first.",
 }
 
 // engineWords words an mtproto.Error.
