@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"tacit/mtproto"
 	"tacit/mtproto/privacy"
 	"tacit/ui"
 )
@@ -202,4 +203,38 @@ func engineAudience(a ui.Audience) privacy.Audience {
 		}
 	}
 	return privacy.AudienceNobody
+}
+
+// Blocked implements ui.Privacy: the blocklist, each person remembered as a cloud dialog so Unblock (or the
+// chat list) can name them.
+func (b privacyService) Blocked(ctx context.Context) ([]ui.BlockedPerson, error) {
+	list, err := privacy.Blocked(ctx, b.client.API())
+	if err != nil {
+		return nil, userError(err)
+	}
+	out := make([]ui.BlockedPerson, 0, len(list))
+	for _, x := range list {
+		p := b.person(ctx, mtproto.User{Peer: mtproto.Peer{Kind: mtproto.PeerUser, ID: x.ID, AccessHash: x.AccessHash},
+			FirstName: x.FirstName, LastName: x.LastName, Username: x.Username})
+		out = append(out, ui.BlockedPerson{Dialog: p.Dialog, Name: p.Name, Username: p.Username, Since: x.Since})
+	}
+	return out, nil
+}
+
+// Block implements ui.Privacy.
+func (b privacyService) Block(ctx context.Context, person ui.DialogID) error {
+	peer, _, err := b.peerOf(person)
+	if err != nil {
+		return err
+	}
+	return userError(privacy.Block(ctx, b.client.API(), peer))
+}
+
+// Unblock implements ui.Privacy.
+func (b privacyService) Unblock(ctx context.Context, person ui.DialogID) error {
+	peer, _, err := b.peerOf(person)
+	if err != nil {
+		return err
+	}
+	return userError(privacy.Unblock(ctx, b.client.API(), peer))
 }

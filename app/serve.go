@@ -34,6 +34,7 @@ func Serve(ctx context.Context, listen, endpoint string, out io.Writer) error {
 	if err := srv.DemoGroups(ctx); err != nil {
 		return fmt.Errorf("app: demo group and channel: %w", err)
 	}
+	srv.DemoOtherDevice()
 	if endpoint == "" {
 		endpoint = DefaultEndpointFile()
 	}

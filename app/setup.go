@@ -264,6 +264,7 @@ func startDemo(ctx, runCtx context.Context, diag *diagnostics) (*demoRun, error)
 	if err := srv.DemoGroups(ctx); err != nil {
 		return nil, errors.Join(fmt.Errorf("app: demo group and channel: %w", err), srv.Close())
 	}
+	srv.DemoOtherDevice()
 	opts := mtproto.Options{AppID: 1, AppHash: "sandbox", Endpoint: srv.Endpoint()}
 	return &demoRun{srv: srv, sess: newSession(runCtx, opts, nil, srv, "", diag)}, nil
 }

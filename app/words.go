@@ -81,6 +81,9 @@ func words(err error) (string, ui.Field) {
 	if msg, ok := secretWords(err); ok {
 		return msg, ui.FieldNone
 	}
+	if msg, ok := blockWords(err); ok {
+		return msg, ui.FieldNone
+	}
 	var phone *mtproto.PhoneError
 	if errors.As(err, &phone) {
 		return phoneWords[phone.Problem], ui.FieldPhone
@@ -180,6 +183,8 @@ var rpcWords = map[string]string{
 	"PHONE_NOT_OCCUPIED": "Nobody on Telegram lets you find them by this number. Ask them for their username instead.",
 	"QUERY_TOO_SHORT":    "Type a little more to search.",
 	"CONTACT_NAME_EMPTY": "Enter a first name for the contact.",
+	"USER_IS_BLOCKED":    "This person does not accept this from you: they may have blocked you.",
+	"YOU_BLOCKED_USER":   "You blocked this person. Unblock them under Privacy, Blocked, first.",
 }
 
 // engineWords words an mtproto.Error.
@@ -294,6 +299,19 @@ func secretWords(err error) (string, bool) {
 		return "A key change is already running. Try again in a moment.", true
 	case errors.Is(err, secret.ErrDHParams), errors.Is(err, secret.ErrPublicValue):
 		return "The server offered unsafe encryption parameters, so Tacit refused to set up the secret chat.", true
+	}
+	return "", false
+}
+
+// blockWords words the failures of blocking and unblocking someone.
+func blockWords(err error) (string, bool) {
+	switch {
+	case errors.Is(err, privacy.ErrBlockSelf):
+		return "You cannot block yourself.", true
+	case errors.Is(err, privacy.ErrBlockUnknown):
+		return "Telegram does not know this person any more; they may have deleted their account. Reload the list.", true
+	case errors.Is(err, privacy.ErrBlockNotKept):
+		return "Telegram accepted the change, but its list of blocked people does not show it. Try again in a moment.", true
 	}
 	return "", false
 }

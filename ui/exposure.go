@@ -8,14 +8,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// exposurePanel is the privacy centre's phone number settings: who sees the number, who can find the
-// account by it, and after how long unused the account deletes itself. Save changes what differs and shows
-// each change as read back.
+// exposurePanel is the privacy centre's phone number settings: who sees the number and who can find the
+// account by it. Save changes what differs and shows each change as read back. The account's self-destruct
+// period, which the same role call carries, has a tab of its own (privacy_ttl.go).
 type exposurePanel struct {
 	p      *privacyPage
 	see    *widget.RadioGroup
 	find   *widget.RadioGroup
-	ttl    *widget.Select
 	save   *widget.Button
 	err    *widget.Label
 	busy   *busyIndicator
@@ -33,12 +32,6 @@ var audienceChoices = []struct {
 	name string
 }{{AudienceEverybody, "Everybody"}, {AudienceContacts, "My contacts"}, {AudienceNobody, "Nobody"}}
 
-// ttlChoices are the self-destruct periods offered, the ones Telegram accepts.
-var ttlChoices = []struct {
-	days int
-	name string
-}{{30, "1 month"}, {90, "3 months"}, {180, "6 months"}, {365, "1 year"}, {548, "18 months"}, {730, "2 years"}}
-
 func newExposurePanel(p *privacyPage) *exposurePanel {
 	e := &exposurePanel{p: p, err: errorLabel(), result: container.NewVBox()}
 	names := func(n int) []string {
@@ -50,14 +43,9 @@ func newExposurePanel(p *privacyPage) *exposurePanel {
 	}
 	e.see = widget.NewRadioGroup(names(3), nil)
 	e.find = widget.NewRadioGroup(names(2), nil)
-	var ttl []string
-	for _, c := range ttlChoices {
-		ttl = append(ttl, c.name)
-	}
-	e.ttl = widget.NewSelect(ttl, nil)
 	e.save = widget.NewButton("Save", e.apply)
 	e.save.Importance = widget.HighImportance
-	e.busy = newBusyWithText("Reading the settings…", e.save, e.see, e.find, e.ttl)
+	e.busy = newBusyWithText("Reading the settings…", e.save, e.see, e.find)
 	e.form = p.u.newForm(e.busy, e.err)
 	return e
 }
@@ -68,8 +56,6 @@ func (e *exposurePanel) content() fyne.CanvasObject {
 			caption("Nobody is safest: people you chat with do not learn the number that ties the account to you.")),
 		labeled("Who can find me by my number", e.find,
 			caption("Anyone who has or guesses your number can otherwise find this account; numbers are matched to people in bulk this way.")),
-		labeled("Delete my account if I am away for", e.ttl,
-			caption("If you stop using the account, Telegram deletes it with its cloud messages after this time. Tacit recommends 6 months at most.")),
 		e.err, buttonRow(e.busy, e.save), e.result)
 }
 
@@ -87,7 +73,6 @@ func (e *exposurePanel) show(x Exposure) {
 	e.loaded = x
 	e.see.SetSelected(audienceName(x.PhoneNumber))
 	e.find.SetSelected(audienceName(x.FindByNumber))
-	e.ttl.SetSelected(ttlName(x.AccountTTLDays))
 }
 
 // chosen is what the panel shows now; what is not chosen stays as loaded.
@@ -99,11 +84,6 @@ func (e *exposurePanel) chosen() Exposure {
 		}
 		if e.find.Selected == c.name {
 			x.FindByNumber = c.a
-		}
-	}
-	for _, c := range ttlChoices {
-		if e.ttl.Selected == c.name {
-			x.AccountTTLDays = c.days
 		}
 	}
 	return x
@@ -118,6 +98,12 @@ func (e *exposurePanel) apply() {
 	}
 	e.busy.label.SetText("Changing the settings and reading them back…")
 	e.form.run(func(ctx context.Context) (func(), error) {
+		// The self-destruct period is changed in its own tab: keep what the server has now.
+		cur, err := e.p.u.svc.Privacy.Exposure(ctx)
+		if err != nil {
+			return nil, err
+		}
+		want.AccountTTLDays = cur.AccountTTLDays
 		rules, err := e.p.u.svc.Privacy.SetExposure(ctx, want)
 		if err != nil {
 			return nil, err
@@ -150,16 +136,6 @@ func (e *exposurePanel) showResult(rules []PrivacyRule) {
 func audienceName(a Audience) string {
 	for _, c := range audienceChoices {
 		if c.a == a {
-			return c.name
-		}
-	}
-	return ""
-}
-
-// ttlName is how a self-destruct period is offered; "" for a period that is not offered.
-func ttlName(days int) string {
-	for _, c := range ttlChoices {
-		if c.days == days {
 			return c.name
 		}
 	}

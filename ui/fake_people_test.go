@@ -101,3 +101,15 @@ func (f *fakePeople) AddContact(_ context.Context, phone, first, last string, sh
 	p.Name = strings.TrimSpace(first + " " + last)
 	return p, nil
 }
+
+// byDialog finds a person the server knows by their dialog.
+func (f *fakePeople) byDialog(d DialogID) (Person, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, p := range f.people {
+		if p.Dialog == d {
+			return p, true
+		}
+	}
+	return Person{}, false
+}

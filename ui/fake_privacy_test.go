@@ -18,6 +18,9 @@ type fakePrivacy struct {
 	// refuseTTL: SetExposure does not apply a new self-destruct period.
 	refuseTTL bool
 	exposures []Exposure // what SetExposure was asked for
+	// blocked is the blocklist, oldest first; names finds a person by dialog for Block (the people fake).
+	blocked []BlockedPerson
+	names   func(DialogID) (Person, bool)
 }
 
 func newFakePrivacy() *fakePrivacy {
@@ -125,4 +128,45 @@ func (f *fakePrivacy) SetExposure(ctx context.Context, e Exposure) ([]PrivacyRul
 		rules = append(rules, r)
 	}
 	return rules, nil
+}
+
+// Blocked lists the blocklist, most recently blocked first.
+func (f *fakePrivacy) Blocked(ctx context.Context) ([]BlockedPerson, error) {
+	f.record("Blocked")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := slices.Clone(f.blocked)
+	slices.Reverse(out)
+	return out, nil
+}
+
+// Block adds the person to the blocklist (named after the person the people fake knows under that dialog);
+// blocking the account itself ("u0") is refused as the app words it.
+func (f *fakePrivacy) Block(ctx context.Context, person DialogID) error {
+	f.record("Block")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if person == "u0" {
+		return &Problem{Message: "You cannot block yourself."}
+	}
+	if slices.ContainsFunc(f.blocked, func(b BlockedPerson) bool { return b.Dialog == person }) {
+		return nil
+	}
+	x := BlockedPerson{Dialog: person, Name: string(person), Since: time.Now()}
+	if f.names != nil {
+		if p, ok := f.names(person); ok {
+			x.Name, x.Username = p.Name, p.Username
+		}
+	}
+	f.blocked = append(f.blocked, x)
+	return nil
+}
+
+// Unblock takes the person off the blocklist.
+func (f *fakePrivacy) Unblock(ctx context.Context, person DialogID) error {
+	f.record("Unblock")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.blocked = slices.DeleteFunc(f.blocked, func(b BlockedPerson) bool { return b.Dialog == person })
+	return nil
 }

@@ -25,6 +25,7 @@ func newFakes() *fakes {
 	f.msgs = &fakeMessages{chats: f.chats, history: map[DialogID][]Message{}, nextID: 100}
 	f.secret = &fakeSecret{chats: f.chats, secrets: map[DialogID]*SecretChatInfo{}, acceptTo: SecretWaiting}
 	f.people = newFakePeople()
+	f.privacy.names = f.people.byDialog
 	f.files = newFakeFiles(f.msgs)
 	f.notify = &fakeNotifications{cloud: NotifyFull, secret: NotifyHidden}
 	f.account = &fakeAccount{login: f.login}

@@ -16,7 +16,8 @@ import (
 const privacyWidth = 620
 
 // privacyPage is the privacy centre: the check-up with Harden, the devices logged in to the account
-// (sessions.go), and the phone number's settings with the account's self-destruct period (exposure.go). It is reached from the chat list and goes back to it.
+// (sessions.go), the phone number's settings (exposure.go), the account's self-destruct period
+// (privacy_ttl.go), and the people the account has blocked (privacy_blocked.go). It is reached from the chat list and goes back to it.
 type privacyPage struct {
 	u        *UI
 	tabs     *container.AppTabs
@@ -24,6 +25,8 @@ type privacyPage struct {
 	checkUp  *checkUpPanel
 	devices  *sessionsPanel
 	exposure *exposurePanel
+	ttl      *ttlPanel
+	blocked  *blockedPanel
 }
 
 // checkUpPanel is the check-up: every setting rated, Harden for all of them and a fix for each.
@@ -61,15 +64,21 @@ func (u *UI) showPrivacy() {
 	p.checkUp = newCheckUpPanel(u)
 	p.devices = newSessionsPanel(p)
 	p.exposure = newExposurePanel(p)
+	p.ttl = newTTLPanel(p)
+	p.blocked = newBlockedPanel(p)
 	p.tabs = container.NewAppTabs(
 		container.NewTabItem("Check-up", column(p.checkUp.content())),
 		container.NewTabItem("Devices", column(p.devices.content())),
 		container.NewTabItem("Phone number", column(p.exposure.content())),
+		container.NewTabItem("Self-destruct", column(p.ttl.content())),
+		container.NewTabItem("Blocked", column(p.blocked.content())),
 	)
 	u.setPage(pagePrivacy, u.sectionFrame(p.back, "Privacy", p.tabs))
 	p.checkUp.load()
 	p.devices.load()
 	p.exposure.load()
+	p.ttl.load()
+	p.blocked.load()
 }
 
 // column lays content out from the top in a scrolling column of the privacy centre's width, centred across.

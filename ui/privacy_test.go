@@ -131,31 +131,78 @@ func TestPrivacySessionsEndOneAndAllOthers(t *testing.T) {
 func TestPrivacyPhoneNumberSettings(t *testing.T) {
 	u, b := toPrivacy(t)
 	e := u.privacyPg.exposure
-	if e.see.Selected != "Everybody" || e.find.Selected != "Everybody" || e.ttl.Selected != "1 year" {
-		t.Fatalf("shown %q %q %q", e.see.Selected, e.find.Selected, e.ttl.Selected)
+	if e.see.Selected != "Everybody" || e.find.Selected != "Everybody" {
+		t.Fatalf("shown %q %q", e.see.Selected, e.find.Selected)
 	}
 	u.tap(e.save)
 	if b.privacy.called("SetExposure") != 0 || len(e.result.Objects) != 1 {
 		t.Fatal("Save with nothing changed asked the server")
 	}
 
-	b.privacy.refuseTTL = true
+	// The self-destruct period changed meanwhile (in its tab, or on another device): Save keeps it.
+	b.privacy.exposure.AccountTTLDays = 180
 	e.see.SetSelected("Nobody")
 	e.find.SetSelected("My contacts")
-	e.ttl.SetSelected("3 months")
 	u.tap(e.save)
-	want := Exposure{PhoneNumber: AudienceNobody, FindByNumber: AudienceContacts, AccountTTLDays: 90}
+	want := Exposure{PhoneNumber: AudienceNobody, FindByNumber: AudienceContacts, AccountTTLDays: 180}
 	if got := b.privacy.exposures; len(got) != 1 || got[0] != want {
 		t.Fatalf("SetExposure was asked for %+v, want %+v", got, want)
 	}
-	if len(e.rows) != 3 || !e.rows[0].rule.Applied || e.rows[2].rule.Applied ||
-		!strings.Contains(e.rows[2].status.Text, "Not applied: Reading it back shows 365 days.") {
+	if len(e.rows) != 2 || !e.rows[0].rule.Applied || !e.rows[1].rule.Applied {
 		t.Fatalf("rows %+v", e.rows)
 	}
-	if e.see.Selected != "Nobody" || e.ttl.Selected != "1 year" {
-		t.Fatalf("after Save the panel shows %q %q, not what the server has", e.see.Selected, e.ttl.Selected)
+	if e.see.Selected != "Nobody" || e.find.Selected != "My contacts" {
+		t.Fatalf("after Save the panel shows %q %q", e.see.Selected, e.find.Selected)
 	}
 	if b.privacy.called("CheckUp") != 2 {
 		t.Fatal("the check-up was not read again after Save")
+	}
+}
+
+func TestPrivacySelfDestructPeriod(t *testing.T) {
+	u, b := toPrivacy(t)
+	p := u.privacyPg.ttl
+	if p.ttl.Selected != "1 year" ||
+		p.now.Text != "Now: if you do not come online for 1 year, Telegram deletes your account with all its cloud chats and contacts." {
+		t.Fatalf("shown %q: %q", p.ttl.Selected, p.now.Text)
+	}
+	u.tap(p.save)
+	if b.privacy.called("SetExposure") != 0 || len(p.result.Objects) != 1 {
+		t.Fatal("Save with nothing changed asked the server")
+	}
+
+	// A change the server does not keep: said, and the panel shows what the server has.
+	b.privacy.refuseTTL = true
+	p.ttl.SetSelected("3 months")
+	if strings.Contains(p.now.Text, "3 months") {
+		t.Fatal("the sentence says the choice before the server has it")
+	}
+	// The phone number's settings changed meanwhile: only the period is asked for.
+	b.privacy.exposure.PhoneNumber = AudienceNobody
+	u.tap(p.save)
+	want := Exposure{PhoneNumber: AudienceNobody, FindByNumber: AudienceEverybody, AccountTTLDays: 90}
+	if got := b.privacy.exposures; len(got) != 1 || got[0] != want {
+		t.Fatalf("SetExposure was asked for %+v, want %+v", got, want)
+	}
+	if p.row == nil || p.row.rule.Applied || !strings.Contains(p.row.status.Text, "Not applied: Reading it back shows 365 days.") {
+		t.Fatalf("the refusal is not shown: %+v", p.row)
+	}
+	if p.ttl.Selected != "1 year" || !strings.Contains(p.now.Text, "for 1 year,") {
+		t.Fatalf("after a refused Save the panel shows %q: %q", p.ttl.Selected, p.now.Text)
+	}
+
+	// Kept: read back and said.
+	b.privacy.refuseTTL = false
+	p.ttl.SetSelected("6 months")
+	u.tap(p.save)
+	if b.privacy.exposure.AccountTTLDays != 180 || p.ttl.Selected != "6 months" || !strings.Contains(p.now.Text, "for 6 months,") ||
+		p.row == nil || !p.row.rule.Applied {
+		t.Fatalf("after Save: server %d days, shown %q: %q", b.privacy.exposure.AccountTTLDays, p.ttl.Selected, p.now.Text)
+	}
+	if b.privacy.called("CheckUp") != 3 {
+		t.Fatal("the check-up was not read again after each Save")
+	}
+	if got := ttlSentence(200); !strings.Contains(got, "for 200 days,") {
+		t.Fatalf("a period not offered: %q", got)
 	}
 }

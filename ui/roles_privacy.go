@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Privacy is the privacy centre: the check-up of the account's privacy settings with Harden, and the
-// devices logged in to the account.
+// Privacy is the privacy centre: the check-up of the account's privacy settings with Harden, the devices
+// logged in to the account, the phone number's settings with the account's self-destruct period, and the
+// people the account has blocked.
 type Privacy interface {
 	// CheckUp reads every privacy setting Tacit knows about and rates it. A setting that cannot be read is
 	// an item rated RatingWarn that says so; the error is only for a check-up that could not run at all.
@@ -34,6 +35,26 @@ type Privacy interface {
 	// SetExposure changes what differs between e and the server's values and reads each change back. A
 	// change the server did not keep is a rule with its reason, not an error.
 	SetExposure(ctx context.Context, e Exposure) ([]PrivacyRule, error)
+
+	// Blocked lists the people the account has blocked, most recently blocked first.
+	Blocked(ctx context.Context) ([]BlockedPerson, error)
+
+	// Block blocks a person (the Dialog of a Person from People, or of a BlockedPerson) and checks that the
+	// server's list shows them. Blocking someone already blocked is not an error; blocking yourself is.
+	Block(ctx context.Context, person DialogID) error
+
+	// Unblock takes a person off the blocklist and checks that the server's list no longer shows them.
+	Unblock(ctx context.Context, person DialogID) error
+}
+
+// BlockedPerson is someone the account has blocked: they cannot write to it, start a secret chat with it or
+// see when it is online, and Telegram does not tell them.
+type BlockedPerson struct {
+	// Dialog names the person for Unblock (the cloud chat with them, KindUser).
+	Dialog   DialogID
+	Name     string
+	Username string // without "@"; "" when they have none
+	Since    time.Time
 }
 
 // Audience is who a privacy setting lets in.

@@ -358,7 +358,8 @@ func (s *Server) postLocked(o *op, peer tg.InputPeerClass, c content) (tg.Update
 	if c.randomID != 0 {
 		me.randomIDs[c.randomID] = out.id
 	}
-	if to.id != me.id {
+	// A blocked sender's message is kept on their side only (blocked.go).
+	if to.id != me.id && !blockedLocked(to, me.id) {
 		in := &boxMessage{peer: userPeer(me.id), from: me.id, date: now, text: c.text, entities: c.entities,
 			media: c.media, fwd: c.fwd, twin: out.id, order: out.order}
 		if c.replyTo > 0 && c.replyTo <= len(me.box) {

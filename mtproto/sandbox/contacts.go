@@ -206,7 +206,8 @@ func (s *Server) isSimulated(id int64) bool {
 }
 
 // onSignUp registers f to be called after each sign-up with the new user's
-// id and access hash. f runs with s.mu held: it must only start goroutines.
+// id and access hash. f runs with s.mu held: it may change the data model
+// but must not take the lock, and must start goroutines for anything else.
 func (s *Server) onSignUp(f func(userID, accessHash int64)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -233,7 +233,8 @@ func (s *Server) sendMessage(ctx context.Context, req *tg.MessagesSendMessageReq
 		if req.RandomID != 0 {
 			me.randomIDs[req.RandomID] = out.id
 		}
-		if to.id != me.id {
+		// A blocked sender's message is kept on their side only (blocked.go).
+		if to.id != me.id && !blockedLocked(to, me.id) {
 			in := &boxMessage{peer: userPeer(me.id), from: me.id, date: now, text: req.Message, entities: entities, twin: out.id, order: out.order}
 			if replyTo != 0 && replyTo <= len(me.box) {
 				in.replyTo = me.box[replyTo-1].twin

@@ -157,6 +157,9 @@ func (r *secretRelay) requestEncryption(ctx context.Context, req *tg.MessagesReq
 		if peer == nil || peer.id == me.id || peer.accessHash != in.AccessHash {
 			return nil, rpcErr(400, "USER_ID_INVALID")
 		}
+		if blockedLocked(peer, me.id) {
+			return nil, rpcErr(403, "USER_IS_BLOCKED") // blocked.go
+		}
 		if len(req.GA) == 0 || len(req.GA) > 256 {
 			return nil, rpcErr(400, "DH_G_A_INVALID")
 		}

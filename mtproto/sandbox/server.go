@@ -164,6 +164,7 @@ func (s *Server) registrations() []func(*tg.ServerDispatcher) {
 		s.registerEdits,
 		s.registerSearch,
 		s.registerPrivacy,
+		s.registerBlocked,
 		s.registerSecret,
 		s.registerUsernames,
 		s.registerTyping,

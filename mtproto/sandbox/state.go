@@ -89,6 +89,8 @@ type user struct {
 	globalPrivacy tg.GlobalPrivacySettings
 	// notify holds account.updateNotifySettings by scope or peer.
 	notify map[notifyKey]notifySetting
+	// blocked is the blocklist (contacts.block), storyBlocked the story blocklist; oldest first (blocked.go).
+	blocked, storyBlocked []blockedEntry
 
 	// Updates: pts-ordered log for getDifference and qts for secret chats.
 	pts    int

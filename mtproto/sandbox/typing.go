@@ -41,7 +41,7 @@ func (s *Server) setTyping(ctx context.Context, req *tg.MessagesSetTypingRequest
 			if err != nil {
 				return false, err
 			}
-			if u.id != me.id {
+			if u.id != me.id && !blockedLocked(u, me.id) {
 				to(u.id, &tg.UpdateUserTyping{UserID: me.id, Action: req.Action})
 			}
 		}

@@ -184,6 +184,7 @@ func (s *Server) getFullUser(ctx context.Context, id tg.InputUserClass) (*tg.Use
 		if u.about != "" {
 			full.SetAbout(u.about)
 		}
+		full.Blocked = blockedLocked(me, u.id)
 		return &tg.UsersUserFull{FullUser: full, Users: []tg.UserClass{s.userViewLocked(me, u)}}, nil
 	})
 }
