@@ -14,14 +14,21 @@ import (
 // with the hint that plays the desktop's sound for a new instant message or the one that keeps it quiet
 // (Fyne sends neither). Its error makes the window fall back to Fyne.
 func desktopNotifier() func(title, content string, sound bool) error {
-	var iconOnce sync.Once
-	var icon string
+	var (
+		mu   sync.Mutex
+		conn *dbus.Conn // Tacit's own connection to the session bus, made at the first notification
+		icon string
+	)
 	return func(title, content string, sound bool) error {
-		conn, err := dbus.SessionBus() // shared connection, not closed
-		if err != nil {
-			return err
+		mu.Lock()
+		defer mu.Unlock()
+		if conn == nil || !conn.Connected() {
+			c, err := dbus.ConnectSessionBus()
+			if err != nil {
+				return err
+			}
+			conn, icon = c, notificationIcon()
 		}
-		iconOnce.Do(func() { icon = notificationIcon() })
 		hints := map[string]dbus.Variant{"suppress-sound": dbus.MakeVariant(true)}
 		if sound {
 			hints = map[string]dbus.Variant{"sound-name": dbus.MakeVariant("message-new-instant")}
