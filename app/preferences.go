@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"sync"
 
 	"tacit/settings"
@@ -89,14 +88,6 @@ func (b prefsService) savePrefs(fn func(p *settings.Preferences)) error {
 	}
 	b.cloud.SetLinkPreviews(p.LinkPreviewsCloud)
 	return nil
-}
-
-// prefsError says why a preference could not be kept: a value Tacit refuses, or a file it cannot write.
-func prefsError(err error, path string) error {
-	if errors.Is(err, settings.ErrInvalidPreferences) {
-		return &ui.Problem{Message: "Tacit cannot keep that choice. Choose one of those offered.", Err: err}
-	}
-	return &ui.Problem{Message: "Tacit cannot save its settings in " + path + ". Check that the disk has room and the file can be written.", Err: err}
 }
 
 // usePrefs makes s the Backend's preferences and gives the engines what they hold themselves.
