@@ -61,8 +61,8 @@ type Backend struct {
 
 	// secretStore is the secret chat manager's storage (the store's, or memory in the demo).
 	secretStore secret.Storage
-	// prefs are the user's preferences (notifications).
-	prefs settings.Preferences
+	// prefs are the user's preferences, shared by the sessions of a window (usePrefs).
+	prefs *prefStore
 	// openDir is the private folder the readable copies of opened files go to; "" until the first.
 	openDir string
 }
@@ -74,7 +74,7 @@ func NewBackend(client *mtproto.Client, opts mtproto.LoginOptions, codes codeSou
 	b := &Backend{client: client, opts: opts, sandbox: codes, cache: cache{db: db}, running: make(chan struct{}),
 		diag:  newDiagnostics(os.Stderr),
 		users: map[int64]*tg.User{}, peers: map[ui.DialogID]mtproto.Peer{}, titles: map[ui.DialogID]string{},
-		readOutbox: map[string]int{}, canPost: map[string]bool{}, complete: map[string]int{}, prefs: settings.Default()}
+		readOutbox: map[string]int{}, canPost: map[string]bool{}, complete: map[string]int{}, prefs: newPrefStore("", settings.Default())}
 	b.login = client.NewLogin(opts)
 	b.cloud = mtproto.NewCloud(client, mtproto.CloudOptions{OnEvent: b.onCloudEvent})
 	var storage secret.Storage = secret.NewMemoryStorage()
@@ -100,6 +100,7 @@ func (b *Backend) Services() ui.Services {
 		Account:       accountService{b},
 		Privacy:       privacyService{b},
 		Settings:      settingsService{b},
+		Preferences:   prefsService{b},
 		Events:        &b.events,
 	}
 	if b.sandbox != nil || b.hint != "" {

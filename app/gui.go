@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
+	_ "tacit/app/locale" // before Fyne reads the locale: English, quietly, under LANG=C.UTF-8
 	"tacit/mtproto"
 	"tacit/mtproto/privacy"
 	"tacit/settings"
@@ -70,6 +71,18 @@ func buildWindow(ctx context.Context, cfg Config, a fyne.App) (*gui, error) {
 	if err != nil {
 		return nil, err
 	}
+	g, err := profileWindow(ctx, cfg, a, paths, prefs)
+	if err != nil {
+		return nil, err
+	}
+	g.ui.SetTheme(uiTheme(prefs.Theme))
+	g.ui.SetNotifier(desktopNotifier())
+	return g, nil
+}
+
+// profileWindow builds the window of the profile at paths, whose preferences are prefs.
+func profileWindow(ctx context.Context, cfg Config, a fyne.App, paths settings.Paths, prefs settings.Preferences) (*gui, error) {
+	var err error
 	opts := mtproto.Options{AppID: prefs.APIID, AppHash: prefs.APIHash}
 	if cfg.Sandbox {
 		// The in-memory demo has no network to proxy.

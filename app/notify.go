@@ -1,7 +1,6 @@
 package app
 
 import (
-	"tacit/settings"
 	"tacit/ui"
 )
 
@@ -10,19 +9,12 @@ type notifyService struct{ *Backend }
 
 // Content implements ui.Notifications: a secret chat's notification never shows more than "New message".
 func (b notifyService) Content(k ui.DialogKind) ui.NotifyContent {
+	p := b.prefs.get()
 	if k.EndToEnd() {
-		if b.prefs.NotifySecret == settings.NotifyOff {
+		if notifyContent(p.NotifySecret) == ui.NotifyOff {
 			return ui.NotifyOff
 		}
 		return ui.NotifyHidden
 	}
-	switch b.prefs.NotifyCloud {
-	case settings.NotifyOff:
-		return ui.NotifyOff
-	case settings.NotifySender:
-		return ui.NotifySender
-	case settings.NotifyFull:
-		return ui.NotifyFull
-	}
-	return ui.NotifyHidden
+	return notifyContent(p.NotifyCloud)
 }

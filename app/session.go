@@ -26,7 +26,7 @@ type session struct {
 	codes  codeSource      // nil unless the sandbox runs in this process
 	hint   string          // the demo banner for a sandbox in another process
 	diag   *diagnostics
-	prefs  *settings.Preferences // the user's preferences (notifications); nil: the defaults
+	prefs  *prefStore // the user's preferences, kept across log out
 
 	mu   sync.Mutex
 	cur  *Backend
@@ -34,7 +34,8 @@ type session struct {
 }
 
 func newSession(parent context.Context, opts mtproto.Options, db *store.Store, codes codeSource, hint string, diag *diagnostics) *session {
-	return &session{parent: parent, opts: opts, db: db, codes: codes, hint: hint, diag: diag}
+	return &session{parent: parent, opts: opts, db: db, codes: codes, hint: hint, diag: diag,
+		prefs: newPrefStore("", settings.Default())}
 }
 
 // start builds a client and its Backend and connects it in the background.
@@ -52,9 +53,7 @@ func (s *session) start() (*Backend, error) {
 	var b *Backend
 	b = NewBackend(client, loginOptions(func(r privacy.Report) { b.recordLockdown(r) }), s.codes, s.db)
 	b.hint, b.diag, b.renew = s.hint, s.diag, s.renew
-	if s.prefs != nil {
-		b.prefs = *s.prefs
-	}
+	b.usePrefs(s.prefs)
 	ctx, cancel := context.WithCancel(s.parent)
 	wait := connect(ctx, client, b)
 	s.mu.Lock()

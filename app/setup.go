@@ -229,6 +229,7 @@ func (s *setupService) Demo(ctx context.Context) (ui.Vault, error) {
 		if err != nil {
 			return nil, &ui.Problem{Message: "The demo server did not start. Try again.", Err: err}
 		}
+		d.sess.prefs = newPrefStore("", s.prefs) // the profile's choices, changed in memory only
 		s.demo = d
 	}
 	return s.demo.vault(), nil

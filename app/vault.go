@@ -132,7 +132,7 @@ func (v *vault) Open(ctx context.Context) (ui.Services, error) {
 	db.OnBackgroundError(func(err error) { diag.report("store", err) })
 	sess := newSession(v.runCtx, v.opts, db, nil, "", diag)
 	if prefs, err := settings.LoadPreferences(v.paths.PreferencesFile()); err == nil {
-		sess.prefs = &prefs
+		sess.prefs = newPrefStore(v.paths.PreferencesFile(), prefs)
 	} else {
 		diag.report("read the preferences", err)
 	}

@@ -421,6 +421,14 @@ func ruleTitle(rule string) string {
 	return sentenceCase(rule)
 }
 
+// prefsError says why a preference could not be kept: a value Tacit refuses, or a file it cannot write.
+func prefsError(err error, path string) error {
+	if errors.Is(err, settings.ErrInvalidPreferences) {
+		return &ui.Problem{Message: "Tacit cannot keep that choice. Choose one of those offered.", Err: err}
+	}
+	return &ui.Problem{Message: "Tacit cannot save its settings in " + path + ". Check that the disk has room and the file can be written.", Err: err}
+}
+
 // sentence makes a phrase of the engine's (its reasons are lowercase and unpunctuated) a sentence.
 func sentence(s string) string {
 	s = sentenceCase(strings.TrimSpace(s))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gotd/td/tg"
@@ -111,7 +112,8 @@ type Event struct {
 // CloudOptions configure Cloud.
 type CloudOptions struct {
 	// LinkPreviews lets Telegram build link previews for links sent in
-	// cloud chats. Off by default: Tacit sends no_webpage unless enabled.
+	// cloud chats. Off by default: Tacit sends no_webpage unless enabled
+	// (here or later with SetLinkPreviews).
 	LinkPreviews bool
 	// OnEvent receives pushed changes. It runs on the updates goroutine:
 	// hand work off instead of blocking.
@@ -122,6 +124,8 @@ type CloudOptions struct {
 type Cloud struct {
 	c    *Client
 	opts CloudOptions
+	// previews is whether link previews are allowed now (CloudOptions.LinkPreviews, then SetLinkPreviews).
+	previews atomic.Bool
 
 	mu    sync.Mutex
 	users map[int64]*tg.User
@@ -138,6 +142,7 @@ type Cloud struct {
 // registered before; receive those through CloudOptions.OnEvent.
 func NewCloud(c *Client, opts CloudOptions) *Cloud {
 	cl := &Cloud{c: c, opts: opts, users: map[int64]*tg.User{}, chans: map[int64]*tg.Channel{}, chats: map[int64]*tg.Chat{}}
+	cl.previews.Store(opts.LinkPreviews)
 	d := c.Dispatcher()
 	d.OnNewMessage(func(ctx context.Context, e tg.Entities, u *tg.UpdateNewMessage) error {
 		cl.learnEntities(e)

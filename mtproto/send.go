@@ -231,8 +231,12 @@ func randomID() int64 {
 // noWebpage says whether to ask Telegram for no link preview: always,
 // unless previews are enabled and the message does not opt out.
 func (cl *Cloud) noWebpage(opts SendOptions) bool {
-	return !cl.opts.LinkPreviews || opts.NoLinkPreview
+	return !cl.previews.Load() || opts.NoLinkPreview
 }
+
+// SetLinkPreviews allows or forbids link previews in the cloud chats from
+// the next message on (CloudOptions.LinkPreviews).
+func (cl *Cloud) SetLinkPreviews(on bool) { cl.previews.Store(on) }
 
 // SendText sends a text message to a cloud chat.
 func (cl *Cloud) SendText(ctx context.Context, peer Peer, text string, opts SendOptions) (Message, error) {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -56,6 +57,11 @@ const (
 	ThemeDark Theme = "dark"
 )
 
+// SecretTTLChoices are the self-destruct timers, in seconds, a new secret
+// chat may get by default (Preferences.SecretTTL): off, 5 s, 30 s, 1 min,
+// 1 h, 1 day, 1 week.
+var SecretTTLChoices = []int{0, 5, 30, 60, 3600, 24 * 3600, 7 * 24 * 3600}
+
 // WindowSize is the last size of the main window, in Fyne units. Zero means
 // "not recorded".
 type WindowSize struct {
@@ -95,6 +101,11 @@ type Preferences struct {
 	// NotifySecret is the notification content for secret chats: only
 	// NotifyOff or NotifyHidden; sender and text are never shown.
 	NotifySecret NotificationContent `json:"notify_secret"`
+	// NotifySound asks the desktop to play its sound with a notification.
+	NotifySound bool `json:"notify_sound"`
+	// SecretTTL is the self-destruct timer, in seconds, that a new secret
+	// chat gets once it is ready: one of SecretTTLChoices, 0 for none.
+	SecretTTL int `json:"secret_ttl"`
 	// Theme is the colour scheme.
 	Theme Theme `json:"theme"`
 	// Language is a BCP 47 tag such as "en" or "pt-BR"; empty follows the
@@ -105,13 +116,15 @@ type Preferences struct {
 }
 
 // Default returns the default preferences: sandbox only, direct connection,
-// passphrase custody, no link previews, notifications without content.
+// passphrase custody, no link previews, notifications without content (with
+// the desktop's sound), no default self-destruct timer.
 func Default() Preferences {
 	return Preferences{
 		Version:      PreferencesVersion,
 		KeyCustody:   ModePassphrase,
 		NotifyCloud:  NotifyHidden,
 		NotifySecret: NotifyHidden,
+		NotifySound:  true,
 		Theme:        ThemeSystem,
 		Window:       WindowSize{Width: 1000, Height: 720},
 	}
@@ -238,6 +251,9 @@ func (p Preferences) Validate() error {
 	default:
 		bad("notify_secret", "must be %q or %q, got %q", NotifyOff, NotifyHidden, p.NotifySecret)
 	}
+	if !slices.Contains(SecretTTLChoices, p.SecretTTL) {
+		bad("secret_ttl", "must be one of %s seconds (0 is off), got %d", ttlList(), p.SecretTTL)
+	}
 	switch p.Theme {
 	case ThemeSystem, ThemeLight, ThemeDark:
 	default:
@@ -256,6 +272,21 @@ func (p Preferences) Validate() error {
 		return &PreferencesError{Problems: probs}
 	}
 	return nil
+}
+
+// ttlList lists SecretTTLChoices for a message: "0, 5, 30, ... or 604800".
+func ttlList() string {
+	var b strings.Builder
+	for i, s := range SecretTTLChoices {
+		switch {
+		case i == len(SecretTTLChoices)-1:
+			b.WriteString(" or ")
+		case i > 0:
+			b.WriteString(", ")
+		}
+		fmt.Fprint(&b, s)
+	}
+	return b.String()
 }
 
 // LoadPreferences reads and validates the preferences file at path. A missing

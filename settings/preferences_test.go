@@ -37,6 +37,8 @@ func TestPreferencesRoundTrip(t *testing.T) {
 	p.LinkPreviewsCloud = true
 	p.NotifyCloud = NotifySender
 	p.NotifySecret = NotifyOff
+	p.NotifySound = false
+	p.SecretTTL = 3600
 	p.Theme = ThemeDark
 	p.Language = "pt-BR"
 	p.Window = WindowSize{Width: 1280, Height: 800}
@@ -83,6 +85,43 @@ func TestParsePartialFileKeepsDefaults(t *testing.T) {
 	}
 }
 
+// TestOldPreferencesFileLoads: a file written before the sound and the secret chats' default timer were
+// preferences still loads, unchanged, with those two at their defaults.
+func TestOldPreferencesFileLoads(t *testing.T) {
+	p, err := LoadPreferences(filepath.Join("testdata", "preferences-before-sound-and-timer.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Default()
+	want.APIID, want.APIHash = 12345, "0123456789abcdef0123456789abcdef"
+	want.KeyCustody, want.NotifyCloud, want.NotifySecret, want.Theme = ModeKeyring, NotifySender, NotifyOff, ThemeDark
+	want.Window = WindowSize{Width: 1100, Height: 760}
+	if p != want {
+		t.Fatalf("got  %+v\nwant %+v", p, want)
+	}
+	if !p.NotifySound || p.SecretTTL != 0 {
+		t.Fatalf("absent fields not at their defaults: sound %v, timer %d", p.NotifySound, p.SecretTTL)
+	}
+}
+
+// TestEverySecretTimerChoiceIsValid: the choices the settings offer are exactly the values a file may hold.
+func TestEverySecretTimerChoiceIsValid(t *testing.T) {
+	for _, ttl := range SecretTTLChoices {
+		p := Default()
+		p.SecretTTL = ttl
+		if err := p.Validate(); err != nil {
+			t.Errorf("%d: %v", ttl, err)
+		}
+	}
+	for _, ttl := range []int{1, 59, 3599, 365 * 24 * 3600} {
+		p := Default()
+		p.SecretTTL = ttl
+		if err := p.Validate(); !errors.Is(err, ErrInvalidPreferences) {
+			t.Errorf("%d accepted: %v", ttl, err)
+		}
+	}
+}
+
 func TestPreferencesErrorsNameFieldAndPosition(t *testing.T) {
 	tests := []struct {
 		name, in    string
@@ -107,6 +146,12 @@ func TestPreferencesErrorsNameFieldAndPosition(t *testing.T) {
 		{"hash without id", "{\"version\": 1, \"api_hash\": \"0123456789abcdef0123456789abcdef\"}", "api_id", 0, 0, "missing"},
 		{"bad hash", "{\"version\": 1, \"api_id\": 5, \"api_hash\": \"xyz\"}", "api_hash", 1, 41, "hexadecimal"},
 		{"bad language", "{\"version\": 1, \"language\": \"English\"}", "language", 1, 28, "language tag"},
+		{"unknown secret timer", "{\"version\": 1, \"secret_ttl\": 42}", "secret_ttl", 1, 30, "one of 0, 5, 30, 60, 3600, 86400 or 604800 seconds"},
+		{"negative secret timer", "{\"version\": 1, \"secret_ttl\": -5}", "secret_ttl", 1, 30, "got -5"},
+		{"secret timer as words", "{\"version\": 1, \"secret_ttl\": \"1h\"}", "secret_ttl", 1, 30, "whole number"},
+		{"sound as words", "{\"version\": 1, \"notify_sound\": \"on\"}", "notify_sound", 1, 32, "true or false"},
+		{"unknown cloud notify", "{\"version\": 1, \"notify_cloud\": \"loud\"}", "notify_cloud", 1, 32, "\"loud\""},
+		{"unknown secret notify", "{\"version\": 1, \"notify_secret\": \"sender-only\"}", "notify_secret", 1, 33, "must be \"off\" or \"hidden\""},
 		{"bad custody", "{\"version\": 1, \"key_custody\": \"file\"}", "key_custody", 1, 31, "keyring"},
 		{"old version", "{\"version\": 0}", "version", 1, 13, "between 1"},
 		{"trailing data", "{\"version\": 1} {}", "", 1, 17, "after the top-level"},

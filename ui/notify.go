@@ -43,8 +43,26 @@ func (m *mainWindow) notify(msg Message) {
 		}
 	}
 	m.notified = n
+	sound := true
+	if m.u.svc.Preferences != nil {
+		sound = m.u.svc.Preferences.Preferences().Sound
+	}
+	if send := m.u.notifier; send != nil {
+		title, content := n.Title, n.Content
+		go func() { // the desktop's notification service is another process: never wait for it here
+			if send(title, content, sound) != nil {
+				m.u.app.SendNotification(&fyne.Notification{Title: title, Content: content})
+			}
+		}()
+		return
+	}
 	m.u.app.SendNotification(n)
 }
+
+// SetNotifier gives the window what sends its desktop notifications with or without the desktop's sound,
+// as Preferences say; it is called on a goroutine of its own. When it is not given, or fails, Fyne sends
+// them (with whatever sound the desktop plays). Call it before Start or Run.
+func (u *UI) SetNotifier(send func(title, content string, sound bool) error) { u.notifier = send }
 
 // notificationTitle names who wrote: the person, or the person in the group.
 func notificationTitle(d DialogSummary, msg Message) string {

@@ -27,6 +27,7 @@ type Services struct {
 	Account       Account
 	Privacy       Privacy
 	Settings      Settings
+	Preferences   Preferences
 	Events        Events
 	Demo          DemoHints
 }

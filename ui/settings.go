@@ -19,6 +19,10 @@ type settingsSection struct {
 func (u *UI) settingsSections() []settingsSection {
 	return []settingsSection{
 		{"2-step verification", (*UI).twoStepSection},
+		{"Notifications", (*UI).notificationsSection},
+		{"Secret chats", (*UI).secretChatsSection},
+		{"Link previews", (*UI).chatsSection},
+		{"Appearance", (*UI).appearanceSection},
 	}
 }
 

@@ -106,6 +106,14 @@ type UI struct {
 	unsubscribe    func()
 	closeOnce      sync.Once
 	sandboxHint    string
+
+	// The settings' sections of Preferences, while the settings are open.
+	notifyPg         *notificationsPage
+	secretDefaultsPg *secretDefaultsPage
+	chatsPrefsPg     *chatsPrefsPage
+	appearancePg     *appearancePage
+	// notifier sends desktop notifications with or without sound (SetNotifier); nil: Fyne does.
+	notifier func(title, content string, sound bool) error
 }
 
 // New creates Tacit's window on app, driven by svc. It shows nothing until ShowLogin, Start or Run.

@@ -161,22 +161,25 @@ func (m *Manager) SetTTL(ctx context.Context, id ChatID, seconds int) error {
 	if seconds < 0 || seconds > maxTTL {
 		return fmt.Errorf("secret: ttl %d out of range", seconds)
 	}
-	err := m.userSend(ctx, id, func(ct *chatTx) error {
-		rid := nonZeroRandInt64()
-		if err := ct.enqueueVisibleService(rid, &e2e.DecryptedMessageActionSetMessageTTL{TTLSeconds: seconds}); err != nil {
-			return err
-		}
-		ct.c.TTL = seconds
-		msg := Message{ChatID: id, RandomID: rid, Out: true, Kind: KindService, Date: ct.now, Action: ActionSetTTL, ServiceTTL: seconds}
-		if err := ct.tx.PutMessage(msg); err != nil {
-			return err
-		}
-		ct.emit(TTLChanged{Chat: id, TTL: seconds}, MessageQueued{Message: msg})
-		return nil
-	})
+	err := m.userSend(ctx, id, func(ct *chatTx) error { return ct.setTTL(seconds) })
 	if err != nil {
 		return fmt.Errorf("secret: set ttl: %w", err)
 	}
+	return nil
+}
+
+// setTTL queues the timer action for the peer, sets the chat's timer and keeps the service line both see.
+func (ct *chatTx) setTTL(seconds int) error {
+	rid := nonZeroRandInt64()
+	if err := ct.enqueueVisibleService(rid, &e2e.DecryptedMessageActionSetMessageTTL{TTLSeconds: seconds}); err != nil {
+		return err
+	}
+	ct.c.TTL = seconds
+	msg := Message{ChatID: ct.c.ID, RandomID: rid, Out: true, Kind: KindService, Date: ct.now, Action: ActionSetTTL, ServiceTTL: seconds}
+	if err := ct.tx.PutMessage(msg); err != nil {
+		return err
+	}
+	ct.emit(TTLChanged{Chat: ct.c.ID, TTL: seconds}, MessageQueued{Message: msg})
 	return nil
 }
 

@@ -70,6 +70,7 @@ type config struct {
 	rekeyAfterAge  time.Duration
 	rekeyTimeout   time.Duration
 	resendRetry    time.Duration
+	newChatTTL     func() int // Options.NewChatTTL; nil: none
 }
 
 // resendMaxRetry bounds the wait between repeats of a Resend.

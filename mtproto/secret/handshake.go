@@ -146,6 +146,12 @@ func (ct *chatTx) becomeReady(key []byte, fp int64) error {
 		return err
 	}
 	ct.emit(ChatReady{Chat: chatInfo(*c), Fingerprint: Fingerprint{KeyHash: c.KeyHash}})
+	if ct.cfg.newChatTTL == nil || c.TTL != 0 {
+		return nil
+	}
+	if ttl := min(max(ct.cfg.newChatTTL(), 0), maxTTL); ttl > 0 {
+		return ct.setTTL(ttl)
+	}
 	return nil
 }
 

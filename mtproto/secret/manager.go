@@ -31,6 +31,11 @@ type Options struct {
 	ResendRetry time.Duration
 	// TickInterval is how often Run expires messages and retries sends. Default 1 s.
 	TickInterval time.Duration
+	// NewChatTTL, when set, is the self-destruct timer (seconds, 0 = none) a chat gets when it becomes
+	// ready: the timer action is queued right after the layer notice, in the transaction that makes the
+	// chat ready, so it is sent once and survives a crash. It is asked at that moment (the user's
+	// current choice) and must return at once.
+	NewChatTTL func() int
 }
 
 // Manager runs Tacit's secret chats: it answers server updates, carries out the user's
@@ -106,7 +111,7 @@ func NewManager(api API, store Storage, opts Options) *Manager {
 	m := &Manager{
 		api: api, base: store, opts: opts,
 		cfg: config{rekeyAfterUses: opts.RekeyAfterMessages, rekeyAfterAge: opts.RekeyAfter, rekeyTimeout: opts.RekeyTimeout,
-			resendRetry: opts.ResendRetry},
+			resendRetry: opts.ResendRetry, newChatTTL: opts.NewChatTTL},
 		events:  newEventQueue(opts.Events),
 		closed:  make(chan struct{}),
 		locks:   map[ChatID]*sync.Mutex{},

@@ -1,0 +1,149 @@
+package app
+
+import (
+	"context"
+	"sync"
+
+	"tacit/settings"
+	"tacit/ui"
+)
+
+// prefStore holds the user's preferences while the window runs: read at once, each change validated and
+// saved to the profile's file before it applies. The sessions of one window share it, so log out keeps
+// the choices of this computer.
+type prefStore struct {
+	path string // the preferences file; "" keeps them in memory (the demo, a sandbox in another process)
+
+	mu  sync.Mutex
+	cur settings.Preferences
+}
+
+func newPrefStore(path string, p settings.Preferences) *prefStore {
+	return &prefStore{path: path, cur: p}
+}
+
+// get returns the preferences as they stand.
+func (s *prefStore) get() settings.Preferences {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+
+// change applies fn to a copy of the preferences, checks and saves it, and only then makes it current.
+func (s *prefStore) change(fn func(p *settings.Preferences)) (settings.Preferences, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := s.cur
+	fn(&next)
+	var err error
+	if s.path != "" {
+		err = settings.SavePreferences(s.path, next)
+	} else {
+		err = next.Validate()
+	}
+	if err != nil {
+		return s.cur, err
+	}
+	s.cur = next
+	return next, nil
+}
+
+// prefsService implements ui.Preferences over the Backend's store of preferences.
+type prefsService struct{ *Backend }
+
+// Preferences implements ui.Preferences.
+func (b prefsService) Preferences() ui.Prefs {
+	p := b.prefs.get()
+	return ui.Prefs{NotifySecret: notifyContent(p.NotifySecret), NotifyCloud: notifyContent(p.NotifyCloud), Sound: p.NotifySound,
+		SecretTTL: p.SecretTTL, LinkPreviews: p.LinkPreviewsCloud, Theme: uiTheme(p.Theme)}
+}
+
+// SetNotifications implements ui.Preferences.
+func (b prefsService) SetNotifications(_ context.Context, secret, cloud ui.NotifyContent, sound bool) error {
+	return b.savePrefs(func(p *settings.Preferences) {
+		p.NotifySecret, p.NotifyCloud, p.NotifySound = notificationContent(secret), notificationContent(cloud), sound
+	})
+}
+
+// SetSecretTTL implements ui.Preferences; the secret chat manager asks for it when a chat becomes ready.
+func (b prefsService) SetSecretTTL(_ context.Context, seconds int) error {
+	return b.savePrefs(func(p *settings.Preferences) { p.SecretTTL = seconds })
+}
+
+// SetLinkPreviews implements ui.Preferences: from the next message sent in a cloud chat on.
+func (b prefsService) SetLinkPreviews(_ context.Context, cloud bool) error {
+	return b.savePrefs(func(p *settings.Preferences) { p.LinkPreviewsCloud = cloud })
+}
+
+// SetTheme implements ui.Preferences.
+func (b prefsService) SetTheme(_ context.Context, t ui.ThemeChoice) error {
+	return b.savePrefs(func(p *settings.Preferences) { p.Theme = settingsTheme(t) })
+}
+
+// savePrefs keeps a change and applies what the engines hold themselves (link previews).
+func (b prefsService) savePrefs(fn func(p *settings.Preferences)) error {
+	p, err := b.prefs.change(fn)
+	if err != nil {
+		return prefsError(err, b.prefs.path)
+	}
+	b.cloud.SetLinkPreviews(p.LinkPreviewsCloud)
+	return nil
+}
+
+// usePrefs makes s the Backend's preferences and gives the engines what they hold themselves.
+func (b *Backend) usePrefs(s *prefStore) {
+	b.prefs = s
+	b.cloud.SetLinkPreviews(s.get().LinkPreviewsCloud)
+}
+
+// newChatTTL is the self-destruct timer a secret chat gets when it becomes ready (secret.Options.NewChatTTL).
+func (b *Backend) newChatTTL() int { return b.prefs.get().SecretTTL }
+
+func notifyContent(c settings.NotificationContent) ui.NotifyContent {
+	switch c {
+	case settings.NotifyOff:
+		return ui.NotifyOff
+	case settings.NotifySender:
+		return ui.NotifySender
+	case settings.NotifyFull:
+		return ui.NotifyFull
+	}
+	return ui.NotifyHidden
+}
+
+// notificationContent is the preference of c; a value the window does not know is refused by Validate.
+func notificationContent(c ui.NotifyContent) settings.NotificationContent {
+	switch c {
+	case ui.NotifyHidden:
+		return settings.NotifyHidden
+	case ui.NotifyOff:
+		return settings.NotifyOff
+	case ui.NotifySender:
+		return settings.NotifySender
+	case ui.NotifyFull:
+		return settings.NotifyFull
+	}
+	return "unknown"
+}
+
+func uiTheme(t settings.Theme) ui.ThemeChoice {
+	switch t {
+	case settings.ThemeLight:
+		return ui.ThemeLight
+	case settings.ThemeDark:
+		return ui.ThemeDark
+	}
+	return ui.ThemeSystem
+}
+
+func settingsTheme(t ui.ThemeChoice) settings.Theme {
+	switch t {
+	case ui.ThemeSystem:
+		return settings.ThemeSystem
+	case ui.ThemeLight:
+		return settings.ThemeLight
+	case ui.ThemeDark:
+		return settings.ThemeDark
+	}
+	return "unknown"
+}
