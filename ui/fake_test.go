@@ -18,12 +18,15 @@ type fakes struct {
 	events   *fakeEvents
 	privacy  *fakePrivacy
 	settings *fakeSettings
+	conn     *fakeConnection
 }
 
 func newFakes() *fakes {
-	f := &fakes{login: newFakeLogin(), chats: &fakeChats{}, events: &fakeEvents{subs: map[int]func(Event){}}, privacy: newFakePrivacy(), settings: newFakeSettings()}
+	f := &fakes{login: newFakeLogin(), chats: &fakeChats{}, events: &fakeEvents{subs: map[int]func(Event){}}, privacy: newFakePrivacy(), settings: newFakeSettings(),
+		conn: newFakeConnection()}
 	f.msgs = &fakeMessages{chats: f.chats, history: map[DialogID][]Message{}, nextID: 100}
 	f.secret = &fakeSecret{chats: f.chats, secrets: map[DialogID]*SecretChatInfo{}, acceptTo: SecretWaiting}
+	f.login.settings = f.settings
 	f.people = newFakePeople()
 	f.files = newFakeFiles(f.msgs)
 	f.notify = &fakeNotifications{cloud: NotifyFull, secret: NotifyHidden}
@@ -35,7 +38,7 @@ func newFakes() *fakes {
 func (f *fakes) services() Services {
 	svc := Services{Rules: fakeRules{}, Login: f.login, Chats: f.chats, Messages: f.msgs, Secret: f.secret, People: f.people,
 		Files: f.files, Notifications: f.notify, Account: f.account, Events: f.events, Privacy: f.privacy,
-		Settings: f.settings}
+		Settings: f.settings, Connection: f.conn}
 	if f.login.hint != "" {
 		svc.Demo = f.login
 	}
