@@ -25,12 +25,18 @@ func (b demoService) DemoCode(phone string) (string, bool) {
 	return b.sandbox.Code(p)
 }
 
-// DemoEmailCode implements ui.DemoHints: the code the sandbox keeps for the signed-in account's pending
-// recovery e-mail instead of mailing it.
+// DemoEmailCode implements ui.DemoHints: the code the sandbox keeps for the account's pending recovery
+// e-mail instead of mailing it, signed in or still setting its password at sign-up.
 func (b demoService) DemoEmailCode() (string, bool) {
-	me := b.client.Self()
-	if b.sandbox == nil || me == nil {
+	if b.sandbox == nil {
 		return "", false
 	}
-	return b.sandbox.EmailCode(me.ID)
+	id := b.currentLogin().UserID()
+	if me := b.client.Self(); me != nil {
+		id = me.ID
+	}
+	if id == 0 {
+		return "", false
+	}
+	return b.sandbox.EmailCode(id)
 }

@@ -401,3 +401,45 @@ func TestSettingsOnAProfile(t *testing.T) {
 		t.Fatalf("preferences after saving: %+v", p)
 	}
 }
+
+// TestDemoEmailCodeAtSignUp: the demo shows the code of the recovery e-mail given with the first password,
+// before the account is ready, and that code confirms it.
+func TestDemoEmailCodeAtSignUp(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	w := openWindow(t, ctx, srv, nil)
+	const phone = "+44 7700 900327"
+	if _, err := w.svc.Login.SendCode(ctx, phone); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := w.svc.Demo.DemoCode(phone)
+	if _, err := w.svc.Login.SubmitCode(ctx, code); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Login.SignUp(ctx, "Robin", "", true); err != nil {
+		t.Fatal(err)
+	}
+	st, err := w.svc.Login.SetPassword(ctx, []byte("window password 1"), "", "robin@example.org")
+	if err != nil || st.Step != ui.StepConfirmEmail {
+		t.Fatalf("set password with an e-mail: %+v %v", st, err)
+	}
+	emailCode, ok := w.svc.Demo.DemoEmailCode()
+	if !ok {
+		t.Fatal("no demo e-mail code before the account is ready")
+	}
+	if st, err := w.svc.Login.ConfirmEmail(ctx, emailCode); err != nil || st.Step != ui.StepReady {
+		t.Fatalf("confirm: %+v %v", st, err)
+	}
+	if ts, err := w.svc.Settings.TwoStep(ctx); err != nil || !ts.HasRecoveryEmail {
+		t.Fatalf("after sign-up: %+v %v", ts, err)
+	}
+}

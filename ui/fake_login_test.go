@@ -206,12 +206,18 @@ func (f *fakeLogin) DemoCode(phone string) (string, bool) {
 	return f.code, true
 }
 
-// DemoEmailCode plays the demo server's recovery e-mail code: the settings fake's, when an address waits.
+// DemoEmailCode plays the demo server's recovery e-mail code: the sign-up's, or the settings fake's when an
+// address waits there.
 func (f *fakeLogin) DemoEmailCode() (string, bool) {
 	f.mu.Lock()
-	hint, s := f.hint, f.settings
+	hint, s, signUp := f.hint, f.settings, f.emailSet
 	f.mu.Unlock()
-	if hint == "" || s == nil {
+	switch {
+	case hint == "":
+		return "", false
+	case signUp:
+		return "777777", true // the sign-up's address, as ConfirmEmail expects
+	case s == nil:
 		return "", false
 	}
 	s.mu.Lock()

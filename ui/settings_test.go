@@ -302,3 +302,21 @@ func TestSettingsDataProtection(t *testing.T) {
 		t.Fatal("a passphrase was not zeroed after the call")
 	}
 }
+
+// TestDemoEmailCodeAtSignUp: the sign-up's recovery e-mail page shows the demo server's code too.
+func TestDemoEmailCodeAtSignUp(t *testing.T) {
+	b := newFakes()
+	b.login.hint = "Demo server: nothing leaves this computer."
+	b.login.emailSet = true
+	b.login.resume = LoginStage{Step: StepConfirmEmail, EmailPattern: "t***@example.org"}
+	u := newTestUI(t, b)
+	u.Start()
+	u.settle()
+	wantPage(t, u, pageConfirmEmail)
+	if !u.confirmPg.demo.Visible() || !strings.Contains(u.confirmPg.demo.Text, "777777") {
+		t.Fatalf("demo code shown as %q", u.confirmPg.demo.Text)
+	}
+	typeInto(u.confirmPg.entry, "777777")
+	u.tap(u.confirmPg.next)
+	wantPage(t, u, pageMain)
+}
