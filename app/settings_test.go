@@ -387,7 +387,7 @@ func TestSettingsOnAProfile(t *testing.T) {
 	s.tap("Chats") // the sections read their state when the settings open
 	s.waitFor("the chat list", func() bool { return !s.shows("Settings") })
 	s.openSection("Connection")
-	s.waitText("Saved: SOCKS5 proxy.")
+	s.waitText("Saved: SOCKS5 proxy at 127.0.0.1:1.")
 	s.typeInto("User name (optional)", "robin")
 	s.tap("Test and save")
 	s.waitText("Tacit does not connect without it")

@@ -18,12 +18,10 @@ func (v *vault) Protection(ctx context.Context) (ui.Protection, error) {
 	if err != nil {
 		return ui.Protection{}, userError(err)
 	}
-	p := ui.Protection{Mode: ui.ProtectedByPassphrase}
 	if mode == settings.ModeKeyring {
-		p.Mode = ui.ProtectedByKeyring
+		return ui.Protection{Mode: ui.ProtectedByKeyring, KeyringAvailable: true}, nil
 	}
-	p.KeyringAvailable = v.custody.KeyringAvailable(ctx) == nil
-	return p, nil
+	return ui.Protection{Mode: ui.ProtectedByPassphrase, KeyringAvailable: v.custody.KeyringAvailable(ctx) == nil}, nil
 }
 
 // ChangePassphrase implements ui.DataProtection.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -67,7 +68,16 @@ func (p *connectionSettingsPage) show(st ConnectionState) {
 		}
 		return
 	}
-	p.state.SetText("Saved: " + connectionChoices[st.Connection.Kind] + ".")
+	p.state.SetText(savedText(st.Connection))
+}
+
+// savedText says which way is saved.
+func savedText(c Connection) string {
+	switch c.Kind {
+	case ConnectSOCKS5, ConnectTor:
+		return "Saved: " + connectionChoices[c.Kind] + " at " + net.JoinHostPort(c.Host, c.Port) + "."
+	}
+	return "Saved: " + connectionChoices[c.Kind] + "."
 }
 
 // testConnectionSetting tests the way chosen and, with save, keeps it for the next start.
@@ -88,7 +98,7 @@ func (u *UI) testConnectionSetting(p *connectionSettingsPage, save bool) {
 		}
 		err := u.svc.Connection.SaveConnection(ctx, c)
 		return func() {
-			p.state.SetText("Saved: " + connectionChoices[c.Kind] + ".")
+			p.state.SetText(savedText(c))
 			p.status.SetText("Tested and saved. Tacit uses it from its next start: restart Tacit to use it now.")
 			p.status.Show()
 		}, err

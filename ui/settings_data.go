@@ -126,7 +126,7 @@ func (p *dataProtectionPage) show(prot Protection) {
 				caption("Tacit then starts without asking for a passphrase, and anyone who can use your login session can open its data."),
 				container.NewHBox(layoutSpacer(), p.toKeyring))
 		} else {
-			objs = append(objs, caption("The system keyring does not answer (no D-Bus secret service), so the key stays behind the passphrase."))
+			objs = append(objs, caption("The system keyring does not answer, so the key stays behind the passphrase. Start the keyring (a D-Bus secret service) to offer it here."))
 		}
 	}
 	p.body.Objects = append(objs, recovery...)

@@ -186,7 +186,7 @@ func TestSettingsConnection(t *testing.T) {
 	b := newFakes()
 	u := openSettings(t, b)
 	p := u.connSetPg
-	if p.conn == nil || p.conn.kind() != ConnectTor || p.state.Text != "Saved: Tor." {
+	if p.conn == nil || p.conn.kind() != ConnectTor || p.state.Text != "Saved: Tor at 127.0.0.1:9050." {
 		t.Fatalf("loaded: %q", p.state.Text)
 	}
 
@@ -214,7 +214,7 @@ func TestSettingsConnection(t *testing.T) {
 	if len(b.conn.saves) != 1 || b.conn.saves[0] != want {
 		t.Fatalf("saved %+v", b.conn.saves)
 	}
-	if !strings.Contains(p.status.Text, "restart Tacit") || p.state.Text != "Saved: SOCKS5 proxy." {
+	if !strings.Contains(p.status.Text, "restart Tacit") || p.state.Text != "Saved: SOCKS5 proxy at proxy.example.org:1080." {
 		t.Fatalf("after saving: %q / %q", p.status.Text, p.state.Text)
 	}
 }
