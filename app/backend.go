@@ -63,6 +63,8 @@ type Backend struct {
 	secretStore secret.Storage
 	// prefs are the user's preferences, shared by the sessions of a window (usePrefs).
 	prefs *prefStore
+	// conn changes the way to Telegram for the next start; nil against a demo server (fixedConnection).
+	conn ui.ConnectionSettings
 	// openDir is the private folder the readable copies of opened files go to; "" until the first.
 	openDir string
 }
@@ -101,7 +103,11 @@ func (b *Backend) Services() ui.Services {
 		Privacy:       privacyService{b},
 		Settings:      settingsService{b},
 		Preferences:   prefsService{b},
+		Connection:    fixedConnection{},
 		Events:        &b.events,
+	}
+	if b.conn != nil {
+		svc.Connection = b.conn
 	}
 	if b.sandbox != nil || b.hint != "" {
 		svc.Demo = demoService{b}

@@ -24,3 +24,19 @@ func (b demoService) DemoCode(phone string) (string, bool) {
 	}
 	return b.sandbox.Code(p)
 }
+
+// DemoEmailCode implements ui.DemoHints: the code the sandbox keeps for the account's pending recovery
+// e-mail instead of mailing it, signed in or still setting its password at sign-up.
+func (b demoService) DemoEmailCode() (string, bool) {
+	if b.sandbox == nil {
+		return "", false
+	}
+	id := b.currentLogin().UserID()
+	if me := b.client.Self(); me != nil {
+		id = me.ID
+	}
+	if id == 0 {
+		return "", false
+	}
+	return b.sandbox.EmailCode(id)
+}

@@ -9,11 +9,13 @@ import (
 	"tacit/mtproto/privacy"
 	"tacit/mtproto/store"
 	"tacit/settings"
+	"tacit/ui"
 )
 
-// codeSource is a sandbox in this process, whose login codes the demo shows.
+// codeSource is a sandbox in this process, whose login codes and recovery e-mail codes the demo shows.
 type codeSource interface {
 	Code(phone string) (string, bool)
+	EmailCode(userID int64) (string, bool)
 }
 
 // session is the window's connection: one client and its Backend at a time. Log out ends it and starts a
@@ -26,7 +28,8 @@ type session struct {
 	codes  codeSource      // nil unless the sandbox runs in this process
 	hint   string          // the demo banner for a sandbox in another process
 	diag   *diagnostics
-	prefs  *prefStore // the user's preferences, kept across log out
+	prefs  *prefStore            // the user's preferences, kept across log out
+	conn   ui.ConnectionSettings // the connection section's; nil against a demo server
 
 	mu   sync.Mutex
 	cur  *Backend
@@ -52,7 +55,7 @@ func (s *session) start() (*Backend, error) {
 	}
 	var b *Backend
 	b = NewBackend(client, loginOptions(func(r privacy.Report) { b.recordLockdown(r) }), s.codes, s.db)
-	b.hint, b.diag, b.renew = s.hint, s.diag, s.renew
+	b.hint, b.diag, b.renew, b.conn = s.hint, s.diag, s.renew, s.conn
 	b.usePrefs(s.prefs)
 	ctx, cancel := context.WithCancel(s.parent)
 	wait := connect(ctx, client, b)

@@ -131,11 +131,18 @@ func (v *vault) Open(ctx context.Context) (ui.Services, error) {
 	// its errors never hold message text or key material.
 	db.OnBackgroundError(func(err error) { diag.report("store", err) })
 	sess := newSession(v.runCtx, v.opts, db, nil, "", diag)
-	if prefs, err := settings.LoadPreferences(v.paths.PreferencesFile()); err == nil {
+	prefs, err := settings.LoadPreferences(v.paths.PreferencesFile())
+	if err == nil {
 		sess.prefs = newPrefStore(v.paths.PreferencesFile(), prefs)
 	} else {
 		diag.report("read the preferences", err)
 	}
+	if prefs.APIID == 0 {
+		prefs.APIID, prefs.APIHash = v.opts.AppID, v.opts.AppHash
+	}
+	conn := newSetup(v.runCtx, v.paths, prefs, "", diag)
+	conn.endpoint = v.opts.Endpoint
+	sess.conn = conn
 	b, err := sess.start()
 	if err != nil {
 		db.Close()

@@ -136,7 +136,7 @@ func deadAddr(t *testing.T) string {
 // wizardOnSandbox opens the wizard on a sandbox served over loopback TCP behind a counting front, as the
 // first start would on Telegram. It returns the screen and the count of connections that reached the
 // sandbox.
-func wizardOnSandbox(t *testing.T, dataDir string) (*screen, *sandbox.Server, *atomic.Int32) {
+func wizardOnSandbox(t *testing.T, dataDir string, custody ...func(settings.Paths) *settings.Custody) (*screen, *sandbox.Server, *atomic.Int32) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := sandbox.New(sandbox.Options{Listen: "127.0.0.1:0"})
@@ -160,6 +160,9 @@ func wizardOnSandbox(t *testing.T, dataDir string) (*screen, *sandbox.Server, *a
 	}
 	setup := newSetup(ctx, paths, settings.Default(), "", newDiagnostics(io.Discard))
 	setup.endpoint, setup.custody = endpoint, cheapCustody
+	if len(custody) > 0 {
+		setup.custody = custody[0]
+	}
 	s := newScreen(t)
 	u := ui.NewWizard(s.app, setup)
 	t.Cleanup(func() {

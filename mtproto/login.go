@@ -115,6 +115,17 @@ func (l *Login) PasswordHint() string {
 	return l.hint
 }
 
+// UserID is the account this login signed in to, from the code (or QR) on, 2-step verification still
+// pending included; 0 before that.
+func (l *Login) UserID() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.pendingUsr == nil {
+		return 0
+	}
+	return l.pendingUsr.ID
+}
+
 // TermsOfService is the text the server asks new users to accept.
 func (l *Login) TermsOfService() string {
 	l.mu.Lock()

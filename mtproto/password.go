@@ -147,3 +147,43 @@ func (c *Client) CancelPasswordEmail(ctx context.Context) error {
 func isEmailUnconfirmed(err error) bool {
 	return tgerr.Is(err, "EMAIL_UNCONFIRMED")
 }
+
+// SetRecoveryEmail makes email the recovery address of the account's 2-step verification password,
+// proven with current; the password and its hint stay as they are. Telegram first sends a code to the
+// address: pending is true until ConfirmPasswordEmail confirms it (ResendPasswordEmail sends the code
+// again, CancelPasswordEmail drops the address).
+func (c *Client) SetRecoveryEmail(ctx context.Context, current []byte, email string) (pending bool, err error) {
+	email = strings.TrimSpace(email)
+	if email == "" || !strings.Contains(email, "@") {
+		return false, &Error{Kind: KindEmailInvalid}
+	}
+	p, err := c.api.AccountGetPassword(ctx)
+	if err != nil {
+		return false, fmt.Errorf("mtproto: get password: %w", Classify(err))
+	}
+	if !p.HasPassword {
+		return false, &Error{Kind: KindNotAllowed, Reason: "a recovery e-mail needs a password"}
+	}
+	check, err := passwordAnswer(c.opts.Random, current, p)
+	if err != nil {
+		return false, err
+	}
+	var settings tg.AccountPasswordInputSettings
+	settings.SetEmail(email)
+	_, err = c.api.AccountUpdatePasswordSettings(ctx, &tg.AccountUpdatePasswordSettingsRequest{Password: check, NewSettings: settings})
+	if err != nil {
+		if isEmailUnconfirmed(err) {
+			return true, nil
+		}
+		return false, fmt.Errorf("mtproto: set recovery e-mail: %w", Classify(err))
+	}
+	return false, nil
+}
+
+// ResendPasswordEmail sends the code for a recovery e-mail awaiting confirmation again.
+func (c *Client) ResendPasswordEmail(ctx context.Context) error {
+	if _, err := c.api.AccountResendPasswordEmail(ctx); err != nil {
+		return fmt.Errorf("mtproto: resend e-mail code: %w", Classify(err))
+	}
+	return nil
+}

@@ -161,6 +161,24 @@ func (cl *Cloud) SetUsername(ctx context.Context, name string) (User, error) {
 	return userOf(u), nil
 }
 
+// SetName changes the account's first and last name (account.updateProfile); the last name may be empty.
+// Telegram refuses an empty first name (KindNameInvalid).
+func (cl *Cloud) SetName(ctx context.Context, first, last string) (User, error) {
+	req := &tg.AccountUpdateProfileRequest{}
+	req.SetFirstName(strings.TrimSpace(first))
+	req.SetLastName(strings.TrimSpace(last))
+	res, err := cl.api().AccountUpdateProfile(ctx, req)
+	if err != nil {
+		return User{}, fmt.Errorf("mtproto: set name: %w", Classify(err))
+	}
+	u, ok := res.(*tg.User)
+	if !ok {
+		return User{}, &Error{Kind: KindServer, Reason: "no user in the answer"}
+	}
+	cl.learn([]tg.UserClass{u}, nil)
+	return userOf(u), nil
+}
+
 // ResolveUsername finds the person (or bot) with the public username name.
 func (cl *Cloud) ResolveUsername(ctx context.Context, name string) (User, error) {
 	name, err := NormalizeUsername(name)

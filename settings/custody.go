@@ -200,6 +200,18 @@ func (c *Custody) Mode() (Mode, error) {
 	return kf.Mode, nil
 }
 
+// KeyringAvailable reports whether the keyring answers, so that moving the
+// key there can be offered: nil when it does, a *KeyringError otherwise.
+func (c *Custody) KeyringAvailable(ctx context.Context) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, err := c.keyringGet(ctx, c.profile)
+	if errors.Is(err, keyring.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
 // CreateWithKeyring creates the database key, stores it in the keyring and
 // writes the key file. It returns the key and the recovery key, to be shown
 // to the user once. If the keyring is unavailable it returns a *KeyringError

@@ -1131,3 +1131,97 @@ func TestKeyringErrorMessages(t *testing.T) {
 		t.Fatal("KeyringError does not match its sentinel and cause")
 	}
 }
+
+// TestSettingsChangesOpenWithTheNewSecret follows the settings' data protection section: after each change
+// a later start (a new Custody on the same directory) opens the same key with the new secret only.
+func TestSettingsChangesOpenWithTheNewSecret(t *testing.T) {
+	ctx := ctxT(t)
+	kr := newMemKeyring()
+	c, dir := newTestCustody(t, kr)
+	key, firstRec, err := c.CreateWithKeyring(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restart := func() *Custody { return NewCustody(dir, "test", kr, WithKDFParams(cheapKDF)) }
+	unlocks := func(c *Custody, p string) {
+		t.Helper()
+		got, err := c.UnlockPassphrase(ctx, pass(p))
+		if err != nil || !bytes.Equal(got, key) {
+			t.Fatalf("%q does not open the data: %v", p, err)
+		}
+	}
+	refused := func(c *Custody, p string, want error) {
+		t.Helper()
+		if _, err := c.UnlockPassphrase(ctx, pass(p)); !errors.Is(err, want) {
+			t.Fatalf("%q: %v, want %v", p, err, want)
+		}
+	}
+
+	// Keyring to passphrase: the keyring no longer opens it, the passphrase does.
+	if err := c.SwitchToPassphrase(ctx, pass("passphrase one")); err != nil {
+		t.Fatal(err)
+	}
+	c = restart()
+	mustOpen(t, c, StatusLocked)
+	if _, err := c.UnlockKeyring(ctx); !errors.Is(err, ErrWrongMode) {
+		t.Fatalf("the keyring still opens a passphrase profile: %v", err)
+	}
+	refused(c, "passphrase two", ErrWrongPassphrase)
+	unlocks(c, "passphrase one")
+
+	// A new passphrase: the old one stops working.
+	if err := c.ChangePassphrase(ctx, pass("passphrase one"), pass("passphrase two")); err != nil {
+		t.Fatal(err)
+	}
+	c = restart()
+	mustOpen(t, c, StatusLocked)
+	refused(c, "passphrase one", ErrWrongPassphrase)
+	unlocks(c, "passphrase two")
+
+	// Passphrase to keyring: it opens without one, and no passphrase opens it any more.
+	if err := c.SwitchToKeyring(ctx, pass("passphrase one")); !errors.Is(err, ErrWrongPassphrase) {
+		t.Fatalf("switched with the old passphrase: %v", err)
+	}
+	if err := c.SwitchToKeyring(ctx, pass("passphrase two")); err != nil {
+		t.Fatal(err)
+	}
+	c = restart()
+	if r := mustOpen(t, c, StatusUnlocked); !bytes.Equal(r.Key, key) {
+		t.Fatal("the keyring holds another key")
+	}
+	refused(c, "passphrase two", ErrWrongMode)
+
+	// A new recovery key: the first one opens nothing and resets nothing; the new one does both.
+	rec, err := c.RenewRecoveryKey(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = restart()
+	if _, err := c.UnlockRecovery(ctx, firstRec); !errors.Is(err, ErrWrongRecoveryKey) {
+		t.Fatalf("the old recovery key: %v", err)
+	}
+	if _, err := c.ResetPassphrase(ctx, firstRec, pass("passphrase three")); !errors.Is(err, ErrWrongRecoveryKey) {
+		t.Fatalf("the old recovery key reset the passphrase: %v", err)
+	}
+	mustOpen(t, c, StatusUnlocked)
+	got, err := c.ResetPassphrase(ctx, rec, pass("passphrase three"))
+	if err != nil || !bytes.Equal(got, key) {
+		t.Fatalf("the new recovery key: %v", err)
+	}
+	c = restart()
+	unlocks(c, "passphrase three")
+}
+
+// TestKeyringAvailable: the data protection section offers the keyring only when it answers; an item that
+// does not exist yet is no failure.
+func TestKeyringAvailable(t *testing.T) {
+	ctx := ctxT(t)
+	c, _ := newTestCustody(t, newMemKeyring())
+	if err := c.KeyringAvailable(ctx); err != nil {
+		t.Fatalf("an empty keyring: %v", err)
+	}
+	c, _ = newTestCustody(t, failingKeyring{keyringFailures["dbus ServiceUnknown"]})
+	if err := c.KeyringAvailable(ctx); !errors.Is(err, ErrKeyringUnavailable) {
+		t.Fatalf("a keyring that does not answer: %v", err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 type confirmEmailPage struct {
 	entry *widget.Entry
 	err   *widget.Label
+	demo  *widget.Label // the demo server's code
 	next  *widget.Button
 	back  *widget.Button
 	skip  *widget.Button
@@ -19,7 +20,10 @@ type confirmEmailPage struct {
 }
 
 func (u *UI) showConfirmEmail() {
-	p := &confirmEmailPage{entry: widget.NewEntry(), err: errorLabel()}
+	p := &confirmEmailPage{entry: widget.NewEntry(), err: errorLabel(), demo: wrapped("")}
+	p.demo.Importance = widget.WarningImportance
+	p.demo.TextStyle.Bold = true
+	p.demo.Hide()
 	p.next = widget.NewButton("Confirm", func() { u.submitEmailCode(p) })
 	p.next.Importance = widget.HighImportance
 	p.back = widget.NewButton("Change password or email", func() { u.showSetPassword() })
@@ -35,6 +39,7 @@ func (u *UI) showConfirmEmail() {
 	}
 	u.setPage(pageConfirmEmail, u.loginFrame("Confirm your recovery email",
 		fmt.Sprintf("A code was sent to %s. The password takes effect once the address is confirmed.", to),
+		p.demo,
 		labeled("Code", p.entry, p.err),
 		buttonRow(p.busy, p.back, p.next),
 		widget.NewSeparator(),
@@ -42,6 +47,7 @@ func (u *UI) showConfirmEmail() {
 		p.skip,
 	))
 	u.win.Canvas().Focus(p.entry)
+	u.showDemoEmailCode(p.demo)
 }
 
 func (u *UI) submitEmailCode(p *confirmEmailPage) {

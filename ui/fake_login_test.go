@@ -31,6 +31,8 @@ type fakeLogin struct {
 	pending  *fakeAccountData
 	emailSet bool
 	signUps  []fakeSignUp
+	// settings is the settings fake, whose waiting recovery e-mail DemoEmailCode shows.
+	settings *fakeSettings
 
 	// qrStarted is closed once QRLogin has shown its first URL; qrScan ends QRLogin.
 	qrStarted chan struct{}
@@ -202,6 +204,28 @@ func (f *fakeLogin) DemoCode(phone string) (string, bool) {
 		return "", false
 	}
 	return f.code, true
+}
+
+// DemoEmailCode plays the demo server's recovery e-mail code: the sign-up's, or the settings fake's when an
+// address waits there.
+func (f *fakeLogin) DemoEmailCode() (string, bool) {
+	f.mu.Lock()
+	hint, s, signUp := f.hint, f.settings, f.emailSet
+	f.mu.Unlock()
+	switch {
+	case hint == "":
+		return "", false
+	case signUp:
+		return "777777", true // the sign-up's address, as ConfirmEmail expects
+	case s == nil:
+		return "", false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.state.EmailPending {
+		return "", false
+	}
+	return fakeEmailCode, true
 }
 
 // loggedOut forgets the login under way, as the server does at log out.

@@ -19,13 +19,15 @@ type fakes struct {
 	privacy  *fakePrivacy
 	settings *fakeSettings
 	prefs    *fakePrefs
+	conn     *fakeConnection
 }
 
 func newFakes() *fakes {
 	f := &fakes{login: newFakeLogin(), chats: &fakeChats{}, events: &fakeEvents{subs: map[int]func(Event){}}, privacy: newFakePrivacy(), settings: newFakeSettings(),
-		prefs: newFakePrefs()}
+		prefs: newFakePrefs(), conn: newFakeConnection()}
 	f.msgs = &fakeMessages{chats: f.chats, history: map[DialogID][]Message{}, nextID: 100}
 	f.secret = &fakeSecret{chats: f.chats, secrets: map[DialogID]*SecretChatInfo{}, acceptTo: SecretWaiting}
+	f.login.settings = f.settings
 	f.people = newFakePeople()
 	f.privacy.names = f.people.byDialog
 	f.files = newFakeFiles(f.msgs)
@@ -38,7 +40,7 @@ func newFakes() *fakes {
 func (f *fakes) services() Services {
 	svc := Services{Rules: fakeRules{}, Login: f.login, Chats: f.chats, Messages: f.msgs, Secret: f.secret, People: f.people,
 		Files: f.files, Notifications: f.notify, Account: f.account, Events: f.events, Privacy: f.privacy,
-		Settings: f.settings, Preferences: f.prefs}
+		Settings: f.settings, Preferences: f.prefs, Connection: f.conn}
 	if f.login.hint != "" {
 		svc.Demo = f.login
 	}

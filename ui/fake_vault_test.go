@@ -155,3 +155,73 @@ func (v *fakeVault) Open(context.Context) (Services, error) {
 	}
 	return v.services, nil
 }
+
+// The settings' data protection, over the same custody: the key moves between the keyring and a
+// passphrase, and a new recovery key replaces the old one.
+
+func (v *fakeVault) Protection(context.Context) (Protection, error) {
+	v.record("Protection")
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	mode := ProtectedByKeyring
+	if v.pass != "" {
+		mode = ProtectedByPassphrase
+	}
+	return Protection{Mode: mode, KeyringAvailable: !v.keyringDown}, nil
+}
+
+func (v *fakeVault) ChangePassphrase(_ context.Context, current, next []byte) error {
+	v.record("ChangePassphrase")
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.passes = append(v.passes, current, next)
+	if v.pass == "" || string(current) != v.pass {
+		return errFakeWrongPassphrase
+	}
+	v.pass = string(next)
+	return nil
+}
+
+func (v *fakeVault) UseKeyring(_ context.Context, current []byte) error {
+	v.record("UseKeyring")
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.passes = append(v.passes, current)
+	if v.pass == "" || string(current) != v.pass {
+		return errFakeWrongPassphrase
+	}
+	if v.keyringDown {
+		return &Problem{Message: "The system keyring cannot be reached. Use a passphrase instead."}
+	}
+	v.pass = ""
+	return nil
+}
+
+func (v *fakeVault) UsePassphrase(_ context.Context, next []byte) error {
+	v.record("UsePassphrase")
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.passes = append(v.passes, next)
+	if v.pass != "" {
+		return errors.New("not a keyring profile")
+	}
+	v.pass = string(next)
+	return nil
+}
+
+// fakeNewRecoveryKey is the recovery key NewRecoveryKey makes.
+const fakeNewRecoveryKey = "WXYZ-2345-ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567-ABCD-EFGH-IJKL-MNOP"
+
+func (v *fakeVault) NewRecoveryKey(_ context.Context, current []byte) (string, error) {
+	v.record("NewRecoveryKey")
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.pass != "" {
+		v.passes = append(v.passes, current)
+		if string(current) != v.pass {
+			return "", errFakeWrongPassphrase
+		}
+	}
+	v.recovery = fakeNewRecoveryKey
+	return v.recovery, nil
+}

@@ -23,6 +23,19 @@ type recoveryKeyPage struct {
 }
 
 func (u *UI) showRecoveryKey(recovery string) {
+	p, body := u.newRecoveryKeyView(recovery, "Continue", u.showOpening)
+	footer := container.NewVBox(p.ack, container.NewHBox(layoutSpacer(), p.next))
+	u.setPage(pageRecoveryKey, u.loginFrameWithFooter("Write down your recovery key",
+		"This is the only time Tacit shows this key. If you forget your passphrase, or the system keyring "+
+			"loses the key or cannot be reached, the recovery key is the only way to open your chats on this "+
+			"computer again.",
+		footer, body...))
+}
+
+// newRecoveryKeyView builds the recovery key as it is shown once: the key, the copy button and the advice;
+// p.ack and p.next are for the caller to place. next (labelled nextText) drops the key and runs done once the
+// user says it is written down. The first-run page and the settings' data section show it.
+func (u *UI) newRecoveryKeyView(recovery, nextText string, done func()) (*recoveryKeyPage, []fyne.CanvasObject) {
 	p := &recoveryKeyPage{recovery: recovery}
 	p.copied = caption("Copied. Clipboard managers may keep what you copy: store the key, then copy something else.")
 	p.copied.Importance = widget.WarningImportance
@@ -31,12 +44,12 @@ func (u *UI) showRecoveryKey(recovery string) {
 		u.app.Clipboard().SetContent(p.recovery)
 		p.copied.Show()
 	})
-	p.next = widget.NewButton("Continue", func() {
+	p.next = widget.NewButton(nextText, func() {
 		if !p.ack.Checked {
 			return
 		}
 		p.forget()
-		u.showOpening()
+		done()
 	})
 	p.next.Importance = widget.HighImportance
 	p.next.Disable()
@@ -48,19 +61,13 @@ func (u *UI) showRecoveryKey(recovery string) {
 		}
 	})
 	u.recoveryPg = p
-
-	footer := container.NewVBox(p.ack, container.NewHBox(layoutSpacer(), p.next))
-	u.setPage(pageRecoveryKey, u.loginFrameWithFooter("Write down your recovery key",
-		"This is the only time Tacit shows this key. If you forget your passphrase, or the system keyring "+
-			"loses the key or cannot be reached, the recovery key is the only way to open your chats on this "+
-			"computer again.",
-		footer,
+	return p, []fyne.CanvasObject{
 		p.keyView(),
 		container.NewHBox(layoutSpacer(), p.copy),
 		p.copied,
-		wrapped("Write it on paper and keep it somewhere safe, away from this computer. Anyone who has it and "+
+		wrapped("Write it on paper and keep it somewhere safe, away from this computer. Anyone who has it and " +
 			"a copy of Tacit's data can read your chats. Tacit does not store it and cannot show it again."),
-	))
+	}
 }
 
 // keyView draws the key in large monospace groups on a tinted background.

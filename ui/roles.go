@@ -28,6 +28,7 @@ type Services struct {
 	Privacy       Privacy
 	Settings      Settings
 	Preferences   Preferences
+	Connection    ConnectionSettings
 	Events        Events
 	Demo          DemoHints
 }
@@ -110,6 +111,11 @@ type DemoHints interface {
 	// DemoCode returns the login code the local demo server sent to phone, so the demo can show it. ok is
 	// false when not running against the demo server or when no code was sent. It must return at once.
 	DemoCode(phone string) (code string, ok bool)
+
+	// DemoEmailCode returns the code the local demo server "sent" to the recovery e-mail of the signed-in
+	// account that waits for its confirmation, so the demo can show it. ok is false when not running against
+	// the demo server or when no e-mail waits. It must return at once.
+	DemoEmailCode() (code string, ok bool)
 }
 
 // Chats is the chat list.

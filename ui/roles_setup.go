@@ -61,3 +61,28 @@ type Connection struct {
 	// Link is an MTProxy link: tg://proxy?server=…&port=…&secret=… or https://t.me/proxy?….
 	Link string
 }
+
+// ConnectionSettings is how Tacit reaches Telegram, changed from the settings once the local data is open.
+// The running connection stays as it is: what is saved is used from Tacit's next start.
+type ConnectionSettings interface {
+	// Connection returns the way saved in the profile's preferences, the Tor addresses to offer and, when the
+	// way cannot be changed here, why.
+	Connection(ctx context.Context) (ConnectionState, error)
+
+	// TestConnection connects to Telegram the way c says, as Setup.TestConnection does; it saves nothing.
+	TestConnection(ctx context.Context, c Connection) error
+
+	// SaveConnection tests c as TestConnection does and, when Telegram answered, saves it in the profile's
+	// preferences for the next start. Nothing is saved when the test fails.
+	SaveConnection(ctx context.Context, c Connection) error
+}
+
+// ConnectionState is what ConnectionSettings.Connection found.
+type ConnectionState struct {
+	Connection Connection
+	// TorAddrs are where Tor listens on this computer, host:port, as in SetupState.
+	TorAddrs []string
+	// Fixed says, in words for the user, why the way cannot be changed here (the demo runs inside Tacit);
+	// "" when it can.
+	Fixed string
+}

@@ -18,7 +18,10 @@ type settingsSection struct {
 // settingsSections are the parts of the settings page, in the order listed.
 func (u *UI) settingsSections() []settingsSection {
 	return []settingsSection{
+		{"Profile", (*UI).profileSection},
 		{"2-step verification", (*UI).twoStepSection},
+		{"Connection", (*UI).connectionSection},
+		{"Data protection", (*UI).dataSection},
 		{"Notifications", (*UI).notificationsSection},
 		{"Secret chats", (*UI).secretChatsSection},
 		{"Link previews", (*UI).chatsSection},

@@ -11,7 +11,7 @@ import (
 )
 
 // openSettings opens the settings page from the chat list.
-func openSettings(t *testing.T, u *harness) {
+func openSettingsPage(t *testing.T, u *harness) {
 	t.Helper()
 	u.tap(u.main.chats.settings)
 	u.settle()
@@ -20,7 +20,7 @@ func openSettings(t *testing.T, u *harness) {
 
 func TestSettingsNotifications(t *testing.T) {
 	u, b := readyUI(t)
-	openSettings(t, u)
+	openSettingsPage(t, u)
 	p := u.notifyPg
 	if p.secret.Selected != "“New message” only" || p.cloud.Selected != "“New message” only" || !p.sound.Checked {
 		t.Fatalf("shown: secret %q, cloud %q, sound %v; want the defaults", p.secret.Selected, p.cloud.Selected, p.sound.Checked)
@@ -70,7 +70,7 @@ func TestSettingsNotifications(t *testing.T) {
 
 func TestSettingsSecretChatTimer(t *testing.T) {
 	u, b := readyUI(t)
-	openSettings(t, u)
+	openSettingsPage(t, u)
 	p := u.secretDefaultsPg
 	want := []string{"Off", "5 seconds", "30 seconds", "1 minute", "1 hour", "1 day", "1 week"}
 	if !slices.Equal(p.ttl.Options, want) || p.ttl.Selected != "Off" {
@@ -83,7 +83,7 @@ func TestSettingsSecretChatTimer(t *testing.T) {
 	}
 	// Shown again as kept.
 	u.tap(u.settingsPg.back)
-	openSettings(t, u)
+	openSettingsPage(t, u)
 	if u.secretDefaultsPg.ttl.Selected != "1 day" {
 		t.Fatalf("shown %q after reopening", u.secretDefaultsPg.ttl.Selected)
 	}
@@ -91,7 +91,7 @@ func TestSettingsSecretChatTimer(t *testing.T) {
 
 func TestSettingsLinkPreviews(t *testing.T) {
 	u, b := readyUI(t)
-	openSettings(t, u)
+	openSettingsPage(t, u)
 	p := u.chatsPrefsPg
 	if p.previews.Checked {
 		t.Fatal("link previews on by default")
@@ -111,7 +111,7 @@ func background(u *harness) color.Color {
 
 func TestSettingsThemeAppliesAtOnce(t *testing.T) {
 	u, b := readyUI(t)
-	openSettings(t, u)
+	openSettingsPage(t, u)
 	p := u.appearancePg
 	if p.theme.Selected != "As the desktop says" {
 		t.Fatalf("selected %q", p.theme.Selected)

@@ -97,7 +97,10 @@ type UI struct {
 	lockdownPg     *lockdownPage
 	main           *mainWindow
 	privacyPg      *privacyPage
-	twoStepPg      *twoStepPage // the settings' 2-step section, while the settings are open
+	twoStepPg      *twoStepPage            // the settings' 2-step section, while the settings are open
+	profilePg      *profilePage            // the settings' profile section
+	connSetPg      *connectionSettingsPage // the settings' connection section
+	dataPg         *dataProtectionPage     // the settings' data protection section
 	settingsPg     *settingsPage
 	aboutPg        *aboutPage
 	wizSummaryPg   *wizardSummaryPage

@@ -47,6 +47,55 @@ type Vault interface {
 	// Open opens the database and connects, once the vault is unlocked (VaultUnlocked, or after a successful
 	// Create*, Unlock or Recover). It returns the roles the window uses for sign-in and chats.
 	Open(ctx context.Context) (Services, error)
+
+	// DataProtection changes how the key is kept once the data is open (the settings' data section).
+	DataProtection
+}
+
+// DataProtection changes how the key to the local database is kept: the passphrase, the keyring or a
+// passphrase, and a new recovery key. The database key itself stays the same, so nothing is re-encrypted.
+// Passphrases are zeroed by the UI after each call, as for the Vault's other methods. A wrong current
+// passphrase is an error with FieldPassphrase.
+type DataProtection interface {
+	// Protection says how the key is kept now.
+	Protection(ctx context.Context) (Protection, error)
+
+	// ChangePassphrase puts the key of a passphrase profile behind next (checked with CheckNewPassphrase
+	// first), proven with current.
+	ChangePassphrase(ctx context.Context, current, next []byte) error
+
+	// UseKeyring moves the key of a passphrase profile, proven with current, into the OS keyring; the
+	// passphrase stops working. If the keyring cannot store it, nothing changes.
+	UseKeyring(ctx context.Context, current []byte) error
+
+	// UsePassphrase moves the key of a keyring profile behind next (checked with CheckNewPassphrase first)
+	// and removes it from the keyring.
+	UsePassphrase(ctx context.Context, next []byte) error
+
+	// NewRecoveryKey replaces the recovery key and returns the new one, which the UI shows once; the old one
+	// stops working. A passphrase profile needs its current passphrase; a keyring profile ignores current
+	// (nil).
+	NewRecoveryKey(ctx context.Context, current []byte) (recovery string, err error)
+}
+
+// ProtectionMode is where the key to the local database is kept.
+type ProtectionMode int
+
+// The ways the key is kept.
+const (
+	// ProtectedNowhere: nothing is kept on this computer (the demo), so there is nothing to protect.
+	ProtectedNowhere ProtectionMode = iota
+	// ProtectedByKeyring: the key is in the OS keyring, which opens with the user's login.
+	ProtectedByKeyring
+	// ProtectedByPassphrase: the key is behind a passphrase asked for at every start.
+	ProtectedByPassphrase
+)
+
+// Protection is what DataProtection.Protection found.
+type Protection struct {
+	Mode ProtectionMode
+	// KeyringAvailable says whether the OS keyring answered, so moving the key there can be offered.
+	KeyringAvailable bool
 }
 
 // VaultStatus is where the key custody stands when the window opens.
