@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -102,10 +103,19 @@ type Preferences struct {
 	Language string `json:"language"`
 	// Window is the last main window size.
 	Window WindowSize `json:"window"`
+	// IdleLockMinutes locks the window after this many minutes without a key
+	// or pointer event in it (the app lock, for a passphrase profile); 0, the
+	// default, never locks by itself. One of IdleLockChoices. Left out of the
+	// file while 0, so files without it read as before.
+	IdleLockMinutes int `json:"idle_lock_minutes,omitempty"`
 }
 
+// IdleLockChoices are the values IdleLockMinutes may take, 0 (never) first.
+func IdleLockChoices() []int { return []int{0, 1, 5, 15, 60} }
+
 // Default returns the default preferences: sandbox only, direct connection,
-// passphrase custody, no link previews, notifications without content.
+// passphrase custody, no link previews, notifications without content, no
+// idle lock.
 func Default() Preferences {
 	return Preferences{
 		Version:      PreferencesVersion,
@@ -245,6 +255,9 @@ func (p Preferences) Validate() error {
 	}
 	if p.Language != "" && (len(p.Language) > 35 || !languageRE.MatchString(p.Language)) {
 		bad("language", "must be empty (follow the system) or a language tag such as \"en\" or \"pt-BR\", got %q", p.Language)
+	}
+	if !slices.Contains(IdleLockChoices(), p.IdleLockMinutes) {
+		bad("idle_lock_minutes", "must be one of %v (minutes; 0 never locks), got %d", IdleLockChoices(), p.IdleLockMinutes)
 	}
 	if w := p.Window.Width; w != 0 && (w < 320 || w > 16384) {
 		bad("window.width", "must be 0 (not recorded) or between 320 and 16384, got %d", w)

@@ -40,6 +40,7 @@ func TestPreferencesRoundTrip(t *testing.T) {
 	p.Theme = ThemeDark
 	p.Language = "pt-BR"
 	p.Window = WindowSize{Width: 1280, Height: 800}
+	p.IdleLockMinutes = 15
 	if err := SavePreferences(path, p); err != nil {
 		t.Fatal(err)
 	}
@@ -83,6 +84,36 @@ func TestParsePartialFileKeepsDefaults(t *testing.T) {
 	}
 }
 
+// TestIdleLockOffByDefaultAndLeftOut: the idle lock is off unless chosen, and a file without the field (as
+// every file before it was) reads as off; while off it is not written, so such files stay as they were.
+func TestIdleLockOffByDefaultAndLeftOut(t *testing.T) {
+	if Default().IdleLockMinutes != 0 {
+		t.Fatalf("idle lock on by default: %d minutes", Default().IdleLockMinutes)
+	}
+	p, err := ParsePreferences([]byte(`{"version": 1, "notify_cloud": "off"}`))
+	if err != nil || p.IdleLockMinutes != 0 {
+		t.Fatalf("a file without the field: %d minutes, %v", p.IdleLockMinutes, err)
+	}
+	path := filepath.Join(t.TempDir(), PreferencesFileName)
+	if err := SavePreferences(path, Default()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "idle_lock") {
+		t.Fatalf("the idle lock was written while off:\n%s", data)
+	}
+	for _, m := range IdleLockChoices() {
+		p := Default()
+		p.IdleLockMinutes = m
+		if err := p.Validate(); err != nil {
+			t.Errorf("%d minutes refused: %v", m, err)
+		}
+	}
+}
+
 func TestPreferencesErrorsNameFieldAndPosition(t *testing.T) {
 	tests := []struct {
 		name, in    string
@@ -107,6 +138,7 @@ func TestPreferencesErrorsNameFieldAndPosition(t *testing.T) {
 		{"hash without id", "{\"version\": 1, \"api_hash\": \"0123456789abcdef0123456789abcdef\"}", "api_id", 0, 0, "missing"},
 		{"bad hash", "{\"version\": 1, \"api_id\": 5, \"api_hash\": \"xyz\"}", "api_hash", 1, 41, "hexadecimal"},
 		{"bad language", "{\"version\": 1, \"language\": \"English\"}", "language", 1, 28, "language tag"},
+		{"bad idle lock", "{\"version\": 1, \"idle_lock_minutes\": 7}", "idle_lock_minutes", 1, 37, "one of [0 1 5 15 60]"},
 		{"bad custody", "{\"version\": 1, \"key_custody\": \"file\"}", "key_custody", 1, 31, "keyring"},
 		{"old version", "{\"version\": 0}", "version", 1, 13, "between 1"},
 		{"trailing data", "{\"version\": 1} {}", "", 1, 17, "after the top-level"},
