@@ -63,6 +63,8 @@ type Backend struct {
 	secretStore secret.Storage
 	// prefs are the user's preferences (notifications).
 	prefs settings.Preferences
+	// lock is the window's app lock; nil when the window has none (a sandbox in another process).
+	lock *appLock
 	// openDir is the private folder the readable copies of opened files go to; "" until the first.
 	openDir string
 }
@@ -100,6 +102,7 @@ func (b *Backend) Services() ui.Services {
 		Account:       accountService{b},
 		Privacy:       privacyService{b},
 		Settings:      settingsService{b},
+		Lock:          lockService{b},
 		Events:        &b.events,
 	}
 	if b.sandbox != nil || b.hint != "" {

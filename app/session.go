@@ -27,6 +27,7 @@ type session struct {
 	hint   string          // the demo banner for a sandbox in another process
 	diag   *diagnostics
 	prefs  *settings.Preferences // the user's preferences (notifications); nil: the defaults
+	lock   *appLock              // the window's app lock; nil: none
 
 	mu   sync.Mutex
 	cur  *Backend
@@ -51,7 +52,7 @@ func (s *session) start() (*Backend, error) {
 	}
 	var b *Backend
 	b = NewBackend(client, loginOptions(func(r privacy.Report) { b.recordLockdown(r) }), s.codes, s.db)
-	b.hint, b.diag, b.renew = s.hint, s.diag, s.renew
+	b.hint, b.diag, b.renew, b.lock = s.hint, s.diag, s.renew, s.lock
 	if s.prefs != nil {
 		b.prefs = *s.prefs
 	}

@@ -27,6 +27,7 @@ type Services struct {
 	Account       Account
 	Privacy       Privacy
 	Settings      Settings
+	Lock          AppLock
 	Events        Events
 	Demo          DemoHints
 }
@@ -109,6 +110,10 @@ type DemoHints interface {
 	// DemoCode returns the login code the local demo server sent to phone, so the demo can show it. ok is
 	// false when not running against the demo server or when no code was sent. It must return at once.
 	DemoCode(phone string) (code string, ok bool)
+
+	// DemoPassphrase returns the passphrase that unlocks the demo's app lock, so the lock page can show it;
+	// ok is false outside the demo. It must return at once.
+	DemoPassphrase() (pass string, ok bool)
 }
 
 // Chats is the chat list.
