@@ -42,6 +42,34 @@ type lockState struct {
 	now      func() time.Time
 	last     time.Time
 	stopIdle func()
+	// seen is what had the keyboard at the last idle check, to catch typing no event reports (see keyboard).
+	seen keyboardState
+}
+
+// keyboardState is what has the keyboard: the focused widget, the length of its text and where its cursor
+// is, and how many dialogs are open. Only lengths and positions are kept, never the text.
+type keyboardState struct {
+	focused             fyne.Focusable
+	length, row, column int
+	dialogs             int
+}
+
+// keyboard returns what has the keyboard now. Keys typed into a dialog's field reach no handler of the
+// window's, so the idle check compares this with what it saw last: a change is activity.
+func (u *UI) keyboard() keyboardState {
+	c := u.win.Canvas()
+	st := keyboardState{focused: c.Focused(), dialogs: len(c.Overlays().List())}
+	var e *widget.Entry
+	switch x := st.focused.(type) {
+	case *widget.Entry:
+		e = x
+	case *field:
+		e = &x.Entry
+	}
+	if e != nil {
+		st.length, st.row, st.column = len(e.Text), e.CursorRow, e.CursorColumn
+	}
+	return st
 }
 
 // lockPage is the locked window: the passphrase, and a hint under it (what to do when it is forgotten, or
@@ -126,6 +154,7 @@ func (u *UI) armIdle() {
 	}
 	if limit := u.idleLimit(); limit > 0 {
 		u.touch()
+		u.lk.seen = u.keyboard()
 		u.lk.stopIdle = u.after(limit, u.idleCheck)
 	}
 }
@@ -137,6 +166,10 @@ func (u *UI) idleCheck() {
 	limit := u.idleLimit()
 	if limit <= 0 {
 		return
+	}
+	if kb := u.keyboard(); kb != u.lk.seen {
+		u.lk.seen = kb
+		u.touch() // typed into a dialog, or a dialog opened or closed, since the last check
 	}
 	if idle := u.clock().Sub(u.lk.last); idle < limit {
 		u.lk.stopIdle = u.after(limit-idle, u.idleCheck)
@@ -251,7 +284,7 @@ func (u *UI) closeLock() {
 	if p := u.lk.page; p != nil {
 		p.entry.SetText("")
 	}
-	u.lk.behind, u.lk.overlays, u.lk.focused = nil, nil, nil
+	u.lk.behind, u.lk.overlays, u.lk.focused, u.lk.seen = nil, nil, nil, keyboardState{}
 }
 
 // newLockButton is the lock button above the chats, hidden until the lock can be used.

@@ -371,3 +371,34 @@ func TestDemoLockShowsItsPassphrase(t *testing.T) {
 		t.Fatalf("the demo's lock page says %q (shown %v)", h.Text, h.Visible())
 	}
 }
+
+// TestIdleLockSeesTypingInADialog: keys typed into a dialog's field reach no handler of the window's; the
+// idle check sees the field change and waits, and locks once nothing changes.
+func TestIdleLockSeesTypingInADialog(t *testing.T) {
+	u, _, _, clock := lockableUI(t, 5)
+	u.main.showNewChat()
+	f := u.main.newChat.finder.field
+	u.win.Canvas().Focus(f)
+	*clock = clock.Add(3 * time.Minute)
+	test.Type(f, "ali")
+	*clock = clock.Add(2 * time.Minute)
+	u.fire()
+	u.settle()
+	if u.lk.locked {
+		t.Fatal("locked while the user typed in New chat")
+	}
+	*clock = clock.Add(5 * time.Minute)
+	u.fire()
+	u.settle()
+	if !u.lk.locked {
+		t.Fatal("not locked 5 minutes after the last change")
+	}
+	if shown := chatWordsShown(u); len(shown) != 0 {
+		t.Fatalf("the locked window shows %v", shown)
+	}
+	typeInto(u.lk.page.entry, "old passphrase")
+	u.tap(u.lk.page.next)
+	if u.win.Canvas().Overlays().Top() == nil || f.Text != "ali" {
+		t.Fatalf("New chat did not come back as it was (field %q)", f.Text)
+	}
+}
