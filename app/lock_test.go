@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/zalando/go-keyring"
 
 	"tacit/mtproto"
@@ -204,4 +209,80 @@ func TestDemoLock(t *testing.T) {
 	if st, _ := (lockService{b}).LockSettings(ctx); st.IdleMinutes != 1 {
 		t.Fatalf("the demo keeps %d minutes", st.IdleMinutes)
 	}
+}
+
+// TestDemoAppLock signs up in the demo's real window and locks it with its lock button: the locked window
+// shows none of the demo's chats and the demo passphrase it names, refuses another, and opens with it.
+func TestDemoAppLock(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	paths, err := settings.ResolvePaths("", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := newSetup(ctx, paths, settings.Default(), "", newDiagnostics(io.Discard))
+	s := newScreen(t)
+	u := ui.NewDemoWizard(s.app, setup)
+	t.Cleanup(func() {
+		u.Close()
+		cancel()
+		setup.close()
+	})
+	s.show(u)
+	s.waitText("Welcome to Tacit")
+	s.tap("Set up Tacit")
+	s.waitText("Sign in to Telegram")
+	s.typeInto("Phone number", "+44 7700 900777")
+	s.tap("Send code")
+	s.waitText("Demo server: the code is")
+	code := regexp.MustCompile(`the code is (\d+)`).FindStringSubmatch(s.text())
+	if code == nil {
+		t.Fatalf("no demo code shown:\n%s", s.text())
+	}
+	s.typeInto("Code", code[1])
+	s.tap("Sign in")
+	s.waitText("Before you create an account")
+	s.tick("I have read this and want to create an account for this number")
+	s.tap("Continue")
+	s.waitText("Your name")
+	s.typeInto("First name", "Robin")
+	s.tap("Create account")
+	s.waitText("Your number is hidden")
+	s.tap("Continue")
+	s.waitText("Protect your account with a password")
+	s.typeInto("Password", "a long 2-step password")
+	s.typeInto("Repeat the password", "a long 2-step password")
+	s.tap("Set password")
+	s.waitText("Tacit is set up")
+	s.tap("Open the chat list")
+	s.waitText("Tacit demo group")
+
+	s.waitFor("the lock button", func() bool { return s.iconButton("lock.svg") != nil })
+	test.Tap(s.iconButton("lock.svg"))
+	s.waitText("Tacit is locked")
+	for _, chat := range []string{"Alice", "Bob", "Tacit demo group", "Tacit demo channel", "simulated contact"} {
+		if s.shows(chat) {
+			t.Errorf("the locked window shows %q:\n%s", chat, s.text())
+		}
+	}
+	if !s.shows("Demo passphrase: " + demoPassphrase) {
+		t.Fatalf("the demo's lock does not name its passphrase:\n%s", s.text())
+	}
+	s.typeInto("Passphrase", "not the demo one")
+	s.tap("Unlock")
+	s.waitText("That passphrase is not right")
+	s.typeInto("Passphrase", demoPassphrase)
+	s.tap("Unlock")
+	s.waitText("Tacit demo group")
+}
+
+// iconButton finds the visible button whose icon is the resource named name (a themed one included), or
+// returns nil.
+func (s *screen) iconButton(name string) *widget.Button {
+	var found *widget.Button
+	s.each(func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Icon != nil && strings.HasSuffix(b.Icon.Name(), name) {
+			found = b
+		}
+	})
+	return found
 }
