@@ -197,6 +197,22 @@ func (u *UI) lockNow() {
 	u.showLockPage()
 }
 
+// lockOrExplain is Ctrl+L: it locks the window, or, when the profile has no passphrase to open it with,
+// shows the settings' App lock section, which says how to get one.
+func (u *UI) lockOrExplain() {
+	switch {
+	case u.lockAvailable():
+		u.lockNow()
+	case u.lk.known && !u.lk.settings.Available:
+		u.showSettings()
+		for _, item := range u.settingsPg.sections.Items {
+			if item.Text == lockSectionName {
+				u.settingsPg.sections.Select(item)
+			}
+		}
+	}
+}
+
 // takeOverlays takes the overlays from index from up off the window, keeping them to show after unlocking.
 func (u *UI) takeOverlays(from int) {
 	stack := u.win.Canvas().Overlays()

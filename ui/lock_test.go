@@ -338,10 +338,15 @@ func TestKeyringProfileCannotLock(t *testing.T) {
 		t.Fatal("a keyring profile offers the lock button")
 	}
 	u.main.shortcut(ctrlL)
+	u.settle()
 	if u.lk.locked {
 		t.Fatal("Ctrl+L locked a window that has no passphrase to open it")
 	}
-	u.tap(u.main.chats.settings)
+	// Ctrl+L says why instead: the App lock section.
+	wantPage(t, u, pageSettings)
+	if sel := u.settingsPg.sections.Selected(); sel == nil || sel.Text != "App lock" {
+		t.Fatalf("Ctrl+L on a keyring profile shows %v", sel)
+	}
 	p := u.lk.section
 	if !p.needs.Visible() || p.needs.Text != "Choose a passphrase under Data protection to use the app lock." {
 		t.Fatalf("the section says %q (shown %v)", p.needs.Text, p.needs.Visible())

@@ -19,7 +19,7 @@ type settingsSection struct {
 func (u *UI) settingsSections() []settingsSection {
 	return []settingsSection{
 		{"2-step verification", (*UI).twoStepSection},
-		{"App lock", (*UI).lockSection},
+		{lockSectionName, (*UI).lockSection},
 	}
 }
 

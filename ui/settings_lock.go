@@ -28,6 +28,9 @@ type lockSection struct {
 	available bool  // the lock can be used: the controls are on
 }
 
+// lockSectionName is the App lock section's name in the settings.
+const lockSectionName = "App lock"
+
 // lockNeedsPassphrase is what the App lock section says for a profile without a passphrase.
 const lockNeedsPassphrase = "Choose a passphrase under Data protection to use the app lock."
 

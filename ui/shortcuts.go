@@ -56,7 +56,7 @@ func (m *mainWindow) shortcut(s fyne.Shortcut) bool {
 		return false
 	}
 	if cs.Modifier == fyne.KeyModifierShortcutDefault && cs.KeyName == fyne.KeyL { // from any page after sign-in
-		m.u.lockNow()
+		m.u.lockOrExplain()
 		return true
 	}
 	if m.u.page != pageMain {
