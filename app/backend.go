@@ -65,6 +65,8 @@ type Backend struct {
 	prefs *prefStore
 	// conn changes the way to Telegram for the next start; nil against a demo server (fixedConnection).
 	conn ui.ConnectionSettings
+	// lock is the window's app lock; nil when the window has none (a sandbox in another process).
+	lock *appLock
 	// openDir is the private folder the readable copies of opened files go to; "" until the first.
 	openDir string
 }
@@ -104,6 +106,7 @@ func (b *Backend) Services() ui.Services {
 		Settings:      settingsService{b},
 		Preferences:   prefsService{b},
 		Connection:    fixedConnection{},
+		Lock:          lockService{b},
 		Events:        &b.events,
 	}
 	if b.conn != nil {

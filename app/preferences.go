@@ -29,16 +29,19 @@ func (s *prefStore) get() settings.Preferences {
 	return s.cur
 }
 
-// change applies fn to a copy of the preferences, checks and saves it, and only then makes it current.
+// change applies fn to the preferences as the file holds them, checks and saves them, and only then makes
+// them current.
 func (s *prefStore) change(fn func(p *settings.Preferences)) (settings.Preferences, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	next := s.cur
-	fn(&next)
+	var next settings.Preferences
 	var err error
 	if s.path != "" {
-		err = settings.SavePreferences(s.path, next)
+		// Read back first: the connection and app lock sections write the same file.
+		next, err = settings.UpdatePreferences(s.path, fn)
 	} else {
+		next = s.cur
+		fn(&next)
 		err = next.Validate()
 	}
 	if err != nil {

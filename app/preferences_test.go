@@ -233,6 +233,12 @@ func TestPreferencesKeptAndRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "profile", settings.PreferencesFileName)
 	start := settings.Default()
 	start.APIID, start.APIHash = 7, "0123456789abcdef0123456789abcdef"
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := settings.SavePreferences(path, start); err != nil {
+		t.Fatal(err)
+	}
 	w.b.usePrefs(newPrefStore(path, start))
 	p := w.svc.Preferences
 
@@ -352,5 +358,29 @@ func TestThemeAppliedAtStart(t *testing.T) {
 	dark := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantDark)
 	if got := s.Theme().Color(theme.ColorNameBackground, s.ThemeVariant()); got != dark {
 		t.Fatalf("background %v at start, want the dark theme's %v", got, dark)
+	}
+}
+
+// TestPreferenceChangesKeepEachOther: the sections that write the preferences file (theme and the others
+// through the store, the app lock and the connection on their own) never undo each other's change.
+func TestPreferenceChangesKeepEachOther(t *testing.T) {
+	path := filepath.Join(t.TempDir(), settings.PreferencesFileName)
+	start, err := settings.LoadPreferences(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := newPrefStore(path, start)
+	if _, err := settings.UpdatePreferences(path, func(p *settings.Preferences) { p.IdleLockMinutes = 5 }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.change(func(p *settings.Preferences) { p.Theme = settings.ThemeDark }); err != nil {
+		t.Fatal(err)
+	}
+	got, err := settings.LoadPreferences(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.IdleLockMinutes != 5 || got.Theme != settings.ThemeDark {
+		t.Fatalf("the file holds idle lock %d and theme %q, want 5 and dark", got.IdleLockMinutes, got.Theme)
 	}
 }

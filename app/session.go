@@ -30,6 +30,7 @@ type session struct {
 	diag   *diagnostics
 	prefs  *prefStore            // the user's preferences, kept across log out
 	conn   ui.ConnectionSettings // the connection section's; nil against a demo server
+	lock   *appLock              // the window's app lock; nil: none
 
 	mu   sync.Mutex
 	cur  *Backend
@@ -55,7 +56,7 @@ func (s *session) start() (*Backend, error) {
 	}
 	var b *Backend
 	b = NewBackend(client, loginOptions(func(r privacy.Report) { b.recordLockdown(r) }), s.codes, s.db)
-	b.hint, b.diag, b.renew, b.conn = s.hint, s.diag, s.renew, s.conn
+	b.hint, b.diag, b.renew, b.conn, b.lock = s.hint, s.diag, s.renew, s.conn, s.lock
 	b.usePrefs(s.prefs)
 	ctx, cancel := context.WithCancel(s.parent)
 	wait := connect(ctx, client, b)

@@ -203,6 +203,9 @@ func (k *memKeyring) Get(service, user string) (string, error) {
 func (k *memKeyring) Set(service, user, secret string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if k.items == nil {
+		k.items = map[string]string{}
+	}
 	k.items[service+"/"+user] = secret
 	return nil
 }

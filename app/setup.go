@@ -267,7 +267,9 @@ func startDemo(ctx, runCtx context.Context, diag *diagnostics) (*demoRun, error)
 	}
 	srv.DemoOtherDevice()
 	opts := mtproto.Options{AppID: 1, AppHash: "sandbox", Endpoint: srv.Endpoint()}
-	return &demoRun{srv: srv, sess: newSession(runCtx, opts, nil, srv, "", diag)}, nil
+	sess := newSession(runCtx, opts, nil, srv, "", diag)
+	sess.lock = &appLock{demoPass: demoPassphrase} // the demo keeps nothing: its lock has a passphrase of its own
+	return &demoRun{srv: srv, sess: sess}, nil
 }
 
 func (d *demoRun) vault() ui.Vault { return demoVault{d} }
@@ -295,6 +297,11 @@ func (v demoVault) CreateWithPassphrase(context.Context, []byte) (string, error)
 func (v demoVault) Unlock(context.Context, []byte) error { return errDemoVault }
 
 func (v demoVault) Recover(context.Context, string, []byte) error { return errDemoVault }
+
+// CheckPassphrase implements ui.Vault with the demo's own passphrase.
+func (v demoVault) CheckPassphrase(ctx context.Context, pass []byte) error {
+	return v.d.sess.lock.checkPassphrase(ctx, pass)
+}
 
 func (v demoVault) MinPassphraseLength() int { return settings.MinPassphraseLen }
 

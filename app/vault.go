@@ -96,6 +96,13 @@ func (v *vault) Unlock(ctx context.Context, pass []byte) error {
 	return nil
 }
 
+// CheckPassphrase implements ui.Vault: the passphrase unwraps the key, which is wiped at once; nothing
+// changes. The app lock opens with it.
+func (v *vault) CheckPassphrase(ctx context.Context, pass []byte) error {
+	l := appLock{custody: v.custody}
+	return l.checkPassphrase(ctx, pass)
+}
+
 // Recover implements ui.Vault.
 func (v *vault) Recover(ctx context.Context, recovery string, newPass []byte) error {
 	key, err := v.custody.ResetPassphrase(ctx, recovery, newPass)
@@ -131,9 +138,11 @@ func (v *vault) Open(ctx context.Context) (ui.Services, error) {
 	// its errors never hold message text or key material.
 	db.OnBackgroundError(func(err error) { diag.report("store", err) })
 	sess := newSession(v.runCtx, v.opts, db, nil, "", diag)
+	sess.lock = &appLock{prefsFile: v.paths.PreferencesFile(), custody: v.custody}
 	prefs, err := settings.LoadPreferences(v.paths.PreferencesFile())
 	if err == nil {
 		sess.prefs = newPrefStore(v.paths.PreferencesFile(), prefs)
+		sess.lock.idle = prefs.IdleLockMinutes
 	} else {
 		diag.report("read the preferences", err)
 	}

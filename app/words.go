@@ -49,6 +49,7 @@ var roleWords = []struct {
 	msg string
 }{
 	{errBotChat, "That username belongs to a bot. Tacit talks to people: bots cannot have secret chats."},
+	{errLockNeedsPassphrase, "This profile has no passphrase, so the app lock cannot be used. Choose a passphrase under Data protection to use the app lock."},
 	{errEmptyMessage, "Write something first."},
 	{errMessageTooLong, fmt.Sprintf("The message is too long: at most %d characters. Split it into parts.", mtproto.MaxMessageLength)},
 	{errSecretEdit, "Messages in a secret chat cannot be edited. Delete it for both of you and send it again."},
@@ -319,6 +320,8 @@ func blockWords(err error) (string, bool) {
 // custodyWords words key custody's and the store's errors: the local data and its key.
 func custodyWords(err error) (string, ui.Field, bool) {
 	var kfe *settings.KeyFileError
+	var pe *settings.PreferencesError
+	var ve *settings.VersionError
 	switch {
 	case errors.Is(err, settings.ErrWrongPassphrase):
 		return "That passphrase is not right.", ui.FieldPassphrase, true
@@ -334,6 +337,12 @@ func custodyWords(err error) (string, ui.Field, bool) {
 		return "The data directory holds files but no key file. Tacit will not create a new key over existing data; restore key.json from a backup.", ui.FieldNone, true
 	case errors.As(err, &kfe):
 		return "The key file " + kfe.Path + " is damaged or was modified: " + kfe.Problem + ". Restore it from a backup.", ui.FieldNone, true
+	case errors.As(err, &ve):
+		return "Tacit's settings file " + ve.Path + " was written by a newer Tacit, so this one leaves it as it is. Update Tacit.", ui.FieldNone, true
+	case errors.As(err, &pe) && pe.Path != "":
+		return "Tacit's settings file " + pe.Path + " has a mistake, so Tacit left it as it is. Correct or delete the file, then try again.", ui.FieldNone, true
+	case errors.As(err, &pe):
+		return "Tacit cannot keep that setting. Choose one of those offered.", ui.FieldNone, true
 	case errors.Is(err, store.ErrWrongKey):
 		return "The key does not open this database (wrong passphrase or key).", ui.FieldPassphrase, true
 	case errors.Is(err, store.ErrCorrupt):

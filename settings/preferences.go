@@ -113,11 +113,19 @@ type Preferences struct {
 	Language string `json:"language"`
 	// Window is the last main window size.
 	Window WindowSize `json:"window"`
+	// IdleLockMinutes locks the window after this many minutes without a key
+	// or pointer event in it (the app lock, for a passphrase profile); 0, the
+	// default, never locks by itself. One of IdleLockChoices. Left out of the
+	// file while 0, so files without it read as before.
+	IdleLockMinutes int `json:"idle_lock_minutes,omitempty"`
 }
+
+// IdleLockChoices are the values IdleLockMinutes may take, 0 (never) first.
+func IdleLockChoices() []int { return []int{0, 1, 5, 15, 60} }
 
 // Default returns the default preferences: sandbox only, direct connection,
 // passphrase custody, no link previews, notifications without content (with
-// the desktop's sound), no default self-destruct timer.
+// the desktop's sound), no default self-destruct timer, no idle lock.
 func Default() Preferences {
 	return Preferences{
 		Version:      PreferencesVersion,
@@ -262,6 +270,9 @@ func (p Preferences) Validate() error {
 	if p.Language != "" && (len(p.Language) > 35 || !languageRE.MatchString(p.Language)) {
 		bad("language", "must be empty (follow the system) or a language tag such as \"en\" or \"pt-BR\", got %q", p.Language)
 	}
+	if !slices.Contains(IdleLockChoices(), p.IdleLockMinutes) {
+		bad("idle_lock_minutes", "must be one of %v (minutes; 0 never locks), got %d", IdleLockChoices(), p.IdleLockMinutes)
+	}
 	if w := p.Window.Width; w != 0 && (w < 320 || w > 16384) {
 		bad("window.width", "must be 0 (not recorded) or between 320 and 16384, got %d", w)
 	}
@@ -312,6 +323,21 @@ func LoadPreferences(path string) (Preferences, error) {
 		ve.Path = path
 	}
 	return p, err
+}
+
+// UpdatePreferences reads the preferences file at path, applies change, checks the result and writes it
+// back, so that what else the file holds (written by another part of Tacit since it was last read) stays
+// as it is. A file that cannot be read is not overwritten.
+func UpdatePreferences(path string, change func(*Preferences)) (Preferences, error) {
+	p, err := LoadPreferences(path)
+	if err != nil {
+		return p, err
+	}
+	change(&p)
+	if err := SavePreferences(path, p); err != nil {
+		return p, err
+	}
+	return p, nil
 }
 
 // ParsePreferences decodes and validates the bytes of a preferences file; see

@@ -42,6 +42,7 @@ func TestPreferencesRoundTrip(t *testing.T) {
 	p.Theme = ThemeDark
 	p.Language = "pt-BR"
 	p.Window = WindowSize{Width: 1280, Height: 800}
+	p.IdleLockMinutes = 15
 	if err := SavePreferences(path, p); err != nil {
 		t.Fatal(err)
 	}
@@ -122,6 +123,36 @@ func TestEverySecretTimerChoiceIsValid(t *testing.T) {
 	}
 }
 
+// TestIdleLockOffByDefaultAndLeftOut: the idle lock is off unless chosen, and a file without the field (as
+// every file before it was) reads as off; while off it is not written, so such files stay as they were.
+func TestIdleLockOffByDefaultAndLeftOut(t *testing.T) {
+	if Default().IdleLockMinutes != 0 {
+		t.Fatalf("idle lock on by default: %d minutes", Default().IdleLockMinutes)
+	}
+	p, err := ParsePreferences([]byte(`{"version": 1, "notify_cloud": "off"}`))
+	if err != nil || p.IdleLockMinutes != 0 {
+		t.Fatalf("a file without the field: %d minutes, %v", p.IdleLockMinutes, err)
+	}
+	path := filepath.Join(t.TempDir(), PreferencesFileName)
+	if err := SavePreferences(path, Default()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "idle_lock") {
+		t.Fatalf("the idle lock was written while off:\n%s", data)
+	}
+	for _, m := range IdleLockChoices() {
+		p := Default()
+		p.IdleLockMinutes = m
+		if err := p.Validate(); err != nil {
+			t.Errorf("%d minutes refused: %v", m, err)
+		}
+	}
+}
+
 func TestPreferencesErrorsNameFieldAndPosition(t *testing.T) {
 	tests := []struct {
 		name, in    string
@@ -152,6 +183,7 @@ func TestPreferencesErrorsNameFieldAndPosition(t *testing.T) {
 		{"sound as words", "{\"version\": 1, \"notify_sound\": \"on\"}", "notify_sound", 1, 32, "true or false"},
 		{"unknown cloud notify", "{\"version\": 1, \"notify_cloud\": \"loud\"}", "notify_cloud", 1, 32, "\"loud\""},
 		{"unknown secret notify", "{\"version\": 1, \"notify_secret\": \"sender-only\"}", "notify_secret", 1, 33, "must be \"off\" or \"hidden\""},
+		{"bad idle lock", "{\"version\": 1, \"idle_lock_minutes\": 7}", "idle_lock_minutes", 1, 37, "one of [0 1 5 15 60]"},
 		{"bad custody", "{\"version\": 1, \"key_custody\": \"file\"}", "key_custody", 1, 31, "keyring"},
 		{"old version", "{\"version\": 0}", "version", 1, 13, "between 1"},
 		{"trailing data", "{\"version\": 1} {}", "", 1, 17, "after the top-level"},

@@ -22,8 +22,9 @@ type chatList struct {
 	err    *widget.Label
 	busy   *busyIndicator
 	logout *widget.Button
-	// privacy opens the privacy centre, settings the settings.
-	privacy, settings *widget.Button
+	// privacy opens the privacy centre, settings the settings, lock locks the window (shown when the app
+	// lock can be used).
+	privacy, settings, lock *widget.Button
 	// loggingOut shows the LogOut call under way.
 	loggingOut *busyIndicator
 	// username opens the editor of the account's public username.
@@ -75,6 +76,7 @@ func newChatList(m *mainWindow) *chatList {
 	c.privacy.Importance = widget.LowImportance
 	c.settings = widget.NewButtonWithIcon("", theme.SettingsIcon(), func() { c.m.u.showSettings() })
 	c.settings.Importance = widget.LowImportance
+	c.lock = newLockButton(m.u)
 	c.loggingOut = newBusy(c.logout)
 	c.username = widget.NewButtonWithIcon("", theme.AccountIcon(), func() { c.m.u.showUsernameDialog(nil) })
 	c.username.Importance = widget.LowImportance
@@ -82,13 +84,14 @@ func newChatList(m *mainWindow) *chatList {
 	c.newChat.Importance = widget.HighImportance
 	c.search = m.newFinder("Search chats, people, messages (Ctrl+F)", true)
 	c.search.field.OnChanged = func(string) {
+		c.m.u.touch()
 		c.search.changed()
 		c.showSearch(c.search.field.Text != "")
 	}
 	c.found = container.NewBorder(c.search.status, nil, nil, nil, c.search.list)
 	c.found.Hide()
 	top := container.NewVBox(
-		container.NewHBox(heading, layoutSpacer(), c.busy.activity, c.loggingOut.activity, c.newChat, c.username, c.privacy, c.settings, c.logout),
+		container.NewHBox(heading, layoutSpacer(), c.busy.activity, c.loggingOut.activity, c.newChat, c.username, c.privacy, c.settings, c.lock, c.logout),
 		c.search.field,
 		c.err)
 	c.chats = container.NewStack(c.list, container.NewPadded(c.empty))

@@ -202,6 +202,7 @@ func (c *conversation) composerShortcut(s fyne.Shortcut) bool {
 
 // textChanged updates the length counter and tells the other side the user is typing.
 func (c *conversation) textChanged() {
+	c.m.u.touch() // typing keeps the window from locking
 	n, limit := c.m.u.svc.Rules.MessageLength(c.entry.Text)
 	c.entry.SetMinRowsVisible(min(strings.Count(c.entry.Text, "\n")+1, composerRows))
 	switch {

@@ -21,6 +21,7 @@ type fakeLogin struct {
 	code      string
 	accounts  map[string]*fakeAccountData // by phone
 	hint      string                      // shown on every page when non-empty
+	demoPass  string                      // the demo's app lock passphrase, with hint
 	// lockdown makes SignUp report the privacy lockdown as read back; lockdownRefusals is how many more
 	// times the server refuses a rule of it (the account exists meanwhile: lockingDown).
 	lockdown         bool
@@ -196,6 +197,10 @@ func (f *fakeLogin) QRLogin(ctx context.Context, show func(string, time.Time)) (
 }
 
 func (f *fakeLogin) SandboxHint() string { return f.hint }
+
+func (f *fakeLogin) DemoPassphrase() (string, bool) {
+	return f.demoPass, f.hint != "" && f.demoPass != ""
+}
 
 func (f *fakeLogin) DemoCode(phone string) (string, bool) {
 	f.mu.Lock()

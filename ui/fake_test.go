@@ -20,11 +20,13 @@ type fakes struct {
 	settings *fakeSettings
 	prefs    *fakePrefs
 	conn     *fakeConnection
+	lock     *fakeLock
 }
 
 func newFakes() *fakes {
 	f := &fakes{login: newFakeLogin(), chats: &fakeChats{}, events: &fakeEvents{subs: map[int]func(Event){}}, privacy: newFakePrivacy(), settings: newFakeSettings(),
-		prefs: newFakePrefs(), conn: newFakeConnection()}
+		prefs: newFakePrefs(), conn: newFakeConnection(),
+		lock: &fakeLock{settings: LockSettings{Available: true, Choices: []int{0, 1, 5, 15, 60}}}}
 	f.msgs = &fakeMessages{chats: f.chats, history: map[DialogID][]Message{}, nextID: 100}
 	f.secret = &fakeSecret{chats: f.chats, secrets: map[DialogID]*SecretChatInfo{}, acceptTo: SecretWaiting}
 	f.login.settings = f.settings
@@ -40,7 +42,7 @@ func newFakes() *fakes {
 func (f *fakes) services() Services {
 	svc := Services{Rules: fakeRules{}, Login: f.login, Chats: f.chats, Messages: f.msgs, Secret: f.secret, People: f.people,
 		Files: f.files, Notifications: f.notify, Account: f.account, Events: f.events, Privacy: f.privacy,
-		Settings: f.settings, Preferences: f.prefs, Connection: f.conn}
+		Settings: f.settings, Preferences: f.prefs, Connection: f.conn, Lock: f.lock}
 	if f.login.hint != "" {
 		svc.Demo = f.login
 	}
@@ -51,7 +53,7 @@ func (f *fakes) services() Services {
 func (f *fakes) called(name string) int {
 	return f.login.called(name) + f.chats.called(name) + f.msgs.called(name) + f.secret.called(name) +
 		f.people.called(name) + f.files.called(name) + f.account.called(name) + f.privacy.called(name) + f.settings.called(name) +
-		f.prefs.called(name)
+		f.prefs.called(name) + f.lock.called(name)
 }
 
 // calls records the methods a fake was called with, in order, and can hold every call at a gate.

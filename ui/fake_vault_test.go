@@ -128,6 +128,20 @@ func (v *fakeVault) Unlock(_ context.Context, pass []byte) error {
 	return nil
 }
 
+func (v *fakeVault) CheckPassphrase(_ context.Context, pass []byte) error {
+	v.record("CheckPassphrase")
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.passes = append(v.passes, pass)
+	if v.pass == "" {
+		return &Problem{Message: "This profile has no passphrase."}
+	}
+	if string(pass) != v.pass {
+		return errFakeWrongPassphrase
+	}
+	return nil
+}
+
 func (v *fakeVault) Recover(_ context.Context, recovery string, newPass []byte) error {
 	v.record("Recover")
 	v.mu.Lock()

@@ -25,6 +25,9 @@ func (u *UI) trackDialog(d dialog.Dialog, onClosed ...func()) {
 // escape handles Esc: the dialog on top closes, or else the main window closes what it has open. It
 // reports whether anything closed.
 func (u *UI) escape() bool {
+	if u.lk.locked {
+		return false // what waits behind the lock stays as it is
+	}
 	if n := len(u.dialogs); n > 0 {
 		u.dialogs[n-1].Hide() // its OnClosed drops it from the list
 		return true

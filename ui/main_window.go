@@ -49,11 +49,12 @@ func (u *UI) showMain() {
 	u.setPage(pageMain, m.split)
 	u.listenKeys()
 	m.installShortcuts()
+	u.startLock()
 	m.focused = true
 	u.app.Lifecycle().SetOnEnteredForeground(func() { m.focusChanged(true) })
 	u.app.Lifecycle().SetOnExitedForeground(func() { m.focusChanged(false) })
 	u.win.SetOnDropped(func(_ fyne.Position, uris []fyne.URI) {
-		if u.main == m && u.page == pageMain {
+		if u.main == m && u.page == pageMain && !u.lk.locked {
 			m.conv.dropped(uris)
 		}
 	})
@@ -109,7 +110,7 @@ func (m *mainWindow) apply(ev Event) {
 		msg := ev.Message
 		open := m.conv.dialog.ID == msg.Dialog
 		fresh := !open || m.conv.add(msg) // a sent message can come back as an event
-		unseen := fresh && !msg.Out && (!open || !m.focused)
+		unseen := fresh && !msg.Out && (!open || !m.seeing())
 		if i := m.index(msg.Dialog); i >= 0 && fresh {
 			d := m.dialogs[i]
 			if !msg.Date.Before(d.LastDate) {
@@ -120,7 +121,7 @@ func (m *mainWindow) apply(ev Event) {
 			}
 			m.upsert(d)
 		}
-		if fresh && open && !msg.Out && m.focused {
+		if fresh && open && !msg.Out && m.seeing() {
 			m.conv.markRead(msg.ID)
 		}
 		if unseen {
@@ -157,7 +158,7 @@ func (m *mainWindow) focusChanged(focused bool) {
 		return
 	}
 	m.focused = focused
-	if i := m.index(m.conv.dialog.ID); focused && i >= 0 && m.dialogs[i].Unread != 0 {
+	if i := m.index(m.conv.dialog.ID); m.seeing() && i >= 0 && m.dialogs[i].Unread != 0 {
 		m.dialogs[i].Unread = 0
 		m.chats.refreshItem(i)
 		m.updateTitle()
@@ -165,10 +166,13 @@ func (m *mainWindow) focusChanged(focused bool) {
 	}
 }
 
+// seeing reports whether the user sees the open chat: the window has the keyboard and is not locked.
+func (m *mainWindow) seeing() bool { return m.focused && !m.u.lk.locked }
+
 // upsert puts d into the chat list, replacing the dialog with the same ID. The open dialog is shown as read
 // while the window has the keyboard: what arrives in it is marked read as it is shown.
 func (m *mainWindow) upsert(d DialogSummary) {
-	if m.conv.dialog.ID == d.ID && d.Unread != 0 && m.focused {
+	if m.conv.dialog.ID == d.ID && d.Unread != 0 && m.seeing() {
 		d.Unread = 0
 		m.conv.markRead(m.conv.newestID())
 	}
@@ -208,8 +212,8 @@ func (m *mainWindow) show(id DialogID) {
 // open shows the conversation of dialog id.
 func (m *mainWindow) open(id DialogID) {
 	i := m.index(id)
-	if i < 0 {
-		return
+	if i < 0 || m.u.lk.locked && m.conv.dialog.ID == id {
+		return // behind the lock the list selects the open chat again as it moves: nothing is read
 	}
 	if m.conv.dialog.ID != id {
 		m.pendingOpen = "" // the user chose another chat meanwhile

@@ -132,7 +132,10 @@ func (v *messageView) rowOf(id int64) *messageRow {
 }
 
 // Scrolled implements fyne.Scrollable.
-func (v *messageView) Scrolled(ev *fyne.ScrollEvent) { v.l.scrollBy(-ev.Scrolled.DY) }
+func (v *messageView) Scrolled(ev *fyne.ScrollEvent) {
+	v.l.c.m.u.touch()
+	v.l.scrollBy(-ev.Scrolled.DY)
+}
 
 // Tapped implements fyne.Tappable: a tap between messages gives the list the keyboard.
 func (v *messageView) Tapped(*fyne.PointEvent) { v.focus() }
@@ -175,6 +178,7 @@ func (v *messageView) TypedRune(r rune) {
 
 // KeyDown implements desktop.Keyable.
 func (v *messageView) KeyDown(ev *fyne.KeyEvent) {
+	v.l.c.m.u.touch()
 	if ev.Name == desktop.KeyShiftLeft || ev.Name == desktop.KeyShiftRight {
 		v.shift = true
 	}

@@ -14,7 +14,7 @@ func (m *mainWindow) notify(msg Message) {
 	if msg.Out || msg.Service {
 		return
 	}
-	if m.focused && m.conv.dialog.ID == msg.Dialog {
+	if m.seeing() && m.conv.dialog.ID == msg.Dialog {
 		return
 	}
 	i := m.index(msg.Dialog)
@@ -26,8 +26,10 @@ func (m *mainWindow) notify(msg Message) {
 	if m.u.svc.Notifications != nil {
 		content = m.u.svc.Notifications.Content(d.Kind)
 	}
-	if d.Kind.EndToEnd() && content != NotifyOff {
-		content = NotifyHidden // whatever the application says, nothing of a secret chat leaves Tacit
+	if (d.Kind.EndToEnd() || m.u.lk.locked) && content != NotifyOff {
+		// Whatever the application says, nothing of a secret chat leaves Tacit, nor of any chat while the
+		// window is locked.
+		content = NotifyHidden
 	}
 	n := &fyne.Notification{Title: "Tacit", Content: "New message"}
 	switch content {

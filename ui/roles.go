@@ -29,6 +29,7 @@ type Services struct {
 	Settings      Settings
 	Preferences   Preferences
 	Connection    ConnectionSettings
+	Lock          AppLock
 	Events        Events
 	Demo          DemoHints
 }
@@ -116,6 +117,9 @@ type DemoHints interface {
 	// account that waits for its confirmation, so the demo can show it. ok is false when not running against
 	// the demo server or when no e-mail waits. It must return at once.
 	DemoEmailCode() (code string, ok bool)
+	// DemoPassphrase returns the passphrase that unlocks the demo's app lock, so the lock page can show it;
+	// ok is false outside the demo. It must return at once.
+	DemoPassphrase() (pass string, ok bool)
 }
 
 // Chats is the chat list.

@@ -22,6 +22,7 @@ func (u *UI) settingsSections() []settingsSection {
 		{"2-step verification", (*UI).twoStepSection},
 		{"Connection", (*UI).connectionSection},
 		{"Data protection", (*UI).dataSection},
+		{lockSectionName, (*UI).lockSection},
 		{"Notifications", (*UI).notificationsSection},
 		{"Secret chats", (*UI).secretChatsSection},
 		{"Link previews", (*UI).chatsSection},

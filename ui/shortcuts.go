@@ -22,6 +22,7 @@ var shortcutKeys = []struct {
 	{fyne.KeyF, fyne.KeyModifierShortcutDefault, "Ctrl+F", "Search chats, people and messages"},
 	{fyne.KeyUp, fyne.KeyModifierAlt, "Alt+Up", "Previous chat"},
 	{fyne.KeyDown, fyne.KeyModifierAlt, "Alt+Down", "Next chat"},
+	{fyne.KeyL, fyne.KeyModifierShortcutDefault, "Ctrl+L", "Lock Tacit: hide the chats until the passphrase is entered"},
 	{fyne.KeySlash, fyne.KeyModifierShortcutDefault, "Ctrl+/", "This list"},
 	{fyne.KeyQ, fyne.KeyModifierShortcutDefault, "Ctrl+Q", "Quit Tacit"},
 }
@@ -51,7 +52,14 @@ func (m *mainWindow) installShortcuts() {
 // shortcut runs the window's shortcut s and reports whether s is one.
 func (m *mainWindow) shortcut(s fyne.Shortcut) bool {
 	cs, ok := s.(*desktop.CustomShortcut)
-	if !ok || m.u.main != m || m.u.page != pageMain {
+	if !ok || m.u.main != m || m.u.lk.locked {
+		return false
+	}
+	if cs.Modifier == fyne.KeyModifierShortcutDefault && cs.KeyName == fyne.KeyL { // from any page after sign-in
+		m.u.lockOrExplain()
+		return true
+	}
+	if m.u.page != pageMain {
 		return false
 	}
 	switch {

@@ -66,6 +66,9 @@ type UI struct {
 	// vaultState is what the Vault reported last (Vault.State).
 	vaultState VaultState
 
+	// lk is the app lock (lock.go).
+	lk lockState
+
 	// Sign-in state carried from page to page.
 	phone        string     // normalized number the code was sent to
 	codeSent     CodeSent   // how the code was delivered
@@ -212,6 +215,7 @@ func (u *UI) Run() {
 func (u *UI) Close() {
 	u.closeOnce.Do(func() {
 		u.cancel()
+		u.closeLock()
 		if u.unsubscribe != nil {
 			u.unsubscribe()
 		}
@@ -219,8 +223,17 @@ func (u *UI) Close() {
 }
 
 // onMain runs fn on the Fyne event goroutine. It is the only place in this package that calls fyne.Do:
-// every widget update caused by a role's result or an event passes through here.
-func (u *UI) onMain(fn func()) { u.post(fn) }
+// every widget update caused by a role's result or an event passes through here. While the window is
+// locked, what fn would put on screen waits with the page behind the lock.
+func (u *UI) onMain(fn func()) {
+	u.post(func() {
+		if u.lk.locked {
+			u.lockedMain(fn)
+		} else {
+			fn()
+		}
+	})
+}
 
 // defaultCallTimeout bounds a call to the application, so a server that never answers leaves the user with a message and
 // working buttons instead of a spinner forever.
@@ -263,6 +276,11 @@ func (u *UI) setPage(p page, content fyne.CanvasObject) {
 	u.pageCtx, u.pageCancel = context.WithCancel(u.ctx)
 	if progress := u.wizardProgress(p); progress != nil {
 		content = container.NewBorder(container.NewVBox(container.NewPadded(progress), widget.NewSeparator()), nil, nil, nil, content)
+	}
+	content = u.watchActivity(content)
+	if u.lk.locked {
+		u.lockedContent(content)
+		return
 	}
 	u.win.SetContent(content)
 }

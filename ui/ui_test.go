@@ -521,6 +521,16 @@ func TestQRImageHasQuietZone(t *testing.T) {
 // readyUI signs in an account that has a password and opens the main window with three dialogs.
 func readyUI(t *testing.T) (*harness, *fakes) {
 	t.Helper()
+	b := readyFakes()
+	u := newTestUI(t, b)
+	u.Start()
+	u.settle()
+	wantPage(t, u, pageMain)
+	return u, b
+}
+
+// readyFakes are the roles of a signed-in account with four chats, a secret one with Alice among them.
+func readyFakes() *fakes {
 	b := newFakes()
 	now := time.Now()
 	b.chats.dialogs = []DialogSummary{
@@ -535,11 +545,7 @@ func readyUI(t *testing.T) (*harness, *fakes) {
 	}
 	b.secret.secrets["s1"] = readySecret("s1", "Alice")
 	b.login.resume = LoginStage{Step: StepReady}
-	u := newTestUI(t, b)
-	u.Start()
-	u.settle()
-	wantPage(t, u, pageMain)
-	return u, b
+	return b
 }
 
 // rows returns the chat list rows as drawn, by title.

@@ -35,6 +35,11 @@ type Vault interface {
 	// Unlock opens a passphrase profile (VaultLocked). A wrong passphrase is an error with FieldPassphrase.
 	Unlock(ctx context.Context, pass []byte) error
 
+	// CheckPassphrase tells whether pass is the profile's passphrase, changing nothing: the app lock opens
+	// with it. A wrong passphrase is an error with FieldPassphrase; a profile without a passphrase (its key
+	// is in the system keyring) is an error too. The UI zeroes pass afterwards.
+	CheckPassphrase(ctx context.Context, pass []byte) error
+
 	// Recover sets a new passphrase using the recovery key, for a forgotten passphrase and for a keyring
 	// profile whose keyring is unavailable or has lost the key. From then on the profile is a passphrase
 	// profile, unlocked for this run. The UI zeroes newPass afterwards.
