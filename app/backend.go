@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/gotd/td/tg"
 
@@ -67,6 +68,8 @@ type Backend struct {
 	conn ui.ConnectionSettings
 	// lock is the window's app lock; nil when the window has none (a sandbox in another process).
 	lock *appLock
+	// connectWait bounds Resume's wait for the first connection; 0: connectWait.
+	connectWait time.Duration
 	// openDir is the private folder the readable copies of opened files go to; "" until the first.
 	openDir string
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"slices"
 	"testing"
+	"time"
 
 	"tacit/mtproto"
 	"tacit/mtproto/sandbox"
@@ -50,6 +51,9 @@ func demoSandbox(t testing.TB, ctx context.Context) *sandbox.Server {
 func openWindow(t testing.TB, ctx context.Context, srv *sandbox.Server, db *store.Store) *window {
 	t.Helper()
 	sess := newSession(ctx, mtproto.Options{AppID: 1, AppHash: "t", Endpoint: srv.Endpoint()}, db, srv, "", newDiagnostics(io.Discard))
+	// A machine loaded by parallel test binaries with the race detector can take longer than a user waits
+	// for the first connection; the test's own deadline still bounds it.
+	sess.connectWait = 2 * time.Minute
 	b, err := sess.start()
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"tacit/mtproto"
 	"tacit/mtproto/privacy"
@@ -31,6 +32,8 @@ type session struct {
 	prefs  *prefStore            // the user's preferences, kept across log out
 	conn   ui.ConnectionSettings // the connection section's; nil against a demo server
 	lock   *appLock              // the window's app lock; nil: none
+	// connectWait bounds Resume's wait for the first connection; 0: connectWait.
+	connectWait time.Duration
 
 	mu   sync.Mutex
 	cur  *Backend
@@ -58,6 +61,7 @@ func (s *session) start() (*Backend, error) {
 	b = NewBackend(client, loginOptions(func(r privacy.Report) { b.recordLockdown(r) }), s.codes, s.db)
 	b.hint, b.diag, b.renew, b.conn, b.lock = s.hint, s.diag, s.renew, s.conn, s.lock
 	b.usePrefs(s.prefs)
+	b.connectWait = s.connectWait
 	ctx, cancel := context.WithCancel(s.parent)
 	wait := connect(ctx, client, b)
 	s.mu.Lock()
