@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -19,11 +18,12 @@ type fakeLongChat struct {
 	dialog DialogID
 	msgs   []Message // IDs 1..n, oldest first
 	pages  atomic.Int64
+	round  int
 }
 
-// longChatMessages builds n messages once per test binary: a few people, texts of one to a few lines, one
+// longChatMessages builds the chat's messages: a few people, texts of one to a few lines, one
 // a minute, about a third sent by this account.
-var longChatMessages = sync.OnceValue(func() []Message {
+func longChatMessages() []Message {
 	const n = 100_000
 	words := strings.Fields(`the quick brown fox jumps over a lazy dog while seven wizards quietly pack boxes of
 		liquor and jugs of wine; meet at the station at nine, bring the maps, the rope and something warm`)
@@ -40,7 +40,7 @@ var longChatMessages = sync.OnceValue(func() []Message {
 			b.WriteString(words[(i*13+w*5)%len(words)])
 		}
 		fmt.Fprintf(&b, " #%d", i+1)
-		m := Message{ID: int64(i + 1), Dialog: longChatID, Text: b.String(), Date: start.Add(time.Duration(i) * time.Minute),
+		m := Message{ID: int64(i + 1), Dialog: longChatID, Text: strings.Clone(b.String()), Date: start.Add(time.Duration(i) * time.Minute),
 			Can: Abilities{DeleteForMe: true, Forward: true}}
 		if i%3 == 0 {
 			m.Out, m.Status = true, StatusRead
@@ -51,12 +51,26 @@ var longChatMessages = sync.OnceValue(func() []Message {
 		msgs[i] = m
 	}
 	return msgs
-})
+}
 
 const longChatID DialogID = "g100k"
 
 func newFakeLongChat(f *fakeMessages) *fakeLongChat {
 	return &fakeLongChat{fakeMessages: f, dialog: longChatID, msgs: longChatMessages()}
+}
+
+// renew gives the newest n messages texts the window has not laid out before (the next round's number in
+// front), so that each round of a benchmark lays text out as a chat opened for the first time does, not
+// from Fyne's cache of measured text. Call it while no page is being fetched.
+func (f *fakeLongChat) renew(n int) {
+	f.round++
+	for i := max(0, len(f.msgs)-n); i < len(f.msgs); i++ {
+		t := f.msgs[i].Text
+		if f.round > 1 {
+			_, t, _ = strings.Cut(t, " ")
+		}
+		f.msgs[i].Text = fmt.Sprintf("%d %s", f.round, t)
+	}
 }
 
 // History implements Messages: the newest page, the page before or after a message, or the page around one.
