@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -21,9 +22,10 @@ type fakeLongChat struct {
 	round  int
 }
 
-// longChatMessages builds the chat's messages: a few people, texts of one to a few lines, one
+// longChatMessages builds the chat's messages once per test binary (the fakes of every test and benchmark
+// round share them; Fyne's test driver keeps windows of earlier rounds alive): a few people, texts of one to a few lines, one
 // a minute, about a third sent by this account.
-func longChatMessages() []Message {
+var longChatMessages = sync.OnceValue(func() []Message {
 	const n = 100_000
 	words := strings.Fields(`the quick brown fox jumps over a lazy dog while seven wizards quietly pack boxes of
 		liquor and jugs of wine; meet at the station at nine, bring the maps, the rope and something warm`)
@@ -51,7 +53,7 @@ func longChatMessages() []Message {
 		msgs[i] = m
 	}
 	return msgs
-}
+})
 
 const longChatID DialogID = "g100k"
 
@@ -61,7 +63,8 @@ func newFakeLongChat(f *fakeMessages) *fakeLongChat {
 
 // renew gives the newest n messages texts the window has not laid out before (the next round's number in
 // front), so that each round of a benchmark lays text out as a chat opened for the first time does, not
-// from Fyne's cache of measured text. Call it while no page is being fetched.
+// from Fyne's cache of measured text. Call it while no page is being fetched (it changes the messages
+// every fake shares).
 func (f *fakeLongChat) renew(n int) {
 	f.round++
 	for i := max(0, len(f.msgs)-n); i < len(f.msgs); i++ {
