@@ -142,6 +142,33 @@ func (l *messageList) rebuild() {
 		l.items = append(l.items, listItem{kind: itemMessage, msg: i})
 	}
 	l.measure()
+	l.forget()
+}
+
+// forget drops the heights of rows that left the window, so that the heights kept stay as many as the
+// window's rows however far the chat is scrolled. After measure every row has its height, so more heights
+// than rows means some are stale. The window is contiguous: a date outside its first and last day is not
+// shown any more.
+func (l *messageList) forget() {
+	if len(l.heights) <= len(l.items) {
+		return
+	}
+	var first, last int64
+	if n := len(l.msgs); n > 0 {
+		first, last = localDay(l.msgs[0].Date).Unix(), localDay(l.msgs[n-1].Date).Unix()
+	}
+	for k := range l.heights {
+		switch k.kind {
+		case itemMessage:
+			if _, ok := l.byID[k.id]; !ok {
+				delete(l.heights, k)
+			}
+		case itemDay:
+			if len(l.msgs) == 0 || k.id < first || k.id > last {
+				delete(l.heights, k)
+			}
+		}
+	}
 }
 
 // measure computes the tops of the rows, measuring rows not measured at the current width.

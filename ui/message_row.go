@@ -138,11 +138,12 @@ func (r *messageRow) setBubble() {
 		r.outline.Show()
 	}
 	if !m.Out && (kind == KindGroup || kind == KindChannel) && m.Sender != "" {
-		r.sender.SetText(m.Sender)
+		// Hidden by set: Show lays the new text out, once; cut with "…" only when too wide (fitLine).
+		r.sender.Text, r.sender.Truncation = m.Sender, fyne.TextTruncateOff
 		r.sender.Show()
 	}
 	if m.Forwarded != "" {
-		r.forwarded.SetText("Forwarded from " + m.Forwarded)
+		r.forwarded.Text = "Forwarded from " + m.Forwarded
 		r.forwarded.Show()
 	}
 	if m.Reply != nil {
@@ -154,11 +155,6 @@ func (r *messageRow) setBubble() {
 		r.media.Show()
 	}
 	text, cut := shownText(m.Text)
-	if text != "" {
-		r.body.Selectable = l.c.selecting == m.ID
-		r.body.SetText(text)
-		r.body.Show()
-	}
 	if cut {
 		r.more.Show()
 	}
@@ -167,7 +163,7 @@ func (r *messageRow) setBubble() {
 	if m.Out {
 		r.footer.Importance = widget.MediumImportance
 	}
-	r.footer.SetText(footerText(m, l.c.m.now()))
+	r.footer.Text = footerText(m, l.c.m.now())
 	r.footer.Show()
 	if !m.ExpiresAt.IsZero() || m.TTL > 0 {
 		r.timer.Show()
@@ -185,6 +181,38 @@ func (r *messageRow) setBubble() {
 			r.ticks[0].Show()
 			r.ticks[1].Show()
 		}
+	}
+	// The text last: a wrapping label measures its lines anew at each width it is laid out at, so it is
+	// given the width the bubble will give it (the other parts decide the bubble's width) before its text.
+	innerW := float32(0)
+	if l.width > 0 {
+		innerW = r.bubbleWidth(l.width, text) - 4
+		fitLine(r.sender, innerW)
+	}
+	if text != "" {
+		r.body.Selectable = l.c.selecting == m.ID
+		if innerW > 0 && r.body.Size().Width != innerW {
+			r.body.SetText("")
+			r.body.Resize(fyne.NewSize(innerW, r.body.Size().Height))
+		}
+		r.body.Text = text
+		r.body.Show()
+	}
+}
+
+// fitLine cuts the one-line label l with "…" only when its text is wider than w: working the cut out costs
+// more than laying out the rest of a row, and names mostly fit.
+func fitLine(l *widget.Label, w float32) {
+	if !l.Visible() {
+		return
+	}
+	t := fyne.TextTruncateOff
+	if fyne.MeasureText(l.Text, theme.Size(l.SizeName), l.TextStyle).Width+2*theme.Size(theme.SizeNameInnerPadding) > w {
+		t = fyne.TextTruncateEllipsis
+	}
+	if l.Truncation != t {
+		l.Truncation = t
+		l.Refresh()
 	}
 }
 
@@ -226,8 +254,11 @@ func (r *messageRow) arrange(width float32) float32 {
 	if !r.bg.Visible() {
 		return 0
 	}
-	maxW := max(bubbleMinW, min(width*0.78, width-bubbleGutter-bubbleInset))
-	bw := clamp(r.naturalWidth(), bubbleMinW, maxW)
+	body := ""
+	if r.body.Visible() {
+		body = r.body.Text
+	}
+	bw := r.bubbleWidth(width, body)
 	x := float32(bubbleInset)
 	if r.msg.Out {
 		x = width - bw - bubbleInset - scrollBarWidth
@@ -245,6 +276,7 @@ func (r *messageRow) arrange(width float32) float32 {
 			stack(l, l.MinSize().Height)
 		}
 	}
+	fitLine(r.sender, innerW)
 	label(r.sender)
 	label(r.forwarded)
 	if r.quote.Visible() {
@@ -314,8 +346,15 @@ func (r *messageRow) arrangePill(width float32) float32 {
 	return h
 }
 
-// naturalWidth is how wide the bubble wants to be for its content, before the list's limit.
-func (r *messageRow) naturalWidth() float32 {
+// bubbleWidth is the width of the bubble in a list width wide, with body as its text.
+func (r *messageRow) bubbleWidth(width float32, body string) float32 {
+	maxW := max(bubbleMinW, min(width*0.78, width-bubbleGutter-bubbleInset))
+	return clamp(r.naturalWidth(body), bubbleMinW, maxW)
+}
+
+// naturalWidth is how wide the bubble wants to be for its content (body is its text), before the list's
+// limit.
+func (r *messageRow) naturalWidth(body string) float32 {
 	pad := 2*theme.Size(theme.SizeNameInnerPadding) + 6
 	text := theme.Size(theme.SizeNameText)
 	caption := theme.Size(theme.SizeNameCaptionText)
@@ -332,8 +371,7 @@ func (r *messageRow) naturalWidth() float32 {
 	if r.media.Visible() {
 		w = max(w, r.media.naturalWidth()+16)
 	}
-	if r.body.Visible() {
-		body := r.body.Text
+	if body != "" {
 		if utf8.RuneCountInString(body) > 400 || strings.Count(body, "\n") > 40 {
 			return 1 << 20 // long: as wide as allowed
 		}

@@ -33,7 +33,7 @@ func newVaultTestUI(t *testing.T, v *fakeVault) *harness {
 	return newHarness(t, func(a fyne.App) *UI { return NewWithVault(a, v) })
 }
 
-func newHarness(t *testing.T, newUI func(fyne.App) *UI) *harness {
+func newHarness(t testing.TB, newUI func(fyne.App) *UI) *harness {
 	t.Helper()
 	a := test.NewTempApp(t)
 	h := &harness{UI: newUI(a), t: t, queue: make(chan func(), 4096)}
@@ -49,7 +49,7 @@ func newHarness(t *testing.T, newUI func(fyne.App) *UI) *harness {
 // UI set, which run only when the test fires them.
 type harness struct {
 	*UI
-	t      *testing.T
+	t      testing.TB
 	queue  chan func()
 	timers map[int]*testTimer
 	nextT  int

@@ -245,6 +245,52 @@ func BenchmarkBefore50(b *testing.B) {
 	}
 }
 
+// chatPage is the page the window asks for as a chat opens and as it scrolls up.
+const chatPage = 50
+
+// BenchmarkOpen100kChat is what opening a 100,000-message chat asks of the store: its newest page of 50.
+// The database is seeded once per test binary (benchFixture), so -count runs reuse it.
+func BenchmarkOpen100kChat(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		msgs, err := s.Latest(ctx, benchChat, chatPage)
+		if err != nil || len(msgs) != chatPage || msgs[chatPage-1].ID != benchMessages {
+			b.Fatalf("%d messages, %v", len(msgs), err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N), "ns/page")
+}
+
+// BenchmarkScroll100kChat pages backwards from the newest message of a 100,000-message chat through 1,000
+// messages, 50 at a time, as the window asks while the user scrolls up; ns/page is the time of one page.
+func BenchmarkScroll100kChat(b *testing.B) {
+	const scrolled = 1000
+	s := benchStore(b)
+	ctx := context.Background()
+	first, err := s.Latest(ctx, benchChat, chatPage)
+	if err != nil || len(first) != chatPage {
+		b.Fatalf("%d messages, %v", len(first), err)
+	}
+	pages := 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for oldest := first[0].ID; oldest > first[0].ID-scrolled; {
+			msgs, err := s.Before(ctx, benchChat, oldest, chatPage)
+			if err != nil || len(msgs) != chatPage || msgs[chatPage-1].ID != oldest-1 {
+				b.Fatalf("page before %d: %d messages, %v", oldest, len(msgs), err)
+			}
+			oldest = msgs[0].ID
+			pages++
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(pages), "ns/page")
+	b.ReportMetric(float64(pages)/float64(b.N), "pages/op")
+}
+
 // BenchmarkDialogs loads the chat list (one dialog with a 100,000-message history
 // plus 200 small ones).
 func BenchmarkDialogs(b *testing.B) {

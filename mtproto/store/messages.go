@@ -123,9 +123,7 @@ func (s *Store) Latest(ctx context.Context, p Peer, limit int) ([]Message, error
 	if limit <= 0 {
 		return nil, nil
 	}
-	msgs, err := s.queryMessages(ctx, "latest",
-		`SELECT `+messageColumns+` FROM messages WHERE peer_kind = ? AND peer_id = ? AND deleted = 0
-		 ORDER BY id DESC LIMIT ?`, p.Kind, p.ID, limit)
+	msgs, err := s.queryMessages(ctx, "latest", latestSQL, p.Kind, p.ID, limit)
 	reverse(msgs)
 	return msgs, err
 }
@@ -136,9 +134,7 @@ func (s *Store) Before(ctx context.Context, p Peer, before, limit int) ([]Messag
 	if limit <= 0 {
 		return nil, nil
 	}
-	msgs, err := s.queryMessages(ctx, "before",
-		`SELECT `+messageColumns+` FROM messages WHERE peer_kind = ? AND peer_id = ? AND id < ? AND deleted = 0
-		 ORDER BY id DESC LIMIT ?`, p.Kind, p.ID, before, limit)
+	msgs, err := s.queryMessages(ctx, "before", beforeSQL, p.Kind, p.ID, before, limit)
 	reverse(msgs)
 	return msgs, err
 }
@@ -149,10 +145,20 @@ func (s *Store) After(ctx context.Context, p Peer, after, limit int) ([]Message,
 	if limit <= 0 {
 		return nil, nil
 	}
-	return s.queryMessages(ctx, "after",
-		`SELECT `+messageColumns+` FROM messages WHERE peer_kind = ? AND peer_id = ? AND id > ? AND deleted = 0
-		 ORDER BY id ASC LIMIT ?`, p.Kind, p.ID, after, limit)
+	return s.queryMessages(ctx, "after", afterSQL, p.Kind, p.ID, after, limit)
 }
+
+// The paging queries walk the index of UNIQUE (peer_kind, peer_id, id) from one end or from the message
+// paged from, and stop after limit rows: a page costs the same at any depth of a chat of any length
+// (TestPagingQueriesUseTheIndex asks SQLite for their plans).
+const (
+	latestSQL = `SELECT ` + messageColumns + ` FROM messages WHERE peer_kind = ? AND peer_id = ? AND deleted = 0
+		 ORDER BY id DESC LIMIT ?`
+	beforeSQL = `SELECT ` + messageColumns + ` FROM messages WHERE peer_kind = ? AND peer_id = ? AND id < ? AND deleted = 0
+		 ORDER BY id DESC LIMIT ?`
+	afterSQL = `SELECT ` + messageColumns + ` FROM messages WHERE peer_kind = ? AND peer_id = ? AND id > ? AND deleted = 0
+		 ORDER BY id ASC LIMIT ?`
+)
 
 func (s *Store) queryMessages(ctx context.Context, what, query string, args ...any) ([]Message, error) {
 	rows, err := s.r.QueryContext(ctx, query, args...)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +97,43 @@ func TestMessagesPaging(t *testing.T) {
 	}
 	if hits, _ := s.Search(ctx, "message 120", 10); len(hits) != 0 {
 		t.Fatalf("deleted message still searchable: %+v", hits)
+	}
+}
+
+// TestPagingQueriesUseTheIndex checks that a page of a chat is found through the index on (peer, id) and
+// read in its order: no scan of the table, no sort of the chat's messages.
+func TestPagingQueriesUseTheIndex(t *testing.T) {
+	ctx := testContext(t)
+	s, _, _ := openTest(t)
+	for name, q := range map[string]struct {
+		sql  string
+		args []any
+	}{
+		"latest": {latestSQL, []any{PeerChannel, 1, 50}},
+		"before": {beforeSQL, []any{PeerChannel, 1, 1000, 50}},
+		"after":  {afterSQL, []any{PeerChannel, 1, 1000, 50}},
+	} {
+		rows, err := s.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "; ")
+		if len(plan) != 1 || !strings.HasPrefix(plan[0], "SEARCH messages USING INDEX") || !strings.Contains(plan[0], "peer_id=?") {
+			t.Errorf("%s: plan %q, want one search of the (peer, id) index", name, all)
+		}
+		if strings.Contains(all, "TEMP B-TREE") {
+			t.Errorf("%s: plan %q sorts the chat's messages", name, all)
+		}
 	}
 }
 
