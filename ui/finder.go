@@ -126,7 +126,7 @@ func (f *finder) newRow() fyne.CanvasObject {
 	r.detail.Truncation = fyne.TextTruncateEllipsis
 	r.detail.SizeName = theme.SizeNameCaptionText
 	r.header.SizeName = theme.SizeNameCaptionText
-	r.header.Importance = widget.LowImportance
+	r.header.Importance = widget.HighImportance // Fyne's muted grey could hardly be read
 	r.cloud = widget.NewButtonWithIcon("Cloud chat", theme.NewWarningThemedResource(assets.CloudIcon()), func() {
 		if r.i < len(f.results) {
 			f.openCloud(f.results[r.i].person)

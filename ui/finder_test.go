@@ -4,11 +4,12 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 )
 
 // TestSearchResultsLayout: the chat list's search lists its results right under the search box once the
 // "Searching…" line is gone, and a section's heading (CHATS, MESSAGES…) is a line of its own height, not
-// a result's two lines with the heading at the top and space below it.
+// a result's two lines with the heading at the top and space below it, in a colour that can be read.
 func TestSearchResultsLayout(t *testing.T) {
 	u, _ := readyUI(t)
 	c := u.main.chats
@@ -30,6 +31,9 @@ func TestSearchResultsLayout(t *testing.T) {
 	for _, o := range test.LaidOutObjects(c.search.list) {
 		if r, ok := o.(*findRow); ok && r.Visible() && r.i < len(c.search.results) {
 			heights[c.search.results[r.i].kind] = r.Size().Height
+			if r.header.Visible() {
+				wantContrast(t, "section heading", r.header, theme.Color(theme.ColorNameBackground))
+			}
 		}
 	}
 	head, chat := heights[findHeader], heights[findChat]
