@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -166,6 +167,16 @@ func TestComposerOffWhileWaitingOrClosed(t *testing.T) {
 	if c.privacy.Text != labelEnded || strings.Contains(c.privacy.Text, "encrypted") || !c.startSecret.Visible() ||
 		c.startSecret.Text != "Start a new secret chat" {
 		t.Fatalf("closed chat header: %q, start button visible %v %q", c.privacy.Text, c.startSecret.Visible(), c.startSecret.Text)
+	}
+	wantContrast(t, "ended chat's label in the header", c.privacy, theme.Color(theme.ColorNameBackground))
+	d := u.main.dialogs[u.main.index("s2")]
+	d.Closed = true
+	b.events.emit(DialogEvent{Dialog: d})
+	u.settle()
+	if r := rows(u)["Carol"]; r.privacy.Text != labelEnded {
+		t.Fatalf("chat list says %q for the ended chat", r.privacy.Text)
+	} else {
+		wantContrast(t, "ended chat's label in the chat list", r.privacy, theme.Color(theme.ColorNameBackground))
 	}
 
 	// Another dialog is unaffected, and coming back shows the state again.
