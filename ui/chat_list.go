@@ -88,7 +88,9 @@ func newChatList(m *mainWindow) *chatList {
 		c.search.changed()
 		c.showSearch(c.search.field.Text != "")
 	}
-	c.found = container.NewBorder(c.search.status, nil, nil, nil, c.search.list)
+	found := container.NewBorder(c.search.status, nil, nil, nil, c.search.list)
+	c.search.statusBox = found
+	c.found = found
 	c.found.Hide()
 	top := container.NewVBox(
 		container.NewHBox(heading, layoutSpacer(), c.busy.activity, c.loggingOut.activity, c.newChat, c.username, c.privacy, c.settings, c.lock, c.logout),

@@ -69,7 +69,6 @@ func (c *conversation) newComposer() {
 	k.counter.Alignment = fyne.TextAlignTrailing
 	k.counter.Hide()
 	k.composerNote = wrapped("")
-	k.composerNote.Importance = widget.LowImportance
 	k.composerNote.Alignment = fyne.TextAlignCenter
 	k.composerNote.Hide()
 

@@ -121,10 +121,14 @@ func newConversation(m *mainWindow) *conversation {
 	c.newSecretControls()
 	c.uploads = newUploadsPanel(c)
 
+	// The title and the privacy line give way (cut with "…") to the buttons beside them, so that the header
+	// never needs more width than the window has: a window that grows does not shrink back.
+	c.privacy.Truncation = fyne.TextTruncateEllipsis
 	header := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(c.loading.activity, c.ttl, c.chatMenu), c.title),
-		container.NewHBox(c.privacyIcon, c.privacy, c.typing, layoutSpacer(),
-			c.startingChat.activity, c.startSecret, c.keyButton),
+		container.NewBorder(nil, nil, nil, container.NewHBox(c.loading.activity, c.ttl, c.chatMenu),
+			container.NewBorder(nil, nil, nil, c.typing, c.title)),
+		container.NewBorder(nil, nil, c.privacyIcon, container.NewHBox(c.startingChat.activity, c.startSecret, c.keyButton),
+			c.privacy),
 		c.request,
 		c.notice,
 		c.loadErr,
@@ -226,6 +230,11 @@ func (c *conversation) setDialog(d DialogSummary) {
 		c.startSecret.Show()
 	} else {
 		c.startSecret.Hide()
+	}
+	if d.Kind == KindSecret && d.Closed {
+		// Until the chat's own state is loaded: an ended chat has no key to compare and no timer.
+		c.keyButton.Hide()
+		c.ttl.Hide()
 	}
 	c.updateChatMenu()
 	c.updateComposer()

@@ -180,6 +180,12 @@ func (c *conversation) offer(files []outgoing) {
 	if !to.Kind.EndToEnd() {
 		who = "This is a cloud chat: Telegram can read these files."
 	}
+	if len(files) == 1 {
+		who = "Only you and " + to.Title + " can read it: it is encrypted on this computer before it leaves it."
+		if !to.Kind.EndToEnd() {
+			who = "This is a cloud chat: Telegram can read this file."
+		}
+	}
 	asPhoto := widget.NewCheck("Send pictures as photos (shown in the chat)", nil)
 	asPhoto.SetChecked(true)
 	capt := newField()

@@ -35,6 +35,11 @@ type finder struct {
 	query    string
 	// onOpen runs after a result was opened (the new chat dialog closes).
 	onOpen func()
+	// statusBox, when set, is the container of the status line and the list, laid out anew when the status
+	// shows or hides: Fyne does not, and the list would keep the status line's place above it.
+	statusBox *fyne.Container
+	// rowHeight and headerHeight are the heights of a result and of a section's heading.
+	rowHeight, headerHeight float32
 }
 
 // findingKind is what one line of the results shows.
@@ -121,7 +126,7 @@ func (f *finder) newRow() fyne.CanvasObject {
 	r.detail.Truncation = fyne.TextTruncateEllipsis
 	r.detail.SizeName = theme.SizeNameCaptionText
 	r.header.SizeName = theme.SizeNameCaptionText
-	r.header.Importance = widget.LowImportance
+	r.header.Importance = widget.HighImportance // Fyne's muted grey could hardly be read
 	r.cloud = widget.NewButtonWithIcon("Cloud chat", theme.NewWarningThemedResource(assets.CloudIcon()), func() {
 		if r.i < len(f.results) {
 			f.openCloud(f.results[r.i].person)
@@ -178,9 +183,8 @@ func (f *finder) changed() {
 	f.gen++
 	q := strings.TrimSpace(f.field.Text)
 	f.query = q
-	f.results = f.chatsMatching(q)
 	f.list.UnselectAll()
-	f.list.Refresh()
+	f.show(f.chatsMatching(q))
 	f.setStatus("")
 	if q == "" {
 		return
@@ -194,12 +198,34 @@ func (f *finder) changed() {
 	})
 }
 
+// show lists res. A section's heading is as high as its words, not as a result's two lines.
+func (f *finder) show(res []finding) {
+	if f.rowHeight == 0 {
+		r := f.newRow().(*findRow)
+		f.rowHeight = r.MinSize().Height
+		r.header.SetText("X")
+		f.headerHeight = r.header.MinSize().Height
+	}
+	f.results = res
+	for i, r := range res {
+		h := f.rowHeight
+		if r.kind == findHeader {
+			h = f.headerHeight
+		}
+		f.list.SetItemHeight(i, h)
+	}
+	f.list.Refresh()
+}
+
 func (f *finder) setStatus(s string) {
 	f.status.SetText(s)
 	if s == "" {
 		f.status.Hide()
 	} else {
 		f.status.Show()
+	}
+	if f.statusBox != nil {
+		f.statusBox.Refresh()
 	}
 }
 
@@ -245,9 +271,8 @@ func (f *finder) searchRemote(q string, gen uint64) {
 			if gen != f.gen {
 				return // typed on
 			}
-			f.results = append(f.chatsMatching(q), f.peopleFindings(found)...)
-			f.results = append(f.results, f.messageFindings(hits)...)
-			f.list.Refresh()
+			res := append(f.chatsMatching(q), f.peopleFindings(found)...)
+			f.show(append(res, f.messageFindings(hits)...))
 			status := ""
 			switch {
 			case perr != nil:

@@ -113,7 +113,9 @@ func (m *mainWindow) apply(ev Event) {
 		unseen := fresh && !msg.Out && (!open || !m.seeing())
 		if i := m.index(msg.Dialog); i >= 0 && fresh {
 			d := m.dialogs[i]
-			if !msg.Date.Before(d.LastDate) {
+			// Telegram's times are whole seconds, a message sent here has this computer's to the nanosecond:
+			// an answer within the same second is newer although its time reads earlier.
+			if !msg.Date.Truncate(time.Second).Before(d.LastDate.Truncate(time.Second)) {
 				d.LastMessage, d.LastDate = quoteText(msg), msg.Date
 			}
 			if unseen {

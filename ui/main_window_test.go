@@ -162,3 +162,30 @@ func TestLogOutNoticeShown(t *testing.T) {
 		t.Fatalf("notice not shown: %q", text)
 	}
 }
+
+// TestAnswerInTheSameSecondIsThePreview: the chat list shows the newest message of a chat. A message sent
+// carries this computer's time to the nanosecond, an answer the server's whole second: an answer in the same
+// second as the message is newer, though its time reads earlier.
+func TestAnswerInTheSameSecondIsThePreview(t *testing.T) {
+	u, b := readyUI(t)
+	m := u.main
+	m.chats.list.Select(m.index("s1"))
+	u.settle()
+	sec := time.Now().Truncate(time.Second)
+	b.events.emit(MessageEvent{Message: Message{ID: 60, Dialog: "s1", Out: true, Text: "Did the parcel arrive?",
+		Date: sec.Add(700 * time.Millisecond)}})
+	u.drain()
+	b.events.emit(MessageEvent{Message: Message{ID: 61, Dialog: "s1", Sender: "Alice", Text: "Yes, this morning",
+		Date: sec}})
+	u.drain()
+	if got := m.dialogs[m.index("s1")].LastMessage; got != "Yes, this morning" {
+		t.Fatalf("preview %q, want the answer", got)
+	}
+	// A message of a minute ago that arrives late does not replace the newer preview.
+	b.events.emit(MessageEvent{Message: Message{ID: 62, Dialog: "s1", Sender: "Alice", Text: "Old news",
+		Date: sec.Add(-time.Minute)}})
+	u.drain()
+	if got := m.dialogs[m.index("s1")].LastMessage; got != "Yes, this morning" {
+		t.Fatalf("preview %q after a late old message", got)
+	}
+}

@@ -67,7 +67,6 @@ func newMessageRow(v *messageView) *messageRow {
 	r.more.Importance = widget.LowImportance
 	r.footer = widget.NewLabel("")
 	r.footer.SizeName = theme.SizeNameCaptionText
-	r.footer.Importance = widget.LowImportance
 	r.timer = widget.NewIcon(theme.HistoryIcon())
 	for i := range r.ticks {
 		r.ticks[i] = widget.NewIcon(theme.NewPrimaryThemedResource(theme.ConfirmIcon()))
@@ -106,7 +105,8 @@ func (r *messageRow) set(it listItem) {
 	case itemMessage:
 		r.msg = l.msgs[it.msg]
 		if r.msg.Service {
-			r.setPill(r.msg.Text, theme.Color(theme.ColorNameInputBackground), widget.LowImportance)
+			// Italic sets a service line apart; Fyne's muted colour would be too faint on its pill.
+			r.setPill(r.msg.Text, theme.Color(theme.ColorNameInputBackground), widget.MediumImportance)
 			r.pillText.TextStyle = fyne.TextStyle{Italic: true}
 			r.pillText.Refresh()
 			break
@@ -158,11 +158,8 @@ func (r *messageRow) setBubble() {
 	if cut {
 		r.more.Show()
 	}
-	// The muted colour of the time is too faint on the tint of a sent message.
-	r.footer.Importance = widget.LowImportance
-	if m.Out {
-		r.footer.Importance = widget.MediumImportance
-	}
+	// Fyne's muted (disabled) colour is too faint on either bubble: the small size sets the time apart.
+	r.footer.Importance = widget.MediumImportance
 	r.footer.Text = footerText(m, l.c.m.now())
 	r.footer.Show()
 	if !m.ExpiresAt.IsZero() || m.TTL > 0 {

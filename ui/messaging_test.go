@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2/theme"
 )
 
 func TestReadOnlyChannelSaysWhyInsteadOfComposer(t *testing.T) {
@@ -20,6 +22,7 @@ func TestReadOnlyChannelSaysWhyInsteadOfComposer(t *testing.T) {
 	if !c.composerNote.Visible() || c.composerNote.Text != d.CannotPost {
 		t.Fatalf("the line instead of the composer says %q (shown %v)", c.composerNote.Text, c.composerNote.Visible())
 	}
+	wantContrast(t, "the line instead of the composer", c.composerNote, theme.Color(theme.ColorNameBackground))
 	if c.canWrite() {
 		t.Fatal("canWrite in a read-only channel")
 	}

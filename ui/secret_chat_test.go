@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -167,6 +168,16 @@ func TestComposerOffWhileWaitingOrClosed(t *testing.T) {
 		c.startSecret.Text != "Start a new secret chat" {
 		t.Fatalf("closed chat header: %q, start button visible %v %q", c.privacy.Text, c.startSecret.Visible(), c.startSecret.Text)
 	}
+	wantContrast(t, "ended chat's label in the header", c.privacy, theme.Color(theme.ColorNameBackground))
+	d := u.main.dialogs[u.main.index("s2")]
+	d.Closed = true
+	b.events.emit(DialogEvent{Dialog: d})
+	u.settle()
+	if r := rows(u)["Carol"]; r.privacy.Text != labelEnded {
+		t.Fatalf("chat list says %q for the ended chat", r.privacy.Text)
+	} else {
+		wantContrast(t, "ended chat's label in the chat list", r.privacy, theme.Color(theme.ColorNameBackground))
+	}
 
 	// Another dialog is unaffected, and coming back shows the state again.
 	c = openDialog(u, "u1")
@@ -281,4 +292,48 @@ func TestStartSecretChatOpensADialogThatArrivesLater(t *testing.T) {
 		t.Fatalf("open dialog %q after the new chat arrived", c.dialog.ID)
 	}
 	wantComposer(t, c, false, "Waiting for Bob")
+}
+
+// TestHeaderFitsTheWindow: the conversation's header never asks for more width than the window gives it, so
+// the window does not grow: not while the peer types in a chat whose key is not compared yet, and not while
+// an ended chat's state is still being loaded (the chat list says it ended before the chat's own state does).
+func TestHeaderFitsTheWindow(t *testing.T) {
+	u, b := secretUI(t, SecretReady)
+	b.secret.setSecret("s2", func(s *SecretChatInfo) { s.TTL = 604800 })
+	c := openDialog(u, "s2")
+	fits := func(when string) {
+		t.Helper()
+		if need, have := c.pane.MinSize().Width, c.pane.Size().Width; need > have {
+			t.Fatalf("%s: the conversation needs %.0f px, the window gives it %.0f", when, need, have)
+		}
+	}
+	if !c.keyButton.Visible() || !c.ttl.Visible() {
+		t.Fatal("a ready chat without compared keys shows no key button or timer")
+	}
+	fits("ready")
+	b.events.emit(TypingEvent{Dialog: "s2"})
+	u.settle()
+	if !c.typing.Visible() {
+		t.Fatal("typing not shown")
+	}
+	fits("typing")
+
+	// The chat ends; its state is asked for (held at the gate) after the chat list already said so.
+	b.secret.setSecret("s2", func(s *SecretChatInfo) { s.State = SecretClosed })
+	gate := make(chan struct{})
+	b.secret.calls.mu.Lock()
+	b.secret.gate = gate
+	b.secret.calls.mu.Unlock()
+	d := u.main.dialogs[u.main.index("s2")]
+	d.Closed = true
+	b.events.emit(DialogEvent{Dialog: d})
+	u.drain()
+	if !c.startSecret.Visible() || c.keyButton.Visible() || c.ttl.Visible() {
+		t.Fatalf("ended chat before its state: start %v, key button %v, timer %v", c.startSecret.Visible(),
+			c.keyButton.Visible(), c.ttl.Visible())
+	}
+	fits("ended, loading")
+	close(gate)
+	u.settle()
+	fits("ended")
 }

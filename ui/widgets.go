@@ -189,8 +189,9 @@ func showPrivacy(icon *widget.Icon, label *widget.Label, d DialogSummary) {
 		icon.SetResource(theme.NewSuccessThemedResource(assets.LockIcon()))
 		label.Importance = widget.SuccessImportance
 	case d.Kind == KindSecret:
+		// The grey lock says the chat ended; the words are in the text colour, Fyne's grey could hardly be read.
 		icon.SetResource(theme.NewDisabledResource(assets.LockIcon()))
-		label.Importance = widget.LowImportance
+		label.Importance = widget.MediumImportance
 	default:
 		icon.SetResource(theme.NewWarningThemedResource(assets.CloudIcon()))
 		label.Importance = widget.WarningImportance
