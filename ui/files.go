@@ -339,7 +339,7 @@ func (c *conversation) loadPhoto(m Message) {
 				entry.err = shown
 			}
 			if c.dialog.ID == m.Dialog {
-				c.list.change(m) // measured again: the picture has its own shape
+				c.list.refresh(m.ID) // measured again: the picture has its own shape
 			}
 		}
 	})
@@ -461,7 +461,7 @@ func (c *conversation) download(m Message, what string, run func(context.Context
 		t.total = m.Media.Size
 	}
 	c.transfers[m.ID] = t
-	c.list.change(m)
+	c.list.refresh(m.ID)
 	progress := c.m.u.throttledProgress(func(done, total int64) {
 		t.done, t.total = done, max(total, t.total)
 		if c.transfers[m.ID] == t {
@@ -475,7 +475,7 @@ func (c *conversation) download(m Message, what string, run func(context.Context
 			cancel()
 			if c.transfers[m.ID] == t {
 				delete(c.transfers, m.ID)
-				c.list.change(m)
+				c.list.refresh(m.ID)
 			}
 			if errors.Is(err, context.Canceled) {
 				return

@@ -432,7 +432,10 @@ func (l *messageList) reveal(id int64) {
 // the view follows when it was at the bottom (or the user sent the message), otherwise the message is
 // counted on the jump button. It reports whether the message is new to the list.
 func (l *messageList) add(m Message) bool {
-	if _, ok := l.byID[m.ID]; ok && m.ID != 0 {
+	if i, ok := l.byID[m.ID]; ok && m.ID != 0 {
+		if m.Status > l.msgs[i].Status {
+			l.change(m) // a later copy of a message shown already (sent, or read)
+		}
 		return false
 	}
 	if !l.atLatest {
@@ -472,6 +475,9 @@ func (l *messageList) change(m Message) {
 	if !ok {
 		return
 	}
+	// A message's status only moves forward (sending, sent, read): a copy taken before the send
+	// finished must not bring the clock back.
+	m.Status = max(m.Status, l.msgs[i].Status)
 	anchor, delta, aok := l.anchor()
 	l.msgs[i] = m
 	delete(l.heights, itemKey{itemMessage, m.ID})
@@ -485,6 +491,13 @@ func (l *messageList) change(m Message) {
 		l.restore(anchor, delta)
 	}
 	l.scrolled()
+}
+
+// refresh lays out again the message with this id as the list holds it (its picture or transfer changed).
+func (l *messageList) refresh(id int64) {
+	if i, ok := l.byID[id]; ok {
+		l.change(l.msgs[i])
+	}
 }
 
 // markRead shows outgoing messages as read by the other side.

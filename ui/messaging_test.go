@@ -78,3 +78,43 @@ func TestNotificationsHideSecretChatsAndSkipTheOpenChat(t *testing.T) {
 		t.Errorf("the window title %q does not show the unread total", title)
 	}
 }
+
+// TestMessageStatusNeverGoesBack: a sent message's status only moves forward in the window, whatever order
+// its copies arrive in: a copy taken while it was being sent (a photo's picture loaded later, the event of
+// the queued message) never brings the clock back after the tick.
+func TestMessageStatusNeverGoesBack(t *testing.T) {
+	u, b := readyUI(t)
+	c := openDialog(u, "s1")
+	sending := Message{ID: 70, Dialog: "s1", Out: true, Text: "a photo", Date: time.Now(), Status: StatusSending}
+	b.events.emit(MessageEvent{Message: sending})
+	u.settle()
+	status := func() MessageStatus {
+		t.Helper()
+		i, ok := c.list.byID[70]
+		if !ok {
+			t.Fatal("the message is not shown")
+		}
+		return c.list.msgs[i].Status
+	}
+	sent := sending
+	sent.Status = StatusSent
+	b.events.emit(MessageChangedEvent{Message: sent})
+	u.settle()
+	if got := status(); got != StatusSent {
+		t.Fatalf("after the send: status %v", got)
+	}
+	b.events.emit(MessageChangedEvent{Message: sending}) // a stale copy
+	b.events.emit(MessageEvent{Message: sending})
+	u.settle()
+	c.list.refresh(70) // the picture arrived: laid out again from what the list holds
+	if got := status(); got != StatusSent {
+		t.Fatalf("a stale copy took the status back to %v", got)
+	}
+	read := sending
+	read.Status = StatusRead
+	b.events.emit(MessageEvent{Message: read}) // a later copy arriving as a message
+	u.settle()
+	if got := status(); got != StatusRead {
+		t.Fatalf("a later copy did not move the status forward: %v", got)
+	}
+}
