@@ -271,7 +271,8 @@ func (f *finder) searchRemote(q string, gen uint64) {
 			if gen != f.gen {
 				return // typed on
 			}
-			res := append(f.chatsMatching(q), f.peopleFindings(found)...)
+			chats := f.chatsMatching(q)
+			res := append(chats, f.peopleFindings(found, chats)...)
 			f.show(append(res, f.messageFindings(hits)...))
 			status := ""
 			switch {
@@ -289,11 +290,20 @@ func (f *finder) searchRemote(q string, gen uint64) {
 
 // peopleFindings lists found people in their sections, leaving out those whose cloud chat is listed
 // already as a chat.
-func (f *finder) peopleFindings(found PeopleFound) []finding {
+func (f *finder) peopleFindings(found PeopleFound, chats []finding) []finding {
+	listed := map[DialogID]bool{}
+	for _, c := range chats {
+		if c.kind == findChat {
+			listed[c.chat.ID] = true
+		}
+	}
 	var out []finding
 	section := func(title string, people []Person) {
 		var rows []finding
 		for _, p := range people {
+			if listed[p.Dialog] {
+				continue
+			}
 			detail := "Opens a secret chat"
 			if p.Username != "" {
 				detail = "@" + p.Username + " · " + detail

@@ -44,3 +44,30 @@ func TestSearchResultsLayout(t *testing.T) {
 		t.Fatalf("a heading is %.0f px high (its words need %.0f), a chat %.0f", head, want, chat)
 	}
 }
+
+// TestSearchListsAPersonOnce: someone whose chat the search lists already under Chats is not listed again
+// under the people found; someone without a chat is.
+func TestSearchListsAPersonOnce(t *testing.T) {
+	u, b := readyUI(t)
+	b.people.people = []Person{
+		{Dialog: "u1", Name: "Bob", Username: "bob_b", Contact: true},
+		{Dialog: "u9", Name: "Bobby", Username: "bobby_b"},
+	}
+	c := u.main.chats
+	u.win.Canvas().Focus(c.search.field)
+	test.Type(c.search.field, "bob")
+	u.fire()
+	u.settle()
+	var titles []string
+	for _, r := range c.search.results {
+		if r.kind != findHeader {
+			titles = append(titles, r.title)
+		}
+	}
+	if len(titles) != 2 || titles[0] != "Bob" || titles[1] != "Bobby" {
+		t.Fatalf("found %q, want Bob once (his chat) and Bobby", titles)
+	}
+	if c.search.results[len(c.search.results)-1].kind != findPerson {
+		t.Fatalf("Bobby is not listed as a person: %+v", c.search.results)
+	}
+}
