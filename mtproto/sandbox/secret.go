@@ -490,8 +490,15 @@ func (c *Contact) answerSecret(m *secret.Manager, msg secret.Message) {
 			return
 		}
 		sum := md5.Sum(buf.Bytes())
-		say(fmt.Sprintf("%s here: got %q, %d bytes, md5 %x. Sending it back.", c.Name, msg.Media.Name, buf.Len(), sum))
-		if _, err := m.SendFile(ctx, msg.ChatID, bytes.NewReader(buf.Bytes()), int64(buf.Len()), "back-"+msg.Media.Name, msg.Media.MIME, secret.FileOptions{}, nil); err != nil {
+		what, back, opts := fmt.Sprintf("%q", msg.Media.Name), "back-"+msg.Media.Name, secret.FileOptions{}
+		if msg.Media.Kind == secret.MediaPhoto {
+			// A photo goes back as a photo, with the preview it came with.
+			what, back = "your photo", ""
+			opts = secret.FileOptions{Photo: true, W: msg.Media.W, H: msg.Media.H, Thumb: msg.Media.Thumb,
+				ThumbW: msg.Media.ThumbW, ThumbH: msg.Media.ThumbH}
+		}
+		say(fmt.Sprintf("%s here: got %s, %d bytes, md5 %x. Sending it back.", c.Name, what, buf.Len(), sum))
+		if _, err := m.SendFile(ctx, msg.ChatID, bytes.NewReader(buf.Bytes()), int64(buf.Len()), back, msg.Media.MIME, opts, nil); err != nil {
 			c.problem("send a file back in secret chat %d", int64(msg.ChatID), err)
 		}
 	case msg.Kind == secret.KindText && msg.Text == "/rekey":

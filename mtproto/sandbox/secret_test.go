@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -318,6 +319,18 @@ func TestSecretChatWithSimulatedContact(t *testing.T) {
 	}
 	if !bytes.Equal(out.Bytes(), data) || back.Media.Name != "back-photo.jpg" {
 		t.Fatalf("file sent back differs")
+	}
+	// A photo comes back as a photo, and the answer names it so.
+	if _, err := user.m.SendFile(ctx, id, bytes.NewReader(data[:4096]), 4096, "", "image/jpeg",
+		secret.FileOptions{Photo: true, W: 64, H: 48}, nil); err != nil {
+		t.Fatal(err)
+	}
+	evs = user.rec.wait(t, ctx, "photo back", func(evs []secret.Event) bool {
+		return len(secretTexts(evs, secret.KindMedia)) == 2 &&
+			slices.ContainsFunc(secretTexts(evs, secret.KindText), func(m secret.Message) bool { return strings.Contains(m.Text, "got your photo") })
+	})
+	if photo := secretTexts(evs, secret.KindMedia)[1]; photo.Media.Kind != secret.MediaPhoto || photo.Media.W != 64 || photo.Media.H != 48 {
+		t.Fatalf("the photo came back as %+v", photo.Media)
 	}
 	if fp, _ := user.m.Fingerprint(ctx, id); fp != mine {
 		t.Fatal("visualisation changed")
