@@ -17,7 +17,7 @@ func Serve(ctx context.Context, listen, endpoint string, out io.Writer) error {
 	if listen == "" {
 		listen = "127.0.0.1:0"
 	}
-	srv, err := sandbox.New(sandbox.Options{Listen: listen,
+	srv, err := sandbox.New(sandbox.Options{Listen: listen, DemoAnswerDelay: sandbox.DemoAnswerDelay,
 		OnCode: func(phone, code string) {
 			fmt.Fprintf(out, "tacit sandbox: login code for +%s: %s\n", phone, code)
 		},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/gotd/td/tg"
 
@@ -28,6 +29,8 @@ type Contact struct {
 	ready  chan struct{}
 	err    error
 
+	answerDelay time.Duration // ContactOptions.AnswerDelay
+
 	mu      sync.Mutex
 	replied int
 	secret  *secret.Manager // see secret.go
@@ -43,6 +46,9 @@ type ContactOptions struct {
 	// Username, when set, is published for the contact through its own
 	// client (account.updateUsername), so people can find it by name.
 	Username string
+	// AnswerDelay is how long the contact "types" before it answers a secret
+	// message (it marks the message read at once); 0 answers at once.
+	AnswerDelay time.Duration
 }
 
 // AddContact registers an account and starts its client. It returns once
@@ -68,7 +74,7 @@ func (s *Server) AddContact(ctx context.Context, first, phone string, opts Conta
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	c := &Contact{Name: first, Phone: phone, UserID: u.id, srv: s, client: client, cancel: cancel,
-		done: make(chan struct{}), ready: make(chan struct{})}
+		done: make(chan struct{}), ready: make(chan struct{}), answerDelay: opts.AnswerDelay}
 	reply := opts.Reply
 	if reply == nil {
 		reply = func(text string) string {
@@ -224,7 +230,7 @@ var demoContacts = []struct{ Name, Phone, Username string }{
 // new users, answer, and can be found by username.
 func (s *Server) DemoContacts(ctx context.Context) error {
 	for _, c := range demoContacts {
-		if _, err := s.AddContact(ctx, c.Name, c.Phone, ContactOptions{Greet: true, Username: c.Username}); err != nil {
+		if _, err := s.AddContact(ctx, c.Name, c.Phone, ContactOptions{Greet: true, Username: c.Username, AnswerDelay: s.opts.DemoAnswerDelay}); err != nil {
 			return err
 		}
 	}

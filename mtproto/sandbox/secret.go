@@ -476,6 +476,22 @@ func (c *Contact) answerSecret(m *secret.Manager, msg secret.Message) {
 		case <-ctx.Done():
 		}
 	}()
+	// As a person would: read it at once, type a while, then answer.
+	if err := m.MarkRead(ctx, msg.ChatID); err != nil {
+		c.problem("mark secret chat %d read", int64(msg.ChatID), err)
+	}
+	if c.answerDelay > 0 {
+		if err := m.SetTyping(ctx, msg.ChatID, true); err != nil {
+			c.problem("type in secret chat %d", int64(msg.ChatID), err)
+		}
+		t := time.NewTimer(c.answerDelay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return
+		}
+	}
 	say := func(text string) {
 		if _, err := m.SendText(ctx, msg.ChatID, text, secret.SendOptions{}); err != nil {
 			c.problem("answer in secret chat %d", int64(msg.ChatID), err)

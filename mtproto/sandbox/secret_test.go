@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -537,4 +538,40 @@ func TestSecretMessagesWhileOffline(t *testing.T) {
 		got := secretTexts(evs, secret.KindText)
 		return len(got) == 1 && got[0].Text == "back"
 	})
+}
+
+// TestContactReadsAndTypesBeforeItAnswers: a contact with an answer delay (the demo's) marks a secret
+// message read at once and shows itself typing before its answer arrives, so the window can show both.
+func TestContactReadsAndTypesBeforeItAnswers(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t, sandbox.Options{})
+	erin, err := s.AddContact(ctx, "Erin", "15552220005", sandbox.ContactOptions{AnswerDelay: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	user := newSecretUser(t, ctx, s, "15552220006", "Finn")
+	es := erin.Client().Self()
+	id, err := user.m.Start(ctx, es.ID, es.AccessHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	user.rec.wait(t, ctx, "ready", func(evs []secret.Event) bool { return countEv[secret.ChatReady](evs) == 1 })
+	if _, err := user.m.SendText(ctx, id, "are you there?", secret.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	evs := user.rec.wait(t, ctx, "answer", func(evs []secret.Event) bool { return len(secretTexts(evs, secret.KindText)) == 1 })
+	order := map[string]int{}
+	for i, ev := range evs {
+		switch ev.(type) {
+		case secret.MessagesRead:
+			order["read"] = cmp.Or(order["read"], i+1)
+		case secret.Typing:
+			order["typing"] = cmp.Or(order["typing"], i+1)
+		case secret.MessageReceived:
+			order["answer"] = cmp.Or(order["answer"], i+1)
+		}
+	}
+	if order["read"] == 0 || order["typing"] == 0 || order["read"] > order["answer"] || order["typing"] > order["answer"] {
+		t.Fatalf("events in the order %v: want the read and the typing before the answer", order)
+	}
 }

@@ -48,7 +48,15 @@ type Options struct {
 	// connection the sandbox accepts, before its handshake (the proxy
 	// tests check who connects). It must not block.
 	OnAccept func(peer net.Addr)
+	// DemoAnswerDelay is how long the demo contacts (DemoContacts) type
+	// before they answer a secret message; 0 (tests) answers at once. The
+	// demo uses DemoAnswerDelay so that read ticks and "typing…" show.
+	DemoAnswerDelay time.Duration
 }
+
+// DemoAnswerDelay is the demo's pause before a contact answers, long enough
+// to see the message read and the contact typing.
+const DemoAnswerDelay = 1500 * time.Millisecond
 
 // Server is a running sandbox.
 type Server struct {
