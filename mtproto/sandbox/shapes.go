@@ -13,7 +13,8 @@ import (
 // message names (the sender, the chat, a forward's origin, users mentioned
 // by id); otherwise, and for media and service messages, as updates with
 // the users and chats attached. Several new messages pushed to one
-// session by one call (a forward of many) go together as updatesCombined.
+// session by one call (a forward of many) go together as updatesCombined,
+// or as updatesTooLong when there are more than pushBatchLimit.
 // A single non-message update that names nobody new (typing, notification
 // settings) goes as updateShort. messages.sendMessage to a private chat
 // answers updateShortSentMessage.
@@ -117,6 +118,11 @@ func (s *Server) sessionsOfLocked(uid int64, skip int64) []tgtest.Session {
 	return out
 }
 
+// pushBatchLimit is the most new messages one push carries; beyond it the
+// session is told updatesTooLong and fetches them with
+// updates.getDifference (the limit is the sandbox's choice).
+const pushBatchLimit = 20
+
 // queueMessage queues a new-message push: short (nil if none) or full. A
 // second message for a session already queued in this call joins the
 // first as one updatesCombined.
@@ -129,6 +135,9 @@ func (d *delivery) queueMessage(sess tgtest.Session, uid int64, short tg.Updates
 		it.full = &tg.Updates{Updates: append(it.full.Updates, full.Updates...),
 			Users: mergeUsers(it.full.Users, full.Users), Chats: mergeChats(it.full.Chats, full.Chats), Date: full.Date}
 		it.updates = &tg.UpdatesCombined{Updates: it.full.Updates, Users: it.full.Users, Chats: it.full.Chats, Date: full.Date}
+		if len(it.full.Updates) > pushBatchLimit {
+			it.updates = &tg.UpdatesTooLong{}
+		}
 		return
 	}
 	it := pushItem{session: sess, user: uid, updates: full, full: full}

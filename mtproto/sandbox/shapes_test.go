@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/gotd/td/tg"
@@ -158,5 +159,40 @@ func TestUpdateShapes(t *testing.T) {
 		if nm.Pts != group.Pts+1+i || nm.PtsCount != 1 {
 			t.Fatalf("combined update %d: %+v", i, nm)
 		}
+	}
+}
+
+// TestManyMessagesAtOncePushTooLong: a forward of more messages than one
+// push carries tells the recipient updatesTooLong; its client fetches them
+// all with updates.getDifference.
+func TestManyMessagesAtOncePushTooLong(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t, sandbox.Options{})
+	b := start(t, ctx, s, clientOpts{})
+	bobUser := quickSignUp(t, ctx, s, b, "447700900303", "Bob", "")
+	a := start(t, ctx, s, clientOpts{})
+	quickSignUp(t, ctx, s, a, "447700900304", "Ann", "")
+	const n = 25
+	var ids []int
+	var random []int64
+	for i := range n {
+		sent := send(t, ctx, a.API(), bobUser, fmt.Sprintf("note %d", i), int64(10+i)).(*tg.UpdateShortSentMessage)
+		ids = append(ids, sent.ID)
+		random = append(random, int64(100+i))
+	}
+	waitMessage(t, ctx, b, func(m *tg.Message) bool { return m.Message == fmt.Sprintf("note %d", n-1) })
+	bob := watchPushes(s, bobUser.ID)
+	if _, err := a.API().MessagesForwardMessages(ctx, &tg.MessagesForwardMessagesRequest{FromPeer: peerOf(bobUser),
+		ToPeer: peerOf(bobUser), ID: ids, RandomID: random}); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := bob.next(t, ctx).(*tg.UpdatesTooLong); !ok {
+		t.Fatalf("forward of %d: %T", n, got)
+	}
+	for i := range n {
+		waitMessage(t, ctx, b, func(m *tg.Message) bool {
+			_, fwd := m.GetFwdFrom()
+			return fwd && m.Message == fmt.Sprintf("note %d", i)
+		})
 	}
 }
