@@ -81,3 +81,41 @@ func TestShortMessageNamesItsSender(t *testing.T) {
 	bob = resume(t, ctx, s, bobDev)
 	check(bob, "still there?")
 }
+
+// TestShortOutgoingFromAnotherDevice: one's own message sent from another
+// device, pushed as an outgoing updateShortMessage (it names only the
+// recipient, no sender), shows as sent by oneself in the recipient's chat.
+func TestShortOutgoingFromAnotherDevice(t *testing.T) {
+	ctx := testCtx(t, 2*time.Minute)
+	s := newSandbox(t)
+	ann := startMember(t, ctx, s, memberOpts{})
+	signUp(t, ctx, s, ann, "447700910103", "Ann")
+	bob := startMember(t, ctx, s, memberOpts{})
+	signUp(t, ctx, s, bob, "447700910104", "Bob")
+	laptop := startMember(t, ctx, s, memberOpts{})
+	l := laptop.NewLogin(mtproto.LoginOptions{})
+	if _, err := l.SendCode(ctx, "447700910104"); err != nil {
+		t.Fatal(err)
+	}
+	code, _ := s.Code("447700910104")
+	if st, err := l.SubmitCode(ctx, code); err != nil || st != mtproto.StagePassword {
+		t.Fatalf("code: %v %v", st, err)
+	}
+	if st, err := l.SubmitPassword(ctx, []byte(testPassword)); err != nil || st != mtproto.StageReady {
+		t.Fatalf("password: %v %v", st, err)
+	}
+	shapes := watchShapes(s, bob.Self().ID)
+	// Ann writes first, so Bob's account knows her.
+	if _, err := ann.cloud.SendText(ctx, bob.peer(), "hi", mtproto.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	laptop.waitEvent(t, ctx, "hi", newText(ann.peer(), "hi"))
+	if _, err := bob.cloud.SendText(ctx, ann.peer(), "from my phone", mtproto.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	waitShape(t, ctx, shapes, "updateShortMessage")
+	e := laptop.waitEvent(t, ctx, "from my phone", newText(ann.peer(), "from my phone"))
+	if !e.Message.Out || e.Message.From != bob.Self().ID || e.Peer.AccessHash != ann.Self().AccessHash {
+		t.Fatalf("own message from the other device: %+v", e)
+	}
+}
