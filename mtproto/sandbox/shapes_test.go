@@ -50,7 +50,8 @@ func send(t *testing.T, ctx context.Context, api *tg.Client, to *tg.User, text s
 }
 
 // TestUpdateShapes checks each shape Telegram uses, as a client receives
-// it: full updates with the sender for a first message, then
+// it: full updates with the sender for a stranger's typing and first
+// message, then
 // updateShortMessage, updateShortSentMessage for one's own send,
 // updateShort for typing, updateShortChatMessage in a basic group, and
 // updatesCombined for several forwarded messages.
@@ -65,6 +66,14 @@ func TestUpdateShapes(t *testing.T) {
 	state, err := b.API().UpdatesGetState(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+
+	// A stranger typing comes with her user attached.
+	if _, err := a.API().MessagesSetTyping(ctx, &tg.MessagesSetTypingRequest{Peer: peerOf(bobUser), Action: &tg.SendMessageTypingAction{}}); err != nil {
+		t.Fatal(err)
+	}
+	if u, ok := bob.next(t, ctx).(*tg.Updates); !ok || len(u.Users) != 1 || u.Users[0].GetID() != ann.ID {
+		t.Fatalf("a stranger typing: %#v", u)
 	}
 
 	// A stranger's first message comes whole, with her user attached.
@@ -194,5 +203,34 @@ func TestManyMessagesAtOncePushTooLong(t *testing.T) {
 			_, fwd := m.GetFwdFrom()
 			return fwd && m.Message == fmt.Sprintf("note %d", i)
 		})
+	}
+}
+
+// TestNotifySettingsPushShort: the account's other session hears of a
+// changed notification setting as updateShort.
+func TestNotifySettingsPushShort(t *testing.T) {
+	ctx := testCtx(t)
+	s := newSandbox(t, sandbox.Options{})
+	phone := "447700900305"
+	a := start(t, ctx, s, clientOpts{})
+	signUp(t, ctx, s, a, phone, "Ann")
+	laptop := start(t, ctx, s, clientOpts{})
+	signIn(t, ctx, s, laptop, phone)
+	pushed := watchPushes(s, a.Self().ID)
+	var st tg.InputPeerNotifySettings
+	st.SetShowPreviews(false)
+	if _, err := a.API().AccountUpdateNotifySettings(ctx, &tg.AccountUpdateNotifySettingsRequest{Peer: &tg.InputNotifyUsers{}, Settings: st}); err != nil {
+		t.Fatal(err)
+	}
+	short, ok := pushed.next(t, ctx).(*tg.UpdateShort)
+	if !ok {
+		t.Fatal("want updateShort")
+	}
+	u, ok := short.Update.(*tg.UpdateNotifySettings)
+	if !ok || short.Date == 0 {
+		t.Fatalf("pushed %+v", short)
+	}
+	if v, ok := u.NotifySettings.GetShowPreviews(); !ok || v {
+		t.Fatalf("settings %+v", u.NotifySettings)
 	}
 }
