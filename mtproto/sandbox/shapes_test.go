@@ -49,12 +49,11 @@ func send(t *testing.T, ctx context.Context, api *tg.Client, to *tg.User, text s
 	return res
 }
 
-// TestUpdateShapes checks each shape Telegram uses, as a client receives
+// TestUpdateShapes checks each shape Telegram uses, as the server pushes
 // it: full updates with the sender for a stranger's typing and first
-// message, then
-// updateShortMessage, updateShortSentMessage for one's own send,
-// updateShort for typing, updateShortChatMessage in a basic group, and
-// updatesCombined for several forwarded messages.
+// message, then updateShortMessage, updateShortSentMessage for one's own
+// send, updateShort for typing, updateShortChatMessage in a basic group,
+// and updatesCombined for several forwarded messages.
 func TestUpdateShapes(t *testing.T) {
 	ctx := testCtx(t)
 	s := newSandbox(t, sandbox.Options{})
