@@ -30,7 +30,8 @@ func knowsUserLocked(owner *user, x int64) bool {
 	if _, ok := owner.contacts[x]; ok {
 		return true
 	}
-	for _, m := range owner.box {
+	for i := len(owner.box) - 1; i >= 0; i-- { // newest first: whom one knows one usually met lately
+		m := owner.box[i]
 		if m.from == x || m.peer == userPeer(x) || slices.Contains(m.actionUsers, x) {
 			return true
 		}
@@ -40,8 +41,8 @@ func knowsUserLocked(owner *user, x int64) bool {
 
 // knowsChatLocked reports whether owner already has messages of chat p.
 func knowsChatLocked(owner *user, p peerRef) bool {
-	for _, m := range owner.box {
-		if m.peer == p {
+	for i := len(owner.box) - 1; i >= 0; i-- {
+		if owner.box[i].peer == p {
 			return true
 		}
 	}
