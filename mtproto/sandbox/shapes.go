@@ -14,11 +14,10 @@ import (
 // by id); otherwise, and for media and service messages, as updates with
 // the users and chats attached. Several new messages pushed to one
 // session by one call (a forward of many) go together as updatesCombined,
-// or as updatesTooLong when there are more than pushBatchLimit.
-// A single non-message update that names nobody new (typing, also in a
-// secret chat, a secret chat read, notification settings) goes as
-// updateShort. messages.sendMessage to a private chat
-// answers updateShortSentMessage.
+// or as updatesTooLong when there are more than pushBatchLimit. A single
+// non-message update that names nobody new (typing, also in a secret
+// chat, a secret chat read, notification settings) goes as updateShort.
+// messages.sendMessage to a private chat answers updateShortSentMessage.
 
 // knowsUserLocked reports whether owner already knows user x: itself, a
 // contact, or someone met in its message box (a dialog, a group message,
