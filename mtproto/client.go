@@ -80,6 +80,8 @@ type Client struct {
 	api        *tg.Client
 	dispatcher tg.UpdateDispatcher
 	updates    *updates.Manager
+	// tap shows the Cloud every batch of updates (entitytap.go).
+	tap entityTap
 
 	mu          sync.Mutex
 	self        *tg.User
@@ -111,7 +113,7 @@ func New(opts Options) (*Client, error) {
 	})
 	guard := newQTSGuard(opts.State, &c.dispatcher, opts.OnUpdateError)
 	c.updates = updates.New(updates.Config{
-		Handler:      guard,
+		Handler:      tapped{tap: &c.tap, next: guard},
 		Storage:      guard,
 		AccessHasher: opts.ChannelHashes,
 	})
@@ -128,13 +130,14 @@ func New(opts Options) (*Client, error) {
 	}
 	// Results of our own calls (sent messages, read marks, deletions) carry
 	// pts too: feed them to the updates manager so it never sees a false gap.
-	mws := append([]telegram.Middleware{opts.FloodWait, hook.UpdateHook(c.updates.Handle), hook.AffectedHook(c.updates)}, opts.Middlewares...)
+	received := tapped{tap: &c.tap, next: c.updates}
+	mws := append([]telegram.Middleware{opts.FloodWait, hook.UpdateHook(received.Handle), hook.AffectedHook(c.updates)}, opts.Middlewares...)
 	topts := telegram.Options{
 		PublicKeys:        opts.Endpoint.PublicKeys,
 		DC:                opts.Endpoint.DC,
 		Resolver:          resolver,
 		SessionStorage:    storage,
-		UpdateHandler:     c.updates,
+		UpdateHandler:     received,
 		Middlewares:       mws,
 		Device:            device,
 		Random:            opts.Random,

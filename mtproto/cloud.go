@@ -143,6 +143,7 @@ type Cloud struct {
 func NewCloud(c *Client, opts CloudOptions) *Cloud {
 	cl := &Cloud{c: c, opts: opts, users: map[int64]*tg.User{}, chans: map[int64]*tg.Channel{}, chats: map[int64]*tg.Chat{}}
 	cl.previews.Store(opts.LinkPreviews)
+	c.tap.set(cl.learn)
 	d := c.Dispatcher()
 	d.OnNewMessage(func(ctx context.Context, e tg.Entities, u *tg.UpdateNewMessage) error {
 		cl.learnEntities(e)

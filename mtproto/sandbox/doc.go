@@ -8,6 +8,15 @@
 // Its simulated contacts are headless instances of Tacit's own mtproto
 // client.
 //
+// Updates go out in Telegram's shapes (shapes.go): updateShortMessage and
+// updateShortChatMessage for a text message whose sender (and everyone
+// else it names) the recipient already knows, updates with users and
+// chats for the rest, updatesCombined for several messages pushed to one
+// session by one call (updatesTooLong beyond 20), updateShort for a
+// single typing, secret chat read or notification settings update, and
+// updateShortSentMessage as the answer to messages.sendMessage in a
+// private chat.
+//
 // Every integration test and `tacit --sandbox` run against it; it never
 // talks to Telegram. It must not import ui, app or Fyne.
 //

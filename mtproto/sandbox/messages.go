@@ -149,8 +149,10 @@ func (s *Server) usersOfLocked(viewer *user, msgs []*boxMessage) []tg.UserClass 
 }
 
 // appendMessageLocked stores m in owner's box, advances owner's pts and
-// pushes updateNewMessage to owner's sessions except skip.
+// pushes the new message to owner's sessions except skip, in the shape
+// Telegram would use (shapes.go).
 func (s *Server) appendMessageLocked(d *delivery, owner *user, m *boxMessage, skip int64) (pts int) {
+	short := shortMessageLocked(owner, m)
 	owner.box = append(owner.box, m)
 	m.id = len(owner.box)
 	if m.order == 0 {
@@ -159,14 +161,19 @@ func (s *Server) appendMessageLocked(d *delivery, owner *user, m *boxMessage, sk
 	pts = s.addPtsLocked(owner, 1, m, func() tg.UpdateClass {
 		return &tg.UpdateNewMessage{Message: m.toTG(), Pts: 0, PtsCount: 1}
 	})
-	s.toUserLocked(d, owner.id, skip, func() tg.UpdatesClass {
-		return &tg.Updates{
+	for _, sess := range s.sessionsOfLocked(owner.id, skip) {
+		full := &tg.Updates{
 			Updates: []tg.UpdateClass{&tg.UpdateNewMessage{Message: m.toTG(), Pts: pts, PtsCount: 1}},
 			Users:   s.usersOfLocked(owner, []*boxMessage{m}),
 			Chats:   s.chatsOfLocked(owner, []*boxMessage{m}),
 			Date:    s.unix(),
 		}
-	})
+		var shortUp tg.UpdatesClass
+		if short != nil {
+			shortUp = short(pts)
+		}
+		d.queueMessage(sess, owner.id, shortUp, full)
+	}
 	return pts
 }
 

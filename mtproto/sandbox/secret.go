@@ -371,7 +371,7 @@ func (r *secretRelay) readHistory(ctx context.Context, req *tg.MessagesReadEncry
 		_, otherAuth := ch.other(me.id)
 		date := r.s.unix()
 		r.toAuthLocked(d, otherAuth, func() tg.UpdatesClass {
-			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryptedMessagesRead{ChatID: ch.id, MaxDate: req.MaxDate, Date: date}}, Date: date}
+			return &tg.UpdateShort{Update: &tg.UpdateEncryptedMessagesRead{ChatID: ch.id, MaxDate: req.MaxDate, Date: date}, Date: date}
 		})
 		return true, nil
 	})
@@ -384,7 +384,7 @@ func (r *secretRelay) setTyping(ctx context.Context, req *tg.MessagesSetEncrypte
 			_, otherAuth := ch.other(me.id)
 			date := r.s.unix()
 			r.toAuthLocked(d, otherAuth, func() tg.UpdatesClass {
-				return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateEncryptedChatTyping{ChatID: ch.id}}, Date: date}
+				return &tg.UpdateShort{Update: &tg.UpdateEncryptedChatTyping{ChatID: ch.id}, Date: date}
 			})
 		}
 		return true, nil

@@ -369,7 +369,7 @@ func (s *Server) updateNotifySettings(ctx context.Context, req *tg.AccountUpdate
 			peer = &tg.NotifyPeer{Peer: k.peer.tg()}
 		}
 		s.toUserLocked(d, me.id, o.session(), func() tg.UpdatesClass {
-			return &tg.Updates{Updates: []tg.UpdateClass{&tg.UpdateNotifySettings{Peer: peer, NotifySettings: set.toTG()}}, Date: s.unix()}
+			return &tg.UpdateShort{Update: &tg.UpdateNotifySettings{Peer: peer, NotifySettings: set.toTG()}, Date: s.unix()}
 		})
 		return true, nil
 	})

@@ -255,18 +255,16 @@ type pushItem struct {
 	session tgtest.Session
 	user    int64
 	updates tg.UpdatesClass
+	// full is the updates form of a new-message push (shapes.go), kept so
+	// that more messages for the same session join it.
+	full *tg.Updates
 }
 
 // toUserLocked queues updates for every session of uid except the one
 // identified by skip (the caller's own session, which gets the RPC result).
 func (s *Server) toUserLocked(d *delivery, uid int64, skip int64, build func() tg.UpdatesClass) {
-	for _, a := range s.authsOfLocked(uid) {
-		for _, sess := range a.sessions {
-			if sess.ID == skip {
-				continue
-			}
-			d.items = append(d.items, pushItem{session: sess, user: uid, updates: build()})
-		}
+	for _, sess := range s.sessionsOfLocked(uid, skip) {
+		d.items = append(d.items, pushItem{session: sess, user: uid, updates: build()})
 	}
 }
 

@@ -15,13 +15,11 @@ func (s *Server) registerTyping(d *tg.ServerDispatcher) {
 
 func (s *Server) setTyping(ctx context.Context, req *tg.MessagesSetTypingRequest) (bool, error) {
 	return signedIn(s, ctx, func(o *op) (bool, error) {
-		me, date := o.me, s.unix()
+		me := o.me
+		// updateShort when the viewer knows the typist, as Telegram sends it.
 		to := func(uid int64, up tg.UpdateClass) {
 			viewer := s.st.users[uid]
-			s.toUserLocked(&o.d, uid, 0, func() tg.UpdatesClass {
-				return &tg.Updates{Updates: []tg.UpdateClass{up}, Users: []tg.UserClass{s.userViewLocked(viewer, me)},
-					Chats: []tg.ChatClass{}, Date: date}
-			})
+			s.toUserLocked(&o.d, uid, 0, func() tg.UpdatesClass { return s.shortOrFullLocked(viewer, up, []*user{me}) })
 		}
 		switch p := req.Peer.(type) {
 		case *tg.InputPeerChat:
