@@ -13,12 +13,13 @@ func (b demoService) SandboxHint() string {
 	return "Demo server on this computer: nothing reaches Telegram. Any number works; the code is shown here."
 }
 
-// DemoPassphrase implements ui.DemoHints: the passphrase of the demo's app lock.
+// DemoPassphrase implements ui.DemoHints: the demo passphrase, while it protects the demo's key (and so
+// opens its app lock).
 func (b demoService) DemoPassphrase() (string, bool) {
-	if b.lock == nil || b.lock.demoPass == "" {
+	if b.lock == nil || b.lock.demo == nil {
 		return "", false
 	}
-	return b.lock.demoPass, true
+	return b.lock.demo.passphrase()
 }
 
 // DemoCode implements ui.DemoHints.

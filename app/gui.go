@@ -89,7 +89,8 @@ func profileWindow(ctx context.Context, cfg Config, a fyne.App, paths settings.P
 		if cfg.Proxy != "" {
 			return nil, errors.New("the --sandbox demo runs in memory and cannot use a proxy; use `tacit sandbox serve` and --sandbox-endpoint")
 		}
-		// The demo keeps nothing on disk: the wizard starts the sandbox in memory.
+		// The demo keeps no data on disk: the wizard starts the sandbox in memory, and its key custody in a
+		// temporary directory removed when the window closes.
 		setup := newSetup(ctx, paths, prefs, "", newDiagnostics(os.Stderr))
 		return &gui{ui: ui.NewDemoWizard(a, setup), close: setup.close}, nil
 	}

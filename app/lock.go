@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"sync"
@@ -12,17 +11,18 @@ import (
 )
 
 // appLock is what the app lock of a window keeps beyond one session: where its setting is saved, and the
-// key custody whose passphrase unlocks it (or, in the demo, the demo's passphrase).
+// key custody whose passphrase unlocks it (in the demo, the demo's custody, whose passphrase its hints name).
 type appLock struct {
 	prefsFile string            // the profile's preferences; "" keeps the setting in memory (the demo)
-	custody   *settings.Custody // the profile's key custody; nil in the demo
-	demoPass  string            // the demo's passphrase, shown on its lock page; "" outside the demo
+	custody   *settings.Custody // the profile's key custody (the demo's own in the demo); nil: no lock
+	demo      *demoKeys         // the demo's keys, whose passphrase the lock page may name; nil outside the demo
 
 	mu   sync.Mutex
 	idle int // the idle minutes, as kept
 }
 
-// demoPassphrase unlocks the demo's app lock. It is shown on the lock page: the demo keeps nothing.
+// demoPassphrase is the passphrase the demo suggests for its data protection. While it protects the demo's
+// key, the lock page names it: the demo keeps nothing worth a secret.
 const demoPassphrase = "demo passphrase"
 
 // errLockNeedsPassphrase: the app lock was asked to check a passphrase the profile does not have.
@@ -31,7 +31,7 @@ var errLockNeedsPassphrase = errors.New("app: the app lock needs a passphrase pr
 // available reports whether the profile has a passphrase that can unlock the window.
 func (l *appLock) available() (bool, error) {
 	if l.custody == nil {
-		return l.demoPass != "", nil
+		return false, nil
 	}
 	mode, err := l.custody.Mode()
 	return mode == settings.ModePassphrase, err
@@ -41,13 +41,7 @@ func (l *appLock) available() (bool, error) {
 func (l *appLock) checkPassphrase(ctx context.Context, pass []byte) error {
 	defer clear(pass)
 	if l.custody == nil {
-		if l.demoPass == "" {
-			return userError(errLockNeedsPassphrase)
-		}
-		if subtle.ConstantTimeCompare(pass, []byte(l.demoPass)) != 1 {
-			return userError(fmt.Errorf("app: demo lock: %w", settings.ErrWrongPassphrase))
-		}
-		return nil
+		return userError(errLockNeedsPassphrase)
 	}
 	key, err := l.custody.UnlockPassphrase(ctx, pass)
 	clear(key)

@@ -148,36 +148,9 @@ func TestAppLockSettings(t *testing.T) {
 	}
 }
 
-// TestDemoLock: the demo's lock opens with the passphrase its hints show, and with nothing else.
-func TestDemoLock(t *testing.T) {
-	ctx := context.Background()
-	l := &appLock{demoPass: demoPassphrase}
-	b := &Backend{lock: l}
-	shown, ok := demoService{b}.DemoPassphrase()
-	if !ok || shown != demoPassphrase {
-		t.Fatalf("DemoPassphrase = %q, %v", shown, ok)
-	}
-	if st, err := (lockService{b}).LockSettings(ctx); err != nil || !st.Available {
-		t.Fatalf("the demo's lock: %+v, %v", st, err)
-	}
-	if err := l.checkPassphrase(ctx, []byte(shown)); err != nil {
-		t.Fatalf("the demo passphrase: %v", err)
-	}
-	wrong := []byte("demo passphrasf")
-	var p *ui.Problem
-	if err := l.checkPassphrase(ctx, wrong); !errors.As(err, &p) || p.Field != ui.FieldPassphrase || !zeroed(wrong) {
-		t.Fatalf("a wrong demo passphrase: %v", err)
-	}
-	if err := (lockService{b}).SetIdleLock(ctx, 1); err != nil {
-		t.Fatal(err)
-	}
-	if st, _ := (lockService{b}).LockSettings(ctx); st.IdleMinutes != 1 {
-		t.Fatalf("the demo keeps %d minutes", st.IdleMinutes)
-	}
-}
-
-// TestDemoAppLock signs up in the demo's real window and locks it with its lock button: the locked window
-// shows none of the demo's chats and the demo passphrase it names, refuses another, and opens with it.
+// TestDemoAppLock protects the demo's data with the passphrase its first-run page suggests, signs up in the
+// demo's real window and locks it with its lock button: the locked window shows none of the demo's chats and
+// the demo passphrase it names, refuses another, and opens with it.
 func TestDemoAppLock(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	paths, err := settings.ResolvePaths("", t.TempDir())
@@ -195,6 +168,17 @@ func TestDemoAppLock(t *testing.T) {
 	s.show(u)
 	s.waitText("Welcome to Tacit")
 	s.tap("Set up Tacit")
+	s.waitText("Protect the data on this computer")
+	if !s.shows("try “" + demoPassphrase + "”") {
+		t.Fatalf("the demo's first-run page does not suggest its passphrase:\n%s", s.text())
+	}
+	s.choose("Passphrase")
+	s.typeInto("Passphrase", demoPassphrase)
+	s.typeInto("Repeat the passphrase", demoPassphrase)
+	s.tap("Create the key")
+	s.waitText("Write down your recovery key")
+	s.tick("I have written the recovery key down")
+	s.tap("Continue")
 	s.waitText("Sign in to Telegram")
 	s.typeInto("Phone number", "+44 7700 900777")
 	s.tap("Send code")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/zalando/go-keyring"
 
 	"tacit/mtproto/sandbox"
 	"tacit/settings"
@@ -184,41 +182,8 @@ func TestSettingsRecoveryEmail(t *testing.T) {
 	}
 }
 
-// memKeyring is a system keyring in memory that answers.
-type memKeyring struct {
-	mu    sync.Mutex
-	items map[string]string
-}
-
-func (k *memKeyring) Get(service, user string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	v, ok := k.items[service+"/"+user]
-	if !ok {
-		return "", keyring.ErrNotFound
-	}
-	return v, nil
-}
-
-func (k *memKeyring) Set(service, user, secret string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.items == nil {
-		k.items = map[string]string{}
-	}
-	k.items[service+"/"+user] = secret
-	return nil
-}
-
-func (k *memKeyring) Delete(service, user string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.items[service+"/"+user]; !ok {
-		return keyring.ErrNotFound
-	}
-	delete(k.items, service+"/"+user)
-	return nil
-}
+// memKeyring is a system keyring in memory that answers: the demo's.
+type memKeyring = memoryKeyring
 
 // openSection opens the settings page from the chat list and shows its section name.
 func (s *screen) openSection(name string) {

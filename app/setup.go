@@ -232,7 +232,7 @@ func (s *setupService) Demo(ctx context.Context) (ui.Vault, error) {
 		d.sess.prefs = newPrefStore("", s.prefs) // the profile's choices, changed in memory only
 		s.demo = d
 	}
-	return s.demo.vault(), nil
+	return s.demo.vault, nil
 }
 
 // close ends whatever the wizard started: the profile's client and store, or the demo.
@@ -247,73 +247,47 @@ func (s *setupService) close() {
 	}
 }
 
-// demoRun is the demo server in this process and the window's session on it.
+// demoRun is the demo server in this process, the window's session on it and the demo's key custody.
 type demoRun struct {
-	srv  *sandbox.Server
-	sess *session
+	srv   *sandbox.Server
+	sess  *session
+	keys  *demoKeys
+	vault demoVault
 }
 
-// startDemo starts the sandbox with its demo people, group and channel.
+// startDemo starts the sandbox with its demo people, group and channel, and the demo's key custody.
 func startDemo(ctx, runCtx context.Context, diag *diagnostics) (*demoRun, error) {
-	srv, err := sandbox.New(sandbox.Options{DemoAnswerDelay: sandbox.DemoAnswerDelay})
+	keys, err := newDemoKeys()
 	if err != nil {
 		return nil, err
 	}
+	srv, err := sandbox.New(sandbox.Options{DemoAnswerDelay: sandbox.DemoAnswerDelay})
+	if err != nil {
+		return nil, errors.Join(err, keys.remove())
+	}
 	if err := srv.DemoContacts(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("app: demo contacts: %w", err), srv.Close())
+		return nil, errors.Join(fmt.Errorf("app: demo contacts: %w", err), srv.Close(), keys.remove())
 	}
 	if err := srv.DemoGroups(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("app: demo group and channel: %w", err), srv.Close())
+		return nil, errors.Join(fmt.Errorf("app: demo group and channel: %w", err), srv.Close(), keys.remove())
 	}
 	srv.DemoOtherDevice()
 	opts := mtproto.Options{AppID: 1, AppHash: "sandbox", Endpoint: srv.Endpoint()}
 	sess := newSession(runCtx, opts, nil, srv, "", diag)
-	sess.lock = &appLock{demoPass: demoPassphrase} // the demo keeps nothing: its lock has a passphrase of its own
-	return &demoRun{srv: srv, sess: sess}, nil
+	// The demo's lock opens with the passphrase of the demo's key custody, as a profile's does.
+	sess.lock = &appLock{custody: keys.custody, demo: keys}
+	d := &demoRun{srv: srv, sess: sess, keys: keys}
+	d.vault = demoVault{vault: newVault(runCtx, settings.Paths{Data: keys.dir, Profile: demoProfile}, keys.custody, opts), d: d}
+	return d, nil
 }
 
-func (d *demoRun) vault() ui.Vault { return demoVault{d} }
-
 func (d *demoRun) close() {
+	d.vault.close()
 	d.sess.close()
 	if err := d.srv.Close(); err != nil {
 		d.sess.diag.report("demo server stopped", err)
 	}
-}
-
-// demoVault is the Vault of the demo: nothing is kept on disk, so there is nothing to unlock.
-type demoVault struct{ d *demoRun }
-
-func (v demoVault) State(context.Context) (ui.VaultState, error) {
-	return ui.VaultState{Status: ui.VaultUnlocked}, nil
-}
-
-func (v demoVault) CreateWithKeyring(context.Context) (string, error) { return "", errDemoVault }
-
-func (v demoVault) CreateWithPassphrase(context.Context, []byte) (string, error) {
-	return "", errDemoVault
-}
-
-func (v demoVault) Unlock(context.Context, []byte) error { return errDemoVault }
-
-func (v demoVault) Recover(context.Context, string, []byte) error { return errDemoVault }
-
-// CheckPassphrase implements ui.Vault with the demo's own passphrase.
-func (v demoVault) CheckPassphrase(ctx context.Context, pass []byte) error {
-	return v.d.sess.lock.checkPassphrase(ctx, pass)
-}
-
-func (v demoVault) MinPassphraseLength() int { return settings.MinPassphraseLen }
-
-func (v demoVault) Open(context.Context) (ui.Services, error) {
-	if b := v.d.sess.current(); b != nil {
-		return b.Services(), nil
+	if err := d.keys.remove(); err != nil {
+		d.sess.diag.report("remove the demo's key directory", err)
 	}
-	b, err := v.d.sess.start()
-	if err != nil {
-		return ui.Services{}, userError(err)
-	}
-	return b.Services(), nil
 }
-
-var errDemoVault = &ui.Problem{Message: "The demo keeps nothing on this computer, so there is no key to set up."}

@@ -54,22 +54,3 @@ func (v *vault) NewRecoveryKey(ctx context.Context, current []byte) (string, err
 	}
 	return rec, nil
 }
-
-// The demo keeps nothing on this computer: there is no key to protect.
-
-// Protection implements ui.DataProtection.
-func (v demoVault) Protection(context.Context) (ui.Protection, error) {
-	return ui.Protection{Mode: ui.ProtectedNowhere}, nil
-}
-
-// ChangePassphrase implements ui.DataProtection.
-func (v demoVault) ChangePassphrase(context.Context, []byte, []byte) error { return errDemoVault }
-
-// UseKeyring implements ui.DataProtection.
-func (v demoVault) UseKeyring(context.Context, []byte) error { return errDemoVault }
-
-// UsePassphrase implements ui.DataProtection.
-func (v demoVault) UsePassphrase(context.Context, []byte) error { return errDemoVault }
-
-// NewRecoveryKey implements ui.DataProtection.
-func (v demoVault) NewRecoveryKey(context.Context, []byte) (string, error) { return "", errDemoVault }

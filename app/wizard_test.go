@@ -24,7 +24,7 @@ import (
 
 // TestNoCredentialsOpensTheWizard: started with no API credentials and no demo flag, Tacit opens its window
 // on the wizard, which says what is missing and how to get it, refuses a malformed api_id on its page and
-// offers the demo.
+// offers the demo, whose data protection leaves the profile alone.
 func TestNoCredentialsOpensTheWizard(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := sandbox.New(sandbox.Options{})
@@ -32,7 +32,8 @@ func TestNoCredentialsOpensTheWizard(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newScreen(t)
-	g, err := buildWindow(ctx, Config{DataDir: t.TempDir(), endpoint: srv.Endpoint()}, s.app)
+	dataDir := t.TempDir()
+	g, err := buildWindow(ctx, Config{DataDir: dataDir, endpoint: srv.Endpoint()}, s.app)
 	if err != nil {
 		cancel()
 		t.Fatalf("no window without API credentials: %v", err)
@@ -67,8 +68,17 @@ func TestNoCredentialsOpensTheWizard(t *testing.T) {
 	s.tap("Check and continue")
 	s.waitText("The api_hash is 32 characters")
 
+	// The demo's data protection: its keyring is held in memory, so the profile gets no key file.
 	s.tap("Try the demo")
+	s.waitText("Protect the data on this computer")
+	s.tap("Create the key")
+	s.waitText("Write down your recovery key")
+	s.tick("I have written the recovery key down")
+	s.tap("Continue")
 	s.waitText("Sign in to Telegram")
+	if _, err := os.Stat(filepath.Join(dataDir, settings.KeyFileName)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the demo wrote a key file into the profile: %v", err)
+	}
 	if !s.shows("Demo server on this computer") {
 		t.Errorf("the demo's sign-in page does not say it is the demo:\n%s", s.text())
 	}

@@ -29,6 +29,7 @@ type keySetupPage struct {
 	choice     *widget.RadioGroup // hidden when the keyring is not available
 	explained  *widget.Label      // what the chosen option means
 	notice     *widget.Label      // the keyring is not available
+	demo       *widget.Label      // the demo: where its key goes, and the passphrase it suggests
 	pass       *widget.Entry
 	confirm    *widget.Entry
 	passHint   *widget.Label
@@ -52,6 +53,13 @@ func (u *UI) showKeySetup(st VaultState) {
 		passHint: caption(passphraseHint("", u.vault.MinPassphraseLength())), passErr: errorLabel(), err: errorLabel(),
 	}
 	p.notice.Importance = widget.WarningImportance
+	p.demo = caption("Demo: the keyring here is held in memory, and the key file goes to a temporary folder " +
+		"that is removed when Tacit closes; your own keyring and profile are not touched. For a passphrase, try “" +
+		st.DemoPassphrase + "”: the app lock opens with it too.")
+	p.demo.Importance = widget.WarningImportance
+	if st.DemoPassphrase == "" {
+		p.demo.Hide()
+	}
 	p.next = widget.NewButton("Create the key", func() { u.submitKeySetup(p) })
 	p.next.Importance = widget.HighImportance
 	p.passFields = container.NewVBox(
@@ -90,7 +98,7 @@ func (u *UI) showKeySetup(st VaultState) {
 		"Tacit keeps your chats, secret chat keys and the session of your account in one encrypted "+
 			"database on this computer. Choose how the key to it is kept.",
 		footer,
-		p.notice, p.choice, p.explained, p.passFields,
+		p.demo, p.notice, p.choice, p.explained, p.passFields,
 	))
 	if p.usePassphrase() {
 		u.win.Canvas().Focus(p.pass)

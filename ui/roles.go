@@ -117,8 +117,9 @@ type DemoHints interface {
 	// account that waits for its confirmation, so the demo can show it. ok is false when not running against
 	// the demo server or when no e-mail waits. It must return at once.
 	DemoEmailCode() (code string, ok bool)
-	// DemoPassphrase returns the passphrase that unlocks the demo's app lock, so the lock page can show it;
-	// ok is false outside the demo. It must return at once.
+	// DemoPassphrase returns the demo passphrase while it protects the demo's data (and so unlocks its app
+	// lock), so the lock page can show it; ok is false outside the demo, and in the demo while the keyring
+	// or another passphrase keeps its key. It must return at once.
 	DemoPassphrase() (pass string, ok bool)
 }
 

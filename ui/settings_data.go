@@ -13,6 +13,7 @@ import (
 // and a new recovery key made and shown once.
 type dataProtectionPage struct {
 	state  *widget.Label // where the key is kept
+	demo   *widget.Label // the demo: where its key is, and its passphrase while it protects the key
 	status *widget.Label // what the last change did
 	body   *fyne.Container
 
@@ -29,13 +30,15 @@ type dataProtectionPage struct {
 
 func (u *UI) dataSection() (fyne.CanvasObject, func()) {
 	p := &dataProtectionPage{
-		state: wrapped("Reading how your data is protected…"), status: wrapped(""), body: container.NewVBox(),
+		state: wrapped("Reading how your data is protected…"), status: wrapped(""), demo: caption(""), body: container.NewVBox(),
 		current: widget.NewPasswordEntry(), next: widget.NewPasswordEntry(), repeat: widget.NewPasswordEntry(),
 		currentErr: errorLabel(), nextErr: errorLabel(), err: errorLabel(), nextHint: caption(""),
 	}
 	u.dataPg = p
 	p.status.Importance = widget.SuccessImportance
 	p.status.Hide()
+	p.demo.Importance = widget.WarningImportance
+	p.demo.Hide()
 	p.change = widget.NewButton("Change passphrase", func() { u.changePassphrase(p) })
 	p.change.Importance = widget.HighImportance
 	p.toKeyring = widget.NewButton("Use the system keyring", func() { u.useKeyring(p) })
@@ -52,7 +55,7 @@ func (u *UI) dataSection() (fyne.CanvasObject, func()) {
 	p.current.OnSubmitted = func(string) { u.win.Canvas().Focus(p.next) }
 	p.next.OnSubmitted = func(string) { u.win.Canvas().Focus(p.repeat) }
 
-	content := container.NewVBox(sectionHeading("Data protection"), p.state, p.status, p.body, p.err,
+	content := container.NewVBox(sectionHeading("Data protection"), p.state, p.demo, p.status, p.body, p.err,
 		container.NewHBox(p.busy.view))
 	if u.vault == nil {
 		p.state.SetText("This window keeps nothing on this computer, so there is no key to protect.")
@@ -68,12 +71,27 @@ func (u *UI) readProtection(p *dataProtectionPage, status string) {
 		prot, err := u.vault.Protection(ctx)
 		return func() {
 			p.show(prot)
+			u.showDemoProtection(p)
 			if status != "" {
 				p.status.SetText(status)
 				p.status.Show()
 			}
 		}, err
 	})
+}
+
+// showDemoProtection says, in the demo, where the demo keeps its key and which passphrase protects it.
+func (u *UI) showDemoProtection(p *dataProtectionPage) {
+	if u.svc.Demo == nil || p.prot.Mode == ProtectedNowhere {
+		return
+	}
+	text := "Demo: the keyring here is held in memory, and the key file is in a temporary folder removed when " +
+		"Tacit closes."
+	if pass, ok := u.svc.Demo.DemoPassphrase(); ok {
+		text += " Demo passphrase: " + pass
+	}
+	p.demo.SetText(text)
+	p.demo.Show()
 }
 
 // show lays out what can be done where the key is kept now.
@@ -96,9 +114,7 @@ func (p *dataProtectionPage) show(prot Protection) {
 	var objs []fyne.CanvasObject
 	switch prot.Mode {
 	case ProtectedNowhere:
-		p.state.SetText("The demo keeps nothing on this computer, so there is no key to protect. Against Telegram, " +
-			"Tacit keeps the key to its encrypted data in the system keyring or behind a passphrase, and you change " +
-			"that here.")
+		p.state.SetText("Nothing is kept on this computer, so there is no key to protect.")
 		p.body.Objects = nil
 		p.body.Refresh()
 		return

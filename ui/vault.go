@@ -88,7 +88,7 @@ type ProtectionMode int
 
 // The ways the key is kept.
 const (
-	// ProtectedNowhere: nothing is kept on this computer (the demo), so there is nothing to protect.
+	// ProtectedNowhere: nothing is kept on this computer, so there is nothing to protect.
 	ProtectedNowhere ProtectionMode = iota
 	// ProtectedByKeyring: the key is in the OS keyring, which opens with the user's login.
 	ProtectedByKeyring
@@ -142,6 +142,10 @@ type VaultState struct {
 	// Message gives details for VaultKeyringUnavailable (and VaultKeyMissing), in words for the user, such
 	// as "No D-Bus secret service is running." It may be empty.
 	Message string
+
+	// DemoPassphrase is, in the demo, the passphrase the first-run page suggests (the demo keeps its key in
+	// memory and in a temporary directory removed when Tacit closes); "" outside the demo.
+	DemoPassphrase string
 }
 
 // keyringUnavailableNotice is what the first-run page says when the keyring cannot be offered.

@@ -37,6 +37,9 @@ func TestFirstRunWithKeyringShowsRecoveryKeyOnce(t *testing.T) {
 	if p.explained.Text != keyringExplained {
 		t.Errorf("keyring choice explained as %q", p.explained.Text)
 	}
+	if p.demo.Visible() {
+		t.Errorf("a profile's first run shows the demo's note %q", p.demo.Text)
+	}
 	u.tap(p.next)
 	if v.called("CreateWithKeyring") != 1 || v.called("CreateWithPassphrase") != 0 {
 		t.Fatalf("vault calls %v", v.calls)
@@ -130,6 +133,34 @@ func TestFirstRunPassphraseChecksBeforeCallingTheVault(t *testing.T) {
 	test.Tap(u.recoveryPg.ack)
 	u.tap(u.recoveryPg.next)
 	wantPage(t, u, pageMain) // Resume says ready: straight to the chats
+}
+
+// TestDemoFirstRunAndDataSection: in the demo the first-run page says where the demo keeps its key and
+// suggests the demo passphrase, and the settings' data section names it while it protects the key.
+func TestDemoFirstRunAndDataSection(t *testing.T) {
+	b := newFakes()
+	b.login.resume = LoginStage{Step: StepReady}
+	b.login.hint, b.login.demoPass = "Demo server", "demo passphrase"
+	v := newFakeVault(b, VaultState{Status: VaultFirstRun, KeyringAvailable: true, DemoPassphrase: "demo passphrase"})
+	u := startVault(t, v)
+	wantPage(t, u, pageKeySetup)
+	p := u.keySetupPg
+	if !p.demo.Visible() || !strings.Contains(p.demo.Text, "try “demo passphrase”") || !strings.Contains(p.demo.Text, "temporary folder") {
+		t.Fatalf("the demo's note: %q (visible %v)", p.demo.Text, p.demo.Visible())
+	}
+	p.choice.SetSelected(choicePassphrase)
+	typeInto(p.pass, "demo passphrase")
+	typeInto(p.confirm, "demo passphrase")
+	u.tap(p.next)
+	wantPage(t, u, pageRecoveryKey)
+	test.Tap(u.recoveryPg.ack)
+	u.tap(u.recoveryPg.next)
+	wantPage(t, u, pageMain)
+	u.tap(u.main.chats.settings)
+	d := u.dataPg
+	if d.prot.Mode != ProtectedByPassphrase || !d.demo.Visible() || !strings.Contains(d.demo.Text, "Demo passphrase: demo passphrase") {
+		t.Fatalf("the data section in the demo: %q (visible %v)", d.demo.Text, d.demo.Visible())
+	}
 }
 
 func TestFirstRunWithoutKeyringOffersOnlyPassphrase(t *testing.T) {
