@@ -122,7 +122,7 @@ func (b privacyService) Sessions(ctx context.Context) ([]ui.Session, error) {
 	for _, s := range list {
 		out = append(out, ui.Session{
 			ID: ui.SessionID(s.Hash), Current: s.Current, Device: deviceWords(s),
-			App: appWords(s),
+			App: s.App(),
 			IP:  s.IP, Location: s.Location, Active: s.Active, SecretChats: s.AcceptsSecretChats,
 		})
 	}
@@ -141,16 +141,6 @@ func deviceWords(s privacy.Session) string {
 		return "Unknown device"
 	}
 	return strings.Join(parts, ", ")
-}
-
-// appWords is a session's app and version in one line. The app's name is the one registered for its
-// api_id, which a server may not know ("unknown").
-func appWords(s privacy.Session) string {
-	name := strings.TrimSpace(s.AppName)
-	if strings.EqualFold(name, "unknown") {
-		name = ""
-	}
-	return strings.TrimSpace(name + " " + s.AppVersion)
 }
 
 // Terminate implements ui.Privacy.

@@ -47,10 +47,24 @@ type Session struct {
 	Unconfirmed bool
 }
 
+// App is the session's app and version in one line. The app's name is the one the server registered for
+// its api_id, which a server may not know: it then says "unknown", which is left out.
+func (s Session) App() string {
+	return appLine(s.AppName, s.AppVersion)
+}
+
+func appLine(name, version string) string {
+	name = strings.TrimSpace(name)
+	if strings.EqualFold(name, "unknown") {
+		name = ""
+	}
+	return strings.TrimSpace(name + " " + version)
+}
+
 func deviceLine(a tg.Authorization) string {
 	var parts []string
 	seen := map[string]bool{}
-	for _, p := range []string{a.DeviceModel, a.Platform, a.SystemVersion, strings.TrimSpace(a.AppName + " " + a.AppVersion)} {
+	for _, p := range []string{a.DeviceModel, a.Platform, a.SystemVersion, appLine(a.AppName, a.AppVersion)} {
 		p = strings.TrimSpace(p)
 		if p == "" || seen[p] {
 			continue

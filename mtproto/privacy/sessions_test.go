@@ -212,3 +212,18 @@ func TestSessionThatRefusesSecretChatsIsNotAsked(t *testing.T) {
 		t.Fatal("the session that refuses secret chats was asked")
 	}
 }
+
+// TestSessionAppLeavesOutUnknown: a server that does not know an api_id's app calls it "unknown"; the
+// session's app line (the Devices tab, the check-up) then names only the version.
+func TestSessionAppLeavesOutUnknown(t *testing.T) {
+	for _, c := range []struct{ name, version, want string }{
+		{"unknown", "11.5", "11.5"},
+		{"Unknown", "", ""},
+		{"Telegram Android", "11.5", "Telegram Android 11.5"},
+		{" Tacit ", "0.1.0", "Tacit 0.1.0"},
+	} {
+		if got := (privacy.Session{AppName: c.name, AppVersion: c.version}).App(); got != c.want {
+			t.Errorf("App() of %q %q = %q, want %q", c.name, c.version, got, c.want)
+		}
+	}
+}
