@@ -50,7 +50,14 @@ func demoSandbox(t testing.TB, ctx context.Context) *sandbox.Server {
 // stops when the test ends.
 func openWindow(t testing.TB, ctx context.Context, srv *sandbox.Server, db *store.Store) *window {
 	t.Helper()
-	sess := newSession(ctx, mtproto.Options{AppID: 1, AppHash: "t", Endpoint: srv.Endpoint()}, db, srv, "", newDiagnostics(io.Discard))
+	return openWindowAt(t, ctx, srv, srv.Endpoint(), db)
+}
+
+// openWindowAt is openWindow reaching srv through endpoint (as read from `tacit sandbox serve`'s endpoint
+// file, say); the login codes still come from srv, in this process.
+func openWindowAt(t testing.TB, ctx context.Context, srv *sandbox.Server, endpoint mtproto.Endpoint, db *store.Store) *window {
+	t.Helper()
+	sess := newSession(ctx, mtproto.Options{AppID: 1, AppHash: "t", Endpoint: endpoint}, db, srv, "", newDiagnostics(io.Discard))
 	// A machine loaded by parallel test binaries with the race detector can take longer than a user waits
 	// for the first connection; the test's own deadline still bounds it.
 	sess.connectWait = 2 * time.Minute

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -13,13 +14,24 @@ import (
 )
 
 // Two people, each in their own window on one sandbox, find each other by username alone (neither knows
-// the other's number), start and accept a secret chat, see the same key in all three forms, and exchange
+// the other's number), start and accept a secret chat, see the same key in all three forms and mark it compared, and exchange
 // texts both ways and a 1 MB file that arrives byte for byte. This is what "start two windows to talk"
 // in the README promises.
 func TestTwoWindowsTalk(t *testing.T) {
+	t.Run("in process", func(t *testing.T) { twoWindowsTalk(t, false) })
+	// As with `tacit sandbox serve`: the sandbox listens on loopback TCP and each window finds it through
+	// the endpoint file.
+	t.Run("over TCP through the endpoint file", func(t *testing.T) { twoWindowsTalk(t, true) })
+}
+
+func twoWindowsTalk(t *testing.T, tcp bool) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
+	opts := sandbox.Options{}
+	if tcp {
+		opts.Listen = "127.0.0.1:0"
+	}
+	srv, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,9 +40,22 @@ func TestTwoWindowsTalk(t *testing.T) {
 			t.Errorf("sandbox close: %v", err)
 		}
 	})
-	ann := openWindow(t, ctx, srv, nil)
+	endpoint := srv.Endpoint()
+	if tcp {
+		path := filepath.Join(t.TempDir(), "endpoint.json")
+		if err := writeEndpoint(path, srv); err != nil {
+			t.Fatal(err)
+		}
+		if endpoint, _, err = readEndpoint(path); err != nil {
+			t.Fatal(err)
+		}
+		if endpoint.Dial != nil {
+			t.Fatal("the endpoint file's endpoint dials in memory, not over TCP")
+		}
+	}
+	ann := openWindowAt(t, ctx, srv, endpoint, nil)
 	ann.signUp(ctx, "+44 7700 900401", "Ann")
-	ben := openWindow(t, ctx, srv, nil)
+	ben := openWindowAt(t, ctx, srv, endpoint, nil)
 	ben.signUp(ctx, "+44 7700 900402", "Ben")
 	if err := ann.svc.People.SetUsername(ctx, "ann_two_windows"); err != nil {
 		t.Fatal(err)
@@ -64,6 +89,18 @@ func TestTwoWindowsTalk(t *testing.T) {
 	}
 	if annKey.PeerName != "Ben" || benKey.PeerName != "Ann" {
 		t.Fatalf("peer names: Ann sees %q, Ben sees %q", annKey.PeerName, benKey.PeerName)
+	}
+	// They compared the keys: each marks the chat verified, and the mark is kept.
+	for _, side := range []struct {
+		w    *window
+		chat ui.DialogID
+	}{{ann, request.ID}, {ben, benChat}} {
+		if err := side.w.svc.Secret.SetVerified(ctx, side.chat, true); err != nil {
+			t.Fatal(err)
+		}
+		if info, err := side.w.svc.Secret.SecretChat(ctx, side.chat); err != nil || !info.Verified {
+			t.Fatalf("after marking the key compared: %+v %v", info, err)
+		}
 	}
 
 	// Texts both ways.
