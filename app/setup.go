@@ -255,7 +255,7 @@ type demoRun struct {
 
 // startDemo starts the sandbox with its demo people, group and channel.
 func startDemo(ctx, runCtx context.Context, diag *diagnostics) (*demoRun, error) {
-	srv, err := sandbox.New(sandbox.Options{DemoAnswerDelay: sandbox.DemoAnswerDelay})
+	srv, err := sandbox.New(sandbox.Options{DemoAnswerDelay: sandbox.DemoAnswerDelay, Logf: diag.sandboxf})
 	if err != nil {
 		return nil, err
 	}
