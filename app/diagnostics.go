@@ -71,5 +71,6 @@ func (d *diagnostics) sandboxf(format string, args ...any) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	_, _ = fmt.Fprintf(d.w, "%s tacit sandbox: %s\n", d.now().UTC().Format(time.RFC3339), fmt.Sprintf(format, args...))
+	// The sandbox's lines name it ("sandbox: Alice could not answer: ...").
+	_, _ = fmt.Fprintf(d.w, "%s tacit: %s\n", d.now().UTC().Format(time.RFC3339), fmt.Sprintf(format, args...))
 }
