@@ -4,7 +4,7 @@
 GO ?= go
 TESTFLAGS ?= -race -timeout 40m
 
-.PHONY: all deps demo test lint build selftest bench fmt fuzz release package install
+.PHONY: all deps demo test lint build selftest bench fmt fuzz reliability release package install
 
 all: build
 
@@ -34,8 +34,14 @@ bench: deps
 
 # Every fuzz target in turn, FUZZTIME each (make fuzz FUZZTIME=2m).
 FUZZTIME ?= 30s
+RELIABILITY_FUZZTIME ?= 15s
 fuzz: deps
 	FUZZTIME=$(FUZZTIME) bash .ci/fuzz
+
+# The reliability suites at full size (kills, disk trouble, the debug log grep, every fuzz target), at most
+# 25 minutes on 2 cores; rewrites the figures of docs/reliability.md (see .ci/reliability for the knobs).
+reliability: deps
+	FUZZTIME=$(RELIABILITY_FUZZTIME) bash .ci/reliability
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

@@ -9,6 +9,7 @@ require (
 	github.com/BurntSushi/toml v1.5.0
 	github.com/godbus/dbus/v5 v5.1.0
 	github.com/gotd/ige v0.3.0
+	github.com/gotd/log v0.1.0
 	github.com/gotd/td v0.162.0
 	github.com/ncruces/go-sqlite3 v0.37.0
 	github.com/zalando/go-keyring v0.2.6
@@ -46,7 +47,6 @@ require (
 	github.com/go-text/render v0.2.0 // indirect
 	github.com/go-text/typesetting v0.2.1 // indirect
 	github.com/google/uuid v1.6.0 // indirect
-	github.com/gotd/log v0.1.0 // indirect
 	github.com/gotd/neo v0.1.5 // indirect
 	github.com/hack-pad/go-indexeddb v0.3.2 // indirect
 	github.com/hack-pad/safejs v0.1.0 // indirect

@@ -61,9 +61,11 @@ type selftest struct {
 	second    *selftestClient
 	phone     string
 	pass      []byte
+	codes     []string // the login codes the sandbox sent
 	results   []StepResult
 	out       io.Writer
-	extra     []selftestStep
+	extra     []selftestStep // run after the store was reopened, before the log out (tests)
+	file      []byte         // the file sent in the secret chat
 
 	lockdown     *privacy.Report
 	secretEvents chan secret.Event
@@ -93,7 +95,11 @@ type selftestClient struct {
 }
 
 func (t *selftest) startClient(ctx context.Context, db *store.Store) (*selftestClient, error) {
-	opts := mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.endpoint(), Proxy: t.proxy}
+	who := "second device"
+	if db != nil {
+		who = "selftest"
+	}
+	opts := mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.endpoint(), Proxy: t.proxy, Logger: t.diag.protocol(who)}
 	if db != nil {
 		opts.Session, opts.State = db.Session(), db.UpdateState()
 	}
@@ -104,6 +110,7 @@ func (t *selftest) startClient(ctx context.Context, db *store.Store) (*selftestC
 	var backend *Backend
 	if db != nil {
 		backend = NewBackend(c, t.loginOptions(), t.srv, db)
+		backend.diag = t.diag
 		backend.secretHook = func(ev secret.Event) {
 			select {
 			case t.secretEvents <- ev:
@@ -199,9 +206,9 @@ func (t *selftest) run(ctx context.Context) (err error) {
 		{"forced re-key, then messages on the new key", stepSecretRekey},
 		{"encrypted file both ways, byte-identical", stepSecretFile},
 		{"reopen the store: history and session are there, no plaintext on disk", stepReopen},
-		{"log out: the secret chat ends at the server, nothing of the account is left here", stepLogOut},
 	}
 	steps = append(steps, t.extra...)
+	steps = append(steps, selftestStep{"log out: the secret chat ends at the server, nothing of the account is left here", stepLogOut})
 	if t.wire != nil {
 		steps = append(steps, selftestStep{"every connection went through the proxy, none around it", stepProxyCarried})
 	}
@@ -285,7 +292,7 @@ func (t *selftest) close() error {
 }
 
 func stepSandbox(ctx context.Context, t *selftest) (string, error) {
-	var opts sandbox.Options
+	opts := sandbox.Options{Logf: t.diag.sandboxf}
 	if t.wire != nil {
 		// The proxy must reach the sandbox over the network.
 		opts.Listen, opts.OnAccept = "127.0.0.1:0", t.wire.accept
@@ -326,6 +333,7 @@ func stepSignUp(ctx context.Context, t *selftest) (string, error) {
 	if !ok {
 		return "", errors.New("the sandbox sent no code")
 	}
+	t.codes = append(t.codes, code)
 	st, err := l.SubmitCode(ctx, code)
 	if err != nil {
 		return "", err
@@ -378,6 +386,7 @@ func stepPasswordLogin(ctx context.Context, t *selftest) (string, error) {
 	if !ok {
 		return "", errors.New("the sandbox sent no code")
 	}
+	t.codes = append(t.codes, code)
 	st, err := l.SubmitCode(ctx, code)
 	if err != nil {
 		return "", err
@@ -531,7 +540,13 @@ func stepLogOut(ctx context.Context, t *selftest) (string, error) {
 	}
 	t.db = db
 	opts := mtproto.Options{AppID: 1, AppHash: "selftest", Endpoint: t.endpoint(), Proxy: t.proxy}
-	sess := newSession(ctx, opts, db, t.srv, "", newDiagnostics(io.Discard))
+	// The session's ending (the connection closed by the log out) is no failure of the self-test;
+	// its lines go to the log only when the debug log is on.
+	diag := newDiagnostics(io.Discard)
+	if t.diag.debug {
+		diag = t.diag
+	}
+	sess := newSession(ctx, opts, db, t.srv, "", diag)
 	defer sess.close()
 	b, err := sess.start()
 	if err != nil {
@@ -749,6 +764,7 @@ func stepSecretFile(ctx context.Context, t *selftest) (string, error) {
 	if _, err := rand.Read(data); err != nil {
 		return "", err
 	}
+	t.file = data
 	if _, err := t.backend.secret.SendFile(ctx, t.secretChat, bytes.NewReader(data), int64(len(data)), "selftest.bin", "application/octet-stream", secret.FileOptions{}, nil); err != nil {
 		return "", err
 	}

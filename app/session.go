@@ -53,6 +53,7 @@ func (s *session) start() (*Backend, error) {
 	}
 	// An update the engines could not keep (a full disk) must not pass in silence.
 	opts.OnUpdateError = func(err error) { s.diag.report("keep an update from the server", err) }
+	opts.Logger = s.diag.protocol("account")
 	client, err := mtproto.New(opts)
 	if err != nil {
 		return nil, err

@@ -261,7 +261,7 @@ func startDemo(ctx, runCtx context.Context, diag *diagnostics) (*demoRun, error)
 	if err != nil {
 		return nil, err
 	}
-	srv, err := sandbox.New(sandbox.Options{DemoAnswerDelay: sandbox.DemoAnswerDelay})
+	srv, err := sandbox.New(sandbox.Options{DemoAnswerDelay: sandbox.DemoAnswerDelay, Logf: diag.sandboxf})
 	if err != nil {
 		return nil, errors.Join(err, keys.remove())
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"sync"
 
+	"github.com/gotd/log"
 	"github.com/gotd/td/session"
 	"github.com/gotd/td/telegram"
 	"github.com/gotd/td/telegram/dcs"
@@ -70,6 +71,8 @@ type Options struct {
 	Middlewares []telegram.Middleware
 	// Device overrides the neutral device strings (tests only).
 	Device *telegram.DeviceConfig
+	// Logger receives the Telegram library's own log (Tacit's debug log); nil: none.
+	Logger log.Logger
 }
 
 // Client is one Telegram account connection. Register update handlers on
@@ -116,6 +119,7 @@ func New(opts Options) (*Client, error) {
 		Handler:      tapped{tap: &c.tap, next: guard},
 		Storage:      guard,
 		AccessHasher: opts.ChannelHashes,
+		Logger:       opts.Logger,
 	})
 	device := Device()
 	if opts.Device != nil {
@@ -142,6 +146,7 @@ func New(opts Options) (*Client, error) {
 		Device:            device,
 		Random:            opts.Random,
 		OnConnectionState: opts.OnConnectionState,
+		Logger:            opts.Logger,
 	}
 	if len(opts.Endpoint.DCOptions) > 0 {
 		topts.DCList = dcs.List{Options: opts.Endpoint.DCOptions}
