@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"tacit/mtproto"
 	"tacit/mtproto/secret"
 	"tacit/ui"
 
@@ -36,7 +37,8 @@ func secretChatOf(d ui.DialogID) (secret.ChatID, bool) {
 // Incoming requests wait for the user: nothing here accepts them.
 func (b *Backend) attachSecret(storage secret.Storage) {
 	b.secretStore = storage
-	b.secret = secret.NewManager(b.client.API(), storage, secret.Options{Events: b.onSecretEvent, NewChatTTL: b.newChatTTL})
+	b.secret = secret.NewManager(b.client.API(), storage, secret.Options{Events: b.onSecretEvent, NewChatTTL: b.newChatTTL,
+		RetryTransfer: mtproto.RetryTransient})
 	d := b.client.Dispatcher()
 	b.secret.Register(d)
 	// A request from someone never met comes with their user: remember it before the manager announces

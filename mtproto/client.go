@@ -86,14 +86,16 @@ type Client struct {
 	// tap shows the Cloud every batch of updates (entitytap.go).
 	tap entityTap
 
-	mu          sync.Mutex
-	self        *tg.User
-	runCtx      context.Context
-	updatesOn   bool
-	stopUpdates func()
-	updatesErr  chan error
-	readyNotify []chan struct{}
-	loginToken  chan struct{}
+	mu        sync.Mutex
+	self      *tg.User
+	runCtx    context.Context
+	updatesOn bool
+	// connectionLost: the primary connection died since it was last ready (reconnect.go).
+	connectionLost bool
+	stopUpdates    func()
+	updatesErr     chan error
+	readyNotify    []chan struct{}
+	loginToken     chan struct{}
 	// proxyFailed holds a failure to connect through the proxy.
 	proxyFailed chan error
 }
@@ -145,7 +147,7 @@ func New(opts Options) (*Client, error) {
 		Middlewares:       mws,
 		Device:            device,
 		Random:            opts.Random,
-		OnConnectionState: opts.OnConnectionState,
+		OnConnectionState: c.connectionChanged,
 		Logger:            opts.Logger,
 	}
 	if len(opts.Endpoint.DCOptions) > 0 {

@@ -27,9 +27,10 @@ const (
 // gives up and reports a TransferError.
 const transientRetries = 5
 
-// retryTransient runs call, repeating it after network failures with a
-// growing pause while ctx lasts.
-func retryTransient(ctx context.Context, call func() error) error {
+// RetryTransient runs call, repeating it after network failures (the client
+// reconnects by itself meanwhile) with a growing pause while ctx lasts, at most
+// transientRetries times. Secret chat transfers use it too (secret.Options).
+func RetryTransient(ctx context.Context, call func() error) error {
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = call()
@@ -201,7 +202,7 @@ func (cl *Cloud) UploadFile(ctx context.Context, rec *UploadRecord, src io.Reade
 		if _, err := src.ReadAt(buf[:n], off); err != nil && !(errors.Is(err, io.EOF) && n > 0) {
 			return fail(localFileError("read", err))
 		}
-		err := retryTransient(ctx, func() error {
+		err := RetryTransient(ctx, func() error {
 			var err error
 			if rec.Big() {
 				_, err = cl.api().UploadSaveBigFilePart(ctx, &tg.UploadSaveBigFilePartRequest{FileID: rec.FileID, FilePart: rec.Done,
@@ -316,7 +317,7 @@ func (cl *Cloud) Download(ctx context.Context, loc FileLocation, w io.WriterAt, 
 			return off, nil
 		}
 		var res tg.UploadFileClass
-		err := retryTransient(ctx, func() error {
+		err := RetryTransient(ctx, func() error {
 			var err error
 			res, err = cl.api().UploadGetFile(ctx, &tg.UploadGetFileRequest{Location: loc.input(), Offset: off, Limit: DownloadChunk})
 			return err

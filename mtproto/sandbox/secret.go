@@ -10,6 +10,7 @@ import (
 
 	"github.com/gotd/td/tg"
 
+	"tacit/mtproto"
 	"tacit/mtproto/secret"
 )
 
@@ -425,7 +426,7 @@ func (s *Server) secretContact(c *Contact, greet bool) {
 			}
 		}
 	}
-	m = secret.NewManager(client.API(), secret.NewMemoryStorage(), secret.Options{Events: events})
+	m = secret.NewManager(client.API(), secret.NewMemoryStorage(), secret.Options{Events: events, RetryTransfer: mtproto.RetryTransient})
 	m.Register(client.Dispatcher())
 	runCtx, cancel := context.WithCancel(context.Background())
 	go func() {

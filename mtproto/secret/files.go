@@ -140,11 +140,14 @@ func (m *Manager) uploadEncrypted(ctx context.Context, fk FileKey, r io.Reader, 
 		if err != nil {
 			return nil, err
 		}
-		if big {
-			_, err = m.api.UploadSaveBigFilePart(ctx, &tg.UploadSaveBigFilePartRequest{FileID: fileID, FilePart: i, FileTotalParts: parts, Bytes: ct})
-		} else {
-			_, err = m.api.UploadSaveFilePart(ctx, &tg.UploadSaveFilePartRequest{FileID: fileID, FilePart: i, Bytes: ct})
-		}
+		err = m.transfer(ctx, func() (err error) {
+			if big {
+				_, err = m.api.UploadSaveBigFilePart(ctx, &tg.UploadSaveBigFilePartRequest{FileID: fileID, FilePart: i, FileTotalParts: parts, Bytes: ct})
+			} else {
+				_, err = m.api.UploadSaveFilePart(ctx, &tg.UploadSaveFilePartRequest{FileID: fileID, FilePart: i, Bytes: ct})
+			}
+			return err
+		})
 		if err != nil {
 			return nil, fmt.Errorf("secret: upload part %d/%d: %w", i+1, parts, err)
 		}
@@ -155,6 +158,14 @@ func (m *Manager) uploadEncrypted(ctx context.Context, fk FileKey, r io.Reader, 
 	}
 	clear(buf)
 	return &OutboxFile{UploadID: fileID, Parts: parts, Big: big, KeyFingerprint: fk.Fingerprint()}, nil
+}
+
+// transfer runs one part's upload or one chunk's download through Options.RetryTransfer.
+func (m *Manager) transfer(ctx context.Context, call func() error) error {
+	if m.opts.RetryTransfer == nil {
+		return call()
+	}
+	return m.opts.RetryTransfer(ctx, call)
 }
 
 // DownloadFile downloads and decrypts the attachment of message randomID into w. The
@@ -185,7 +196,11 @@ func (m *Manager) DownloadFile(ctx context.Context, id ChatID, randomID int64, w
 	loc := &tg.InputEncryptedFileLocation{ID: md.File.ID, AccessHash: md.File.AccessHash}
 	var offset, written int64
 	for offset < total {
-		res, err := m.api.UploadGetFile(ctx, &tg.UploadGetFileRequest{Location: loc, Offset: offset, Limit: FilePartSize})
+		var res tg.UploadFileClass
+		err := m.transfer(ctx, func() (err error) {
+			res, err = m.api.UploadGetFile(ctx, &tg.UploadGetFileRequest{Location: loc, Offset: offset, Limit: FilePartSize})
+			return err
+		})
 		if err != nil {
 			dec.Finish()
 			return fmt.Errorf("secret: download at %d: %w", offset, err)

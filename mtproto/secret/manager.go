@@ -36,6 +36,10 @@ type Options struct {
 	// chat ready, so it is sent once and survives a crash. It is asked at that moment (the user's
 	// current choice) and must return at once.
 	NewChatTTL func() int
+	// RetryTransfer, when set, runs each file part's upload and each chunk's download, repeating it
+	// after failures it judges passing (a dropped connection the client recovers from); the client
+	// package owns that judgement (mtproto.RetryTransient). Nil tries each once.
+	RetryTransfer func(ctx context.Context, call func() error) error
 }
 
 // Manager runs Tacit's secret chats: it answers server updates, carries out the user's
