@@ -70,6 +70,8 @@ type Backend struct {
 	lock *appLock
 	// connectWait bounds Resume's wait for the first connection; 0: connectWait.
 	connectWait time.Duration
+	// everOnline and offline follow the connection for the window (online.go); guarded by mu.
+	everOnline, offline bool
 	// openDir is the private folder the readable copies of opened files go to; "" until the first.
 	openDir string
 }

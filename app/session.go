@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"tacit/mtproto"
@@ -54,12 +55,20 @@ func (s *session) start() (*Backend, error) {
 	// An update the engines could not keep (a full disk) must not pass in silence.
 	opts.OnUpdateError = func(err error) { s.diag.report("keep an update from the server", err) }
 	opts.Logger = s.diag.protocol("account")
+	// The client reports its connection from the start; the Backend made next takes the reports.
+	var cur atomic.Pointer[Backend]
+	opts.OnConnectionState = func(st mtproto.ConnectionState) {
+		if b := cur.Load(); b != nil {
+			b.connectionState(st)
+		}
+	}
 	client, err := mtproto.New(opts)
 	if err != nil {
 		return nil, err
 	}
 	var b *Backend
 	b = NewBackend(client, loginOptions(func(r privacy.Report) { b.recordLockdown(r) }), s.codes, s.db)
+	cur.Store(b)
 	b.hint, b.diag, b.renew, b.conn, b.lock = s.hint, s.diag, s.renew, s.conn, s.lock
 	b.usePrefs(s.prefs)
 	b.connectWait = s.connectWait

@@ -3,7 +3,6 @@ package mtproto
 import (
 	"fmt"
 
-	"github.com/gotd/td/telegram"
 	"github.com/gotd/td/tg"
 )
 
@@ -20,9 +19,9 @@ func (c *Client) connectionChanged(s ConnectionState) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch s {
-	case telegram.ConnectionStateDisconnected:
+	case StateDisconnected:
 		c.connectionLost = true
-	case telegram.ConnectionStateReady:
+	case StateReady:
 		if c.connectionLost && c.updatesOn {
 			c.connectionLost = false
 			go c.catchUp()

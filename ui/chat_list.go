@@ -16,12 +16,14 @@ import (
 // chat (Ctrl+N). While something is typed in the search box, the pane shows what was found instead of the
 // chats.
 type chatList struct {
-	m      *mainWindow
-	list   *widget.List
-	empty  *widget.Label
-	err    *widget.Label
-	busy   *busyIndicator
-	logout *widget.Button
+	m     *mainWindow
+	list  *widget.List
+	empty *widget.Label
+	err   *widget.Label
+	// offline says the connection is lost (offline.go); hidden while connected.
+	offline *widget.Label
+	busy    *busyIndicator
+	logout  *widget.Button
 	// privacy opens the privacy centre, settings the settings, lock locks the window (shown when the app
 	// lock can be used).
 	privacy, settings, lock *widget.Button
@@ -77,6 +79,7 @@ func newChatList(m *mainWindow) *chatList {
 	c.settings = widget.NewButtonWithIcon("", theme.SettingsIcon(), func() { c.m.u.showSettings() })
 	c.settings.Importance = widget.LowImportance
 	c.lock = newLockButton(m.u)
+	c.offline = newOfflineLine()
 	c.loggingOut = newBusy(c.logout)
 	c.username = widget.NewButtonWithIcon("", theme.AccountIcon(), func() { c.m.u.showUsernameDialog(nil) })
 	c.username.Importance = widget.LowImportance
@@ -94,6 +97,7 @@ func newChatList(m *mainWindow) *chatList {
 	c.found.Hide()
 	top := container.NewVBox(
 		container.NewHBox(heading, layoutSpacer(), c.busy.activity, c.loggingOut.activity, c.newChat, c.username, c.privacy, c.settings, c.lock, c.logout),
+		c.offline,
 		c.search.field,
 		c.err)
 	c.chats = container.NewStack(c.list, container.NewPadded(c.empty))

@@ -150,6 +150,8 @@ func (m *mainWindow) apply(ev Event) {
 		if m.conv.dialog.ID == ev.Dialog {
 			m.conv.showTyping(ev.Who)
 		}
+	case ConnectionEvent:
+		m.chats.showOnline(ev.Online)
 	}
 }
 

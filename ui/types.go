@@ -162,7 +162,8 @@ type Message struct {
 }
 
 // Event is something the application pushes to the UI through Subscribe. Its concrete type is one of
-// MessageEvent, DialogEvent, MessageChangedEvent, MessagesDeletedEvent, ReadEvent or TypingEvent.
+// MessageEvent, DialogEvent, MessageChangedEvent, MessagesDeletedEvent, ReadEvent, TypingEvent or
+// ConnectionEvent.
 type Event interface{ isEvent() }
 
 // MessageEvent reports a new message in a dialog (received, or sent from another session).
