@@ -39,7 +39,7 @@ func TestSessionsTerminateAndSecretChats(t *testing.T) {
 		}
 		if x.DeviceModel == "Laptop" {
 			laptopHash = x.Hash
-			if x.Device != "Laptop, Linux, unknown Other 2.0" {
+			if x.Device != "Laptop, Linux, Other 2.0" {
 				t.Errorf("device line %q", x.Device)
 			}
 		}
@@ -50,7 +50,7 @@ func TestSessionsTerminateAndSecretChats(t *testing.T) {
 	if laptopHash == 0 {
 		t.Fatalf("laptop session not listed: %+v", list)
 	}
-	if list[0].Device != "Desktop, unknown Tacit "+mtproto.AppVersion {
+	if list[0].Device != "Desktop, Tacit "+mtproto.AppVersion {
 		t.Errorf("this device %q", list[0].Device)
 	}
 	up, err := privacy.CheckUp(ctx, a.API())
