@@ -104,17 +104,25 @@ func TestBlockErrorsAndList(t *testing.T) {
 	if ids, count, slice := blockedIDs(t, res); !slices.Equal(ids, want) || count != 3 || slice {
 		t.Fatalf("whole blocklist: %v count %d slice %v", ids, count, slice)
 	}
+	getBlocked := func(req *tg.ContactsGetBlockedRequest) tg.ContactsBlockedClass {
+		t.Helper()
+		res, err := api.ContactsGetBlocked(ctx, req)
+		if err != nil {
+			t.Fatalf("contacts.getBlocked %+v: %v", req, err)
+		}
+		return res
+	}
 	// Pages: a slice with the total count.
-	res, _ = api.ContactsGetBlocked(ctx, &tg.ContactsGetBlockedRequest{Offset: 0, Limit: 2})
+	res = getBlocked(&tg.ContactsGetBlockedRequest{Offset: 0, Limit: 2})
 	if ids, count, slice := blockedIDs(t, res); !slices.Equal(ids, want[:2]) || count != 3 || !slice {
 		t.Fatalf("first page: %v count %d slice %v", ids, count, slice)
 	}
-	res, _ = api.ContactsGetBlocked(ctx, &tg.ContactsGetBlockedRequest{Offset: 2, Limit: 2})
+	res = getBlocked(&tg.ContactsGetBlockedRequest{Offset: 2, Limit: 2})
 	if ids, count, slice := blockedIDs(t, res); !slices.Equal(ids, want[2:]) || count != 3 || !slice {
 		t.Fatalf("second page: %v count %d slice %v", ids, count, slice)
 	}
 	// The story blocklist is another list.
-	res, _ = api.ContactsGetBlocked(ctx, &tg.ContactsGetBlockedRequest{MyStoriesFrom: true, Limit: 10})
+	res = getBlocked(&tg.ContactsGetBlockedRequest{MyStoriesFrom: true, Limit: 10})
 	if ids, _, _ := blockedIDs(t, res); len(ids) != 0 {
 		t.Fatalf("story blocklist: %v", ids)
 	}

@@ -1,10 +1,6 @@
 package sandbox
 
-import (
-	"crypto/rand"
-
-	"github.com/gotd/td/tgtest"
-)
+import "github.com/gotd/td/tgtest"
 
 // demoDevice is the simulated second device of the demo: a phone, as account.getAuthorizations shows it.
 var demoDevice = Device{APIID: 6, DeviceModel: "Simulated phone", SystemVersion: "Android 14",
@@ -17,7 +13,7 @@ var demoDevice = Device{APIID: 6, DeviceModel: "Simulated phone", SystemVersion:
 func (s *Server) DemoOtherDevice() {
 	s.onSignUp(func(uid, _ int64) {
 		var key [8]byte
-		_, _ = rand.Read(key[:]) // crypto/rand.Read never fails (it never returns an error)
+		copy(key[:], randBytes(len(key)))
 		now := s.unix()
 		s.st.auths[key] = &authorization{keyID: key, hash: randInt64(), userID: uid, device: demoDevice,
 			created: now, active: now, sessions: map[int64]tgtest.Session{}}

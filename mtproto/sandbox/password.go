@@ -38,6 +38,7 @@ type srpSession struct {
 	B  *big.Int
 }
 
+// randBytes is n random bytes: the sandbox's one use of crypto/rand.Read.
 func randBytes(n int) []byte {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (it never returns an error)

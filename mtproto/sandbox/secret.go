@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
-	"crypto/rand"
 	"fmt"
 	"time"
 
@@ -118,8 +117,7 @@ func (r *secretRelay) getDhConfig(ctx context.Context, req *tg.MessagesGetDhConf
 	if req.RandomLength < 0 || req.RandomLength > 1024 {
 		return nil, rpcErr(400, "RANDOM_LENGTH_INVALID")
 	}
-	random := make([]byte, 256)
-	_, _ = rand.Read(random) // crypto/rand.Read never fails (it never returns an error)
+	random := randBytes(256)
 	if req.Version == dhConfigVersion {
 		return &tg.MessagesDhConfigNotModified{Random: random}, nil
 	}

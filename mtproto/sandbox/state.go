@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -162,9 +161,7 @@ type qtsEntry struct {
 }
 
 func randInt64() int64 {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (it never returns an error)
-	return int64(binary.LittleEndian.Uint64(b[:]) & (1<<62 - 1))
+	return int64(binary.LittleEndian.Uint64(randBytes(8)) & (1<<62 - 1))
 }
 
 // rpcErr builds a Telegram RPC error.

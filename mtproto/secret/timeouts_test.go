@@ -69,7 +69,9 @@ func TestLostResendAskedAgainWithBackoff(t *testing.T) {
 	w.waitFor(t, ctx, "the first Resend", func() bool { return resends() == 1 })
 	w.waitFor(t, ctx, "the messages behind the gap queued", func() bool {
 		var n int
-		_ = w.bob.store.View(ctx, func(tx secret.Tx) error { p, err := tx.Pending(id); n = len(p); return err })
+		if err := w.bob.store.View(ctx, func(tx secret.Tx) error { p, err := tx.Pending(id); n = len(p); return err }); err != nil {
+			t.Errorf("read the pending messages: %v", err)
+		}
 		return n == 3
 	})
 
