@@ -102,51 +102,53 @@ func (b *Backend) usePrefs(s *prefStore) {
 // newChatTTL is the self-destruct timer a secret chat gets when it becomes ready (secret.Options.NewChatTTL).
 func (b *Backend) newChatTTL() int { return b.prefs.get().SecretTTL }
 
+// pairing names each window value with the preference that stores it, so that each pair is written once.
+type pairing[U, P comparable] []struct {
+	ui   U
+	pref P
+}
+
+// toUI is the window's value for p, or fallback for a preference the window does not know.
+func (m pairing[U, P]) toUI(p P, fallback U) U {
+	for _, x := range m {
+		if x.pref == p {
+			return x.ui
+		}
+	}
+	return fallback
+}
+
+// toPref is the preference for u, or "unknown" for a value the preferences do not know (Validate refuses it).
+func (m pairing[U, P]) toPref(u U, unknown P) P {
+	for _, x := range m {
+		if x.ui == u {
+			return x.pref
+		}
+	}
+	return unknown
+}
+
+var notifyContents = pairing[ui.NotifyContent, settings.NotificationContent]{
+	{ui.NotifyHidden, settings.NotifyHidden},
+	{ui.NotifyOff, settings.NotifyOff},
+	{ui.NotifySender, settings.NotifySender},
+	{ui.NotifyFull, settings.NotifyFull},
+}
+
+var themes = pairing[ui.ThemeChoice, settings.Theme]{
+	{ui.ThemeSystem, settings.ThemeSystem},
+	{ui.ThemeLight, settings.ThemeLight},
+	{ui.ThemeDark, settings.ThemeDark},
+}
+
 func notifyContent(c settings.NotificationContent) ui.NotifyContent {
-	switch c {
-	case settings.NotifyOff:
-		return ui.NotifyOff
-	case settings.NotifySender:
-		return ui.NotifySender
-	case settings.NotifyFull:
-		return ui.NotifyFull
-	}
-	return ui.NotifyHidden
+	return notifyContents.toUI(c, ui.NotifyHidden)
 }
 
-// notificationContent is the preference of c; a value the window does not know is refused by Validate.
 func notificationContent(c ui.NotifyContent) settings.NotificationContent {
-	switch c {
-	case ui.NotifyHidden:
-		return settings.NotifyHidden
-	case ui.NotifyOff:
-		return settings.NotifyOff
-	case ui.NotifySender:
-		return settings.NotifySender
-	case ui.NotifyFull:
-		return settings.NotifyFull
-	}
-	return "unknown"
+	return notifyContents.toPref(c, "unknown")
 }
 
-func uiTheme(t settings.Theme) ui.ThemeChoice {
-	switch t {
-	case settings.ThemeLight:
-		return ui.ThemeLight
-	case settings.ThemeDark:
-		return ui.ThemeDark
-	}
-	return ui.ThemeSystem
-}
+func uiTheme(t settings.Theme) ui.ThemeChoice { return themes.toUI(t, ui.ThemeSystem) }
 
-func settingsTheme(t ui.ThemeChoice) settings.Theme {
-	switch t {
-	case ui.ThemeSystem:
-		return settings.ThemeSystem
-	case ui.ThemeLight:
-		return settings.ThemeLight
-	case ui.ThemeDark:
-		return settings.ThemeDark
-	}
-	return "unknown"
-}
+func settingsTheme(t ui.ThemeChoice) settings.Theme { return themes.toPref(t, "unknown") }
