@@ -11,8 +11,6 @@ import (
 	"tacit/mtproto"
 	"tacit/mtproto/secret"
 	"tacit/ui"
-
-	"github.com/gotd/td/tg"
 )
 
 // Secret chat dialogs are "s<chat id>"; cloud user dialogs "u<user id>".
@@ -39,18 +37,7 @@ func (b *Backend) attachSecret(storage secret.Storage) {
 	b.secretStore = storage
 	b.secret = secret.NewManager(b.client.API(), storage, secret.Options{Events: b.onSecretEvent, NewChatTTL: b.newChatTTL,
 		RetryTransfer: mtproto.RetryTransient})
-	d := b.client.Dispatcher()
-	b.secret.Register(d)
-	// A request from someone never met comes with their user: remember it before the manager announces
-	// the request, so the chat list names them.
-	d.OnEncryption(func(ctx context.Context, e tg.Entities, u *tg.UpdateEncryption) error {
-		users := make([]tg.UserClass, 0, len(e.Users))
-		for _, user := range e.Users {
-			users = append(users, user)
-		}
-		b.remember(users)
-		return b.secret.HandleEncryption(ctx, u)
-	})
+	b.secret.Register(b.client.Dispatcher())
 }
 
 func (b *Backend) peerName(id int64) string {
