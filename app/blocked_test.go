@@ -21,15 +21,7 @@ import (
 func TestBlockSimulatedContact(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := newSandbox(t, sandbox.Options{})
 	kit, err := srv.AddContact(ctx, "Kit", "15550000311", sandbox.ContactOptions{Username: "kit_blocked"})
 	if err != nil {
 		t.Fatal(err)

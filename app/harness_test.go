@@ -24,11 +24,11 @@ type window struct {
 	unsubscribe func()
 }
 
-// demoSandbox starts an in-process sandbox with the demo contacts, group and channel; it closes when the
-// test ends, after the windows opened on it.
-func demoSandbox(t testing.TB, ctx context.Context) *sandbox.Server {
+// newSandbox starts an in-process sandbox with opts; it closes when the test ends, after the windows
+// opened on it.
+func newSandbox(t testing.TB, opts sandbox.Options) *sandbox.Server {
 	t.Helper()
-	srv, err := sandbox.New(sandbox.Options{})
+	srv, err := sandbox.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,6 +37,14 @@ func demoSandbox(t testing.TB, ctx context.Context) *sandbox.Server {
 			t.Errorf("sandbox close: %v", err)
 		}
 	})
+	return srv
+}
+
+// demoSandbox starts an in-process sandbox with the demo contacts, group and channel; it closes when the
+// test ends, after the windows opened on it.
+func demoSandbox(t testing.TB, ctx context.Context) *sandbox.Server {
+	t.Helper()
+	srv := newSandbox(t, sandbox.Options{})
 	if err := srv.DemoContacts(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -18,15 +18,7 @@ import (
 func TestSignUpReportsTheLockdown(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := newSandbox(t, sandbox.Options{})
 	w := openWindow(t, ctx, srv, nil)
 	const phone = "+44 7700 900321"
 	if _, err := w.svc.Login.Resume(ctx); err != nil {
@@ -72,15 +64,7 @@ func TestSignUpReportsTheLockdown(t *testing.T) {
 func TestPrivacyHardenThenTerminate(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := newSandbox(t, sandbox.Options{})
 	const phone = "+44 7700 900322"
 	w := openWindow(t, ctx, srv, nil)
 	w.signUp(ctx, phone, "Robin")
@@ -167,15 +151,7 @@ func TestPrivacyHardenThenTerminate(t *testing.T) {
 func TestPrivacyExposure(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := newSandbox(t, sandbox.Options{})
 	w := openWindow(t, ctx, srv, nil)
 	w.signUp(ctx, "+44 7700 900323", "Robin")
 	p := w.svc.Privacy

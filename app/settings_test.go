@@ -23,15 +23,7 @@ import (
 func TestSettingsChangePassword(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := newSandbox(t, sandbox.Options{})
 	w := openWindow(t, ctx, srv, nil)
 	w.signUp(ctx, "+44 7700 900324", "Robin")
 	s := w.svc.Settings
@@ -65,15 +57,8 @@ func TestSettingsChangePassword(t *testing.T) {
 func TestSettingsProfile(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := newSandbox(t, sandbox.Options{})
+	var err error
 	w := openWindow(t, ctx, srv, nil)
 	w.signUp(ctx, "+44 7700 900325", "Robin")
 	s := w.svc.Settings
@@ -114,15 +99,8 @@ func TestSettingsProfile(t *testing.T) {
 func TestSettingsRecoveryEmail(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := newSandbox(t, sandbox.Options{})
+	var err error
 	w := openWindow(t, ctx, srv, nil)
 	w.signUp(ctx, "+44 7700 900326", "Robin")
 	s, demo := w.svc.Settings, w.svc.Demo
@@ -375,15 +353,7 @@ func TestSettingsOnAProfile(t *testing.T) {
 func TestDemoEmailCodeAtSignUp(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv := newSandbox(t, sandbox.Options{})
 	w := openWindow(t, ctx, srv, nil)
 	const phone = "+44 7700 900327"
 	if _, err := w.svc.Login.SendCode(ctx, phone); err != nil {

@@ -31,17 +31,10 @@ func twoWindowsTalk(t *testing.T, tcp bool) {
 	if tcp {
 		opts.Listen = "127.0.0.1:0"
 	}
-	srv, err := sandbox.New(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Close(); err != nil {
-			t.Errorf("sandbox close: %v", err)
-		}
-	})
+	srv := newSandbox(t, opts)
 	endpoint := srv.Endpoint()
 	if tcp {
+		var err error
 		path := filepath.Join(t.TempDir(), "endpoint.json")
 		if err := writeEndpoint(path, srv); err != nil {
 			t.Fatal(err)
